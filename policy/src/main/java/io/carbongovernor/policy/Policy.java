@@ -1,0 +1,13 @@
+package io.carbongovernor.policy;
+
+/**
+ * A pure decision function: the same input always gives the same decision. No I/O, no clock, so
+ * the same objects run in the daemon and in the simulator.
+ */
+public interface Policy {
+
+  /** The config word for this policy ({@code full-speed}, {@code bands}, ...). */
+  String kind();
+
+  Decision decide(PolicyInput input);
+}
