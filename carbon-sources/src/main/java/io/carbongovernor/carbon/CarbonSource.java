@@ -18,7 +18,7 @@ public interface CarbonSource {
   /** The signal of the slot that covers the present moment. */
   CarbonSignal current(String zone);
 
-  /** Signals for slots from the present up to {@code horizon} ahead, in time order. */
+  /** Signals for the slots after the current one that start within {@code horizon}, in time order. */
   List<CarbonSignal> forecast(String zone, Duration horizon);
 
   /** Signals for slots that overlap {@code [from, to)}, in time order. */
