@@ -1,0 +1,454 @@
+package io.carbongovernor.gpu;
+
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The safety layer: wraps any {@link GpuControl} and enforces the design's safety invariants on
+ * every limit change. Per GPU and per {@link #apply} it:
+ *
+ * <ol>
+ *   <li>reads the current limit; a value neither this layer set nor last read means someone else
+ *       (e.g. {@code nvidia-smi -pl}) changed it: the GPU is held for the operator and left alone
+ *       until its limit is back at the original or at the last value set here;
+ *   <li>clamps the request into the GPU's {@code [min, max]};
+ *   <li>skips changes smaller than the minimum step, except a return to the original limit;
+ *   <li>in shadow mode, logs what it would set and stops there (no setter, no ledger write);
+ *   <li>durably ledgers the original limit before the first change, sets, records the set, and
+ *       reads back, warning when the GPU reports another limit.
+ * </ol>
+ *
+ * A failure on one GPU becomes that GPU's {@link LimitOutcome} and never stops the others.
+ * {@link #close()} closes the backend and the ledger but changes no limit; call {@link
+ * #restoreAll()} first. Thread-safe.
+ */
+public final class GuardedGpuControl implements GpuControl {
+
+  public static final Power DEFAULT_MINIMUM_STEP = Power.ofWatts(5);
+
+  private static final Logger log = LoggerFactory.getLogger("safety");
+
+  /** What the layer knows about one GPU, by UUID. */
+  private static final class Track {
+    Gpu gpu;
+    Power startupLimit;
+    Power lastSet;
+    Power lastRead;
+    boolean held;
+  }
+
+  private final GpuControl backend;
+  private final Ledger ledger;
+  private final Power minimumStep;
+  private final boolean shadow;
+  private final Map<String, Track> tracks = new HashMap<>();
+
+  private GuardedGpuControl(GpuControl backend, Ledger ledger, Power minimumStep, boolean shadow) {
+    this.backend = backend;
+    this.ledger = ledger;
+    this.minimumStep = minimumStep;
+    this.shadow = shadow;
+    for (Gpu gpu : backend.gpus()) {
+      Track t = track(gpu);
+      // After a crash the ledger knows what the previous run set, so that is not "someone else".
+      t.lastSet = ledger.lastSetLimit(gpu.uuid()).orElse(null);
+      try {
+        t.startupLimit = backend.sample(gpu).limit();
+        t.lastRead = t.startupLimit;
+      } catch (GpuException e) {
+        log.atWarn().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("code", e.code())
+            .log("cannot read power limit at startup");
+      }
+    }
+  }
+
+  /** Enforcing layer with the default minimum step of 5 W. */
+  public static GuardedGpuControl create(GpuControl backend, Ledger ledger) {
+    return builder(backend, ledger).build();
+  }
+
+  public static Builder builder(GpuControl backend, Ledger ledger) {
+    return new Builder(backend, ledger);
+  }
+
+  /** Options of the safety layer. */
+  public static final class Builder {
+    private final GpuControl backend;
+    private final Ledger ledger;
+    private Power minimumStep = DEFAULT_MINIMUM_STEP;
+    private boolean shadow;
+
+    private Builder(GpuControl backend, Ledger ledger) {
+      this.backend = Objects.requireNonNull(backend, "backend");
+      this.ledger = Objects.requireNonNull(ledger, "ledger");
+    }
+
+    /** Changes smaller than this are skipped (hysteresis), except a return to the original. */
+    public Builder minimumStep(Power step) {
+      this.minimumStep = Objects.requireNonNull(step, "step");
+      return this;
+    }
+
+    /** Shadow mode: decide and log, never call a setter nor write the ledger. */
+    public Builder shadow(boolean shadow) {
+      this.shadow = shadow;
+      return this;
+    }
+
+    /** Reads every GPU's current limit as its startup snapshot. */
+    public GuardedGpuControl build() {
+      return new GuardedGpuControl(backend, ledger, minimumStep, shadow);
+    }
+  }
+
+  @Override
+  public List<Gpu> gpus() {
+    return backend.gpus();
+  }
+
+  @Override
+  public GpuSample sample(Gpu gpu) {
+    return backend.sample(gpu);
+  }
+
+  @Override
+  public List<GpuProcess> processes(Gpu gpu) {
+    return backend.processes(gpu);
+  }
+
+  /**
+   * {@link #apply} for one GPU.
+   *
+   * @throws GpuException when the outcome is {@link LimitOutcome.Status#FAILED}
+   */
+  @Override
+  public void setPowerLimit(Gpu gpu, Power limit) {
+    LimitOutcome outcome = apply(Map.of(gpu, limit)).get(0);
+    if (outcome.status() == LimitOutcome.Status.FAILED) {
+      throw new GpuException(outcome.errorCode().orElse(LimitOutcome.UNEXPECTED), outcome.detail());
+    }
+  }
+
+  /** Closes the backend and the ledger. Changes no limit. */
+  @Override
+  public void close() {
+    try {
+      backend.close();
+    } finally {
+      ledger.close();
+    }
+  }
+
+  public boolean shadow() {
+    return shadow;
+  }
+
+  public Power minimumStep() {
+    return minimumStep;
+  }
+
+  /** Applies a target limit to each GPU; one outcome per GPU, in GPU index order. */
+  public synchronized List<LimitOutcome> apply(Map<Gpu, Power> targets) {
+    List<Map.Entry<Gpu, Power>> ordered = new ArrayList<>(targets.entrySet());
+    ordered.sort(Comparator.comparingInt((Map.Entry<Gpu, Power> e) -> e.getKey().index()));
+    List<LimitOutcome> outcomes = new ArrayList<>();
+    for (Map.Entry<Gpu, Power> e : ordered) {
+      Gpu gpu = e.getKey();
+      Power requested = Objects.requireNonNull(e.getValue(), "target");
+      try {
+        outcomes.add(applyOne(gpu, requested));
+      } catch (RuntimeException ex) {
+        // A backend bug on one GPU must not stop the others.
+        log.atError().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).setCause(ex).log("unexpected failure setting power limit");
+        Power target = gpu.constraints().clamp(requested);
+        outcomes.add(new LimitOutcome(gpu, LimitOutcome.Status.FAILED, requested, target, Optional.empty(),
+            !target.equals(requested), Optional.of(LimitOutcome.UNEXPECTED), String.valueOf(ex)));
+      }
+    }
+    return outcomes;
+  }
+
+  private LimitOutcome applyOne(Gpu gpu, Power requested) {
+    Track t = track(gpu);
+    Power target = gpu.constraints().clamp(requested);
+    boolean clamped = !target.equals(requested);
+    Power current;
+    try {
+      current = backend.sample(gpu).limit();
+    } catch (GpuException e) {
+      log.atWarn().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("code", e.code()).log("cannot read GPU");
+      return new LimitOutcome(gpu, LimitOutcome.Status.FAILED, requested, target, Optional.empty(), clamped,
+          Optional.of(e.code()), "read failed: " + e.getMessage());
+    }
+    if (t.startupLimit == null) {
+      t.startupLimit = current;
+    }
+    noticeOperator(gpu, t, current);
+    t.lastRead = current;
+    Optional<Power> previous = Optional.of(current);
+    if (t.held) {
+      return new LimitOutcome(gpu, LimitOutcome.Status.HELD_BY_OPERATOR, requested, target, previous, clamped,
+          Optional.empty(), "limit " + current + " set by someone else; left alone");
+    }
+    if (clamped) {
+      log.atInfo().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("requested", requested)
+          .addKeyValue("clamped", target).addKeyValue("constraints", gpu.constraints())
+          .log("requested power limit outside the GPU's range, clamped");
+    }
+    Power original = originalLimit(gpu);
+    if (target.equals(current)) {
+      return new LimitOutcome(gpu, LimitOutcome.Status.UNCHANGED, requested, target, previous, clamped,
+          Optional.empty(), "already at " + current);
+    }
+    if (target.distanceTo(current).isBelow(minimumStep) && !target.equals(original)) {
+      return new LimitOutcome(gpu, LimitOutcome.Status.UNCHANGED, requested, target, previous, clamped,
+          Optional.empty(), "change " + current + " -> " + target + " below minimum step " + minimumStep);
+    }
+    if (shadow) {
+      log.atInfo().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("from", current).addKeyValue("to", target)
+          .log("shadow mode: would set power limit");
+      return new LimitOutcome(gpu, LimitOutcome.Status.SHADOW, requested, target, previous, clamped,
+          Optional.empty(), "would set " + current + " -> " + target);
+    }
+    try {
+      if (ledger.recordOriginal(gpu.uuid(), current)) {
+        log.atInfo().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("original", current).log("original power limit ledgered");
+      }
+    } catch (UncheckedIOException e) {
+      log.atError().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).setCause(e).log("cannot ledger original limit; GPU not changed");
+      return new LimitOutcome(gpu, LimitOutcome.Status.FAILED, requested, target, previous, clamped,
+          Optional.of(LimitOutcome.LEDGER_WRITE_FAILED), "ledger write failed: " + e.getMessage());
+    }
+    try {
+      backend.setPowerLimit(gpu, target);
+    } catch (GpuException e) {
+      log.atWarn().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("to", target).addKeyValue("code", e.code())
+          .log("setting power limit failed");
+      return new LimitOutcome(gpu, LimitOutcome.Status.FAILED, requested, target, previous, clamped,
+          Optional.of(e.code()), "set failed: " + e.getMessage());
+    }
+    t.lastSet = target;
+    try {
+      ledger.recordSet(gpu.uuid(), current, target);
+    } catch (UncheckedIOException e) {
+      // The original is already durable, which is what restore needs.
+      log.atError().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).setCause(e).log("cannot ledger power limit change");
+    }
+    String detail = current + " -> " + target + readBack(gpu, t, target);
+    return new LimitOutcome(gpu, LimitOutcome.Status.APPLIED, requested, target, previous, clamped,
+        Optional.empty(), detail);
+  }
+
+  /** Holds the GPU when its limit moved without us; releases it when the operator's limit is gone. */
+  private void noticeOperator(Gpu gpu, Track t, Power current) {
+    if (t.held) {
+      if (current.equals(originalLimit(gpu)) || current.equals(t.lastSet)) {
+        t.held = false;
+        log.atInfo().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("limit", current)
+            .log("operator's power limit is gone; resuming control");
+      }
+      return;
+    }
+    boolean ours = current.equals(t.lastSet) || current.equals(t.lastRead);
+    if (!ours && t.lastRead != null) {
+      t.held = true;
+      log.atWarn().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("limit", current)
+          .addKeyValue("expected", t.lastSet != null ? t.lastSet : t.lastRead)
+          .log("power limit changed by someone else; leaving this GPU alone");
+    }
+  }
+
+  /** Reads the GPU after a set; returns a note for the outcome's detail. */
+  private String readBack(Gpu gpu, Track t, Power target) {
+    try {
+      GpuSample after = backend.sample(gpu);
+      t.lastRead = after.limit();
+      if (!after.limit().equals(target) || !after.enforcedLimit().equals(target)) {
+        log.atWarn().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("requested", target)
+            .addKeyValue("limit", after.limit()).addKeyValue("enforced", after.enforcedLimit())
+            .log("read-back differs from the limit set");
+        return " (read back limit " + after.limit() + ", enforced " + after.enforcedLimit() + ")";
+      }
+      return "";
+    } catch (GpuException e) {
+      log.atWarn().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("code", e.code()).log("read-back failed");
+      return " (read-back failed: " + e.code() + ")";
+    }
+  }
+
+  /**
+   * What "full speed" is for the GPU: its ledgered original limit, else the limit read when this
+   * layer was created (else its default limit, if it could never be read).
+   */
+  public synchronized Power originalLimit(Gpu gpu) {
+    Optional<Power> ledgered = ledger.originalLimit(gpu.uuid());
+    if (ledgered.isPresent()) {
+      return ledgered.get();
+    }
+    Track t = tracks.get(gpu.uuid());
+    return t != null && t.startupLimit != null ? t.startupLimit : gpu.defaultLimit();
+  }
+
+  /** Whether the GPU is left alone because someone else changed its limit. */
+  public synchronized boolean heldByOperator(Gpu gpu) {
+    Track t = tracks.get(gpu.uuid());
+    return t != null && t.held;
+  }
+
+  /** Resumes control of a GPU held for the operator (config or command says so). */
+  public synchronized void release(Gpu gpu) {
+    Track t = track(gpu);
+    if (t.held) {
+      t.held = false;
+      t.lastRead = null;
+      log.atInfo().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).log("operator hold released");
+    }
+  }
+
+  /** The state of every GPU seen so far, by UUID, in GPU index order. Does no I/O. */
+  public synchronized Map<String, GpuControlState> states() {
+    List<Track> known = new ArrayList<>(tracks.values());
+    known.sort(Comparator.comparingInt(t -> t.gpu.index()));
+    Map<String, GpuControlState> states = new LinkedHashMap<>();
+    for (Track t : known) {
+      Gpu gpu = t.gpu;
+      states.put(gpu.uuid(), new GpuControlState(gpu.uuid(), originalLimit(gpu),
+          ledger.originalLimit(gpu.uuid()).isPresent(), Optional.ofNullable(t.lastSet),
+          Optional.ofNullable(t.lastRead), t.held));
+    }
+    return states;
+  }
+
+  /**
+   * Returns every ledgered GPU to its original limit and forgets those that made it (see {@link
+   * #restore}). In shadow mode nothing is set and the ledger is kept.
+   */
+  public synchronized List<RestoreResult> restoreAll() {
+    if (shadow) {
+      List<RestoreResult> results = new ArrayList<>();
+      ledger.originalLimits().forEach((uuid, original) -> {
+        log.atInfo().addKeyValue("uuid", uuid).addKeyValue("to", original).log("shadow mode: would restore");
+        results.add(new RestoreResult(uuid, Optional.empty(), original, RestoreResult.Status.SHADOW,
+            Optional.empty(), "shadow mode: not restored"));
+      });
+      return results;
+    }
+    List<RestoreResult> results = restore(backend, ledger);
+    for (RestoreResult r : results) {
+      if (r.succeeded() && r.gpu().isPresent()) {
+        Track t = track(r.gpu().get());
+        t.held = false;
+        t.lastSet = r.status() == RestoreResult.Status.RESTORED ? r.originalLimit() : t.lastSet;
+        t.lastRead = r.originalLimit();
+        t.startupLimit = r.originalLimit();
+      }
+    }
+    return results;
+  }
+
+  /**
+   * Returns every GPU in the ledger to its original limit, found by UUID among the backend's GPUs.
+   * Entries restored (or already at their original) are removed from the ledger; failed and
+   * missing ones stay for a later attempt. Usable without the rest of the daemon, e.g. by the
+   * {@code restore} command.
+   */
+  public static List<RestoreResult> restore(GpuControl backend, Ledger ledger) {
+    Map<String, Power> originals = ledger.originalLimits();
+    List<RestoreResult> results = new ArrayList<>();
+    if (originals.isEmpty()) {
+      return results;
+    }
+    List<Gpu> gpus;
+    try {
+      gpus = backend.gpus();
+    } catch (GpuException e) {
+      log.atError().addKeyValue("code", e.code()).log("cannot list GPUs; nothing restored");
+      originals.forEach((uuid, original) -> results.add(new RestoreResult(uuid, Optional.empty(), original,
+          RestoreResult.Status.FAILED, Optional.of(e.code()), "cannot list GPUs: " + e.getMessage())));
+      return results;
+    }
+    List<String> done = new ArrayList<>();
+    originals.forEach((uuid, original) -> {
+      Optional<Gpu> gpu = gpus.stream().filter(g -> g.uuid().equals(uuid)).findFirst();
+      RestoreResult r;
+      if (gpu.isEmpty()) {
+        log.atWarn().addKeyValue("uuid", uuid).addKeyValue("original", original)
+            .log("ledgered GPU not present; kept in the ledger");
+        r = new RestoreResult(uuid, gpu, original, RestoreResult.Status.NOT_PRESENT, Optional.empty(),
+            "GPU not present");
+      } else {
+        r = restoreOne(backend, gpu.get(), original);
+      }
+      results.add(r);
+      if (r.succeeded()) {
+        done.add(uuid);
+      }
+    });
+    try {
+      if (done.size() == originals.size()) {
+        ledger.clear();
+      } else if (!done.isEmpty()) {
+        ledger.clear(done);
+      }
+    } catch (UncheckedIOException e) {
+      // Limits are restored; stale entries only cause a harmless second restore.
+      log.atError().setCause(e).log("cannot clear restored entries from the ledger");
+    }
+    return results;
+  }
+
+  private static RestoreResult restoreOne(GpuControl backend, Gpu gpu, Power original) {
+    Power target = gpu.constraints().clamp(original);
+    Optional<Gpu> present = Optional.of(gpu);
+    if (!target.equals(original)) {
+      log.atWarn().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("original", original)
+          .addKeyValue("constraints", gpu.constraints()).log("original limit outside today's range, clamped");
+    }
+    try {
+      if (backend.sample(gpu).limit().equals(target)) {
+        return new RestoreResult(gpu.uuid(), present, original, RestoreResult.Status.ALREADY_AT_ORIGINAL,
+            Optional.empty(), "already at " + target);
+      }
+    } catch (GpuException e) {
+      // Unreadable is no reason not to try the set.
+      log.atWarn().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("code", e.code()).log("cannot read GPU before restore");
+    }
+    try {
+      backend.setPowerLimit(gpu, target);
+    } catch (GpuException e) {
+      log.atError().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("to", target).addKeyValue("code", e.code())
+          .log("restoring power limit failed; kept in the ledger");
+      return new RestoreResult(gpu.uuid(), present, original, RestoreResult.Status.FAILED,
+          Optional.of(e.code()), "set failed: " + e.getMessage());
+    }
+    try {
+      Power after = backend.sample(gpu).limit();
+      if (!after.equals(target)) {
+        log.atError().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("to", target).addKeyValue("limit", after)
+            .log("restore read-back differs; kept in the ledger");
+        return new RestoreResult(gpu.uuid(), present, original, RestoreResult.Status.FAILED,
+            Optional.of(RestoreResult.READ_BACK_MISMATCH), "read back " + after + " after setting " + target);
+      }
+    } catch (GpuException e) {
+      log.atWarn().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("code", e.code()).log("restore read-back failed");
+    }
+    log.atInfo().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("limit", target).log("power limit restored");
+    return new RestoreResult(gpu.uuid(), present, original, RestoreResult.Status.RESTORED, Optional.empty(),
+        "restored to " + target);
+  }
+
+  private Track track(Gpu gpu) {
+    Track t = tracks.computeIfAbsent(gpu.uuid(), u -> new Track());
+    t.gpu = gpu;
+    return t;
+  }
+}

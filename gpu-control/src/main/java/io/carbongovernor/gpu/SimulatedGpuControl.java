@@ -1,0 +1,38 @@
+package io.carbongovernor.gpu;
+
+import java.util.List;
+
+/**
+ * Simulated GPUs (backend {@code simulated}) plus the hooks tests use to play the world around
+ * the daemon: an operator's {@code nvidia-smi -pl}, a GPU falling off the bus, a missing
+ * permission. Created by {@link SimulatedGpus}. Thread-safe.
+ */
+public interface SimulatedGpuControl extends GpuControl {
+
+  /** Changes a GPU's limit as {@code nvidia-smi -pl} would: not counted as a setter call. */
+  void setLimitExternally(Gpu gpu, Power limit);
+
+  /**
+   * From now on every operation on the GPU ({@code sample}, {@code setPowerLimit}, {@code
+   * processes}) throws {@link GpuException} with {@code code}, e.g. {@code NVML_ERROR_GPU_IS_LOST}.
+   */
+  void fail(Gpu gpu, String code);
+
+  /** From now on only {@code setPowerLimit} throws, e.g. with {@code NVML_ERROR_NO_PERMISSION}. */
+  void failSets(Gpu gpu, String code);
+
+  /** Ends a failure set by {@link #fail} or {@link #failSets}. */
+  void recover(Gpu gpu);
+
+  /** How many times {@code setPowerLimit} was called for the GPU, failed calls included. */
+  int setCalls(Gpu gpu);
+
+  /** {@link #setCalls} summed over every GPU. */
+  int totalSetCalls();
+
+  /** Replaces the compute processes reported for the GPU. */
+  void setProcesses(Gpu gpu, List<GpuProcess> processes);
+
+  /** Sets the GPU's energy counter back to zero, as a driver reload does. */
+  void resetEnergyCounter(Gpu gpu);
+}

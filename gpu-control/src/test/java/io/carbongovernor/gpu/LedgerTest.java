@@ -1,0 +1,123 @@
+package io.carbongovernor.gpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LedgerTest {
+
+  private static final String A = "GPU-aaaa";
+  private static final String B = "GPU-bbbb";
+
+  @TempDir Path dir;
+
+  private final TestClock clock = new TestClock();
+
+  @Test
+  void recordsOriginalsDurablyAndKeepsTheFirst() throws Exception {
+    Path stateDir = dir.resolve("state");
+    try (Ledger ledger = Ledger.open(stateDir, clock)) {
+      assertThat(ledger.isEmpty()).isTrue();
+      assertThat(ledger.recordOriginal(A, Power.ofWatts(300))).isTrue();
+      ledger.recordSet(A, Power.ofWatts(300), Power.ofWatts(250));
+      assertThat(ledger.recordOriginal(A, Power.ofWatts(250))).isFalse();
+      assertThat(ledger.forceCount()).isEqualTo(2);
+    }
+    assertThat(Files.readAllLines(stateDir.resolve(Ledger.FILE_NAME))).containsExactly(
+        "{\"type\":\"original\",\"uuid\":\"GPU-aaaa\",\"time\":\"2026-01-01T00:00:00Z\",\"limit_mw\":300000}",
+        "{\"type\":\"set\",\"uuid\":\"GPU-aaaa\",\"time\":\"2026-01-01T00:00:00Z\",\"old_mw\":300000,\"new_mw\":250000}");
+    try (Ledger reopened = Ledger.open(stateDir)) {
+      assertThat(reopened.originalLimits()).containsExactly(entry(A, Power.ofWatts(300)));
+      assertThat(reopened.lastSetLimit(A)).contains(Power.ofWatts(250));
+      assertThat(reopened.recordOriginal(A, Power.ofWatts(250))).isFalse();
+    }
+  }
+
+  @Test
+  void tornLastLineIsDroppedAndAppendsStayReadable() throws Exception {
+    try (Ledger ledger = Ledger.open(dir, clock)) {
+      ledger.recordOriginal(A, Power.ofWatts(300));
+    }
+    Path file = dir.resolve(Ledger.FILE_NAME);
+    Files.writeString(file, "{\"type\":\"original\",\"uuid\":\"GPU-bb", StandardOpenOption.APPEND);
+    try (Ledger ledger = Ledger.open(dir, clock)) {
+      assertThat(ledger.originalLimits()).containsOnlyKeys(A);
+      ledger.recordOriginal(B, Power.ofWatts(250));
+    }
+    try (Ledger ledger = Ledger.open(dir, clock)) {
+      assertThat(ledger.originalLimits()).containsExactly(entry(A, Power.ofWatts(300)), entry(B, Power.ofWatts(250)));
+    }
+  }
+
+  @Test
+  void zeroFilledTailIsTolerated() throws Exception {
+    Path file = dir.resolve(Ledger.FILE_NAME);
+    Files.write(file, ("{\"type\":\"original\",\"uuid\":\"GPU-aaaa\",\"limit_mw\":300000}\n"
+        + "{\"type\":\"set\",\"uu\0\0\0\n\0\0").getBytes(StandardCharsets.UTF_8));
+    try (Ledger ledger = Ledger.open(dir, clock)) {
+      assertThat(ledger.originalLimits()).containsOnlyKeys(A);
+    }
+  }
+
+  @Test
+  void completeLastLineWithoutNewlineIsKept() throws Exception {
+    Path file = dir.resolve(Ledger.FILE_NAME);
+    Files.writeString(file, "{\"type\":\"original\",\"uuid\":\"GPU-aaaa\",\"limit_mw\":300000}");
+    try (Ledger ledger = Ledger.open(dir, clock)) {
+      ledger.recordOriginal(B, Power.ofWatts(250));
+    }
+    try (Ledger ledger = Ledger.open(dir, clock)) {
+      assertThat(ledger.originalLimits()).containsOnlyKeys(A, B);
+    }
+  }
+
+  @Test
+  void malformedLineBeforeTheEndIsAnError() throws Exception {
+    Path file = dir.resolve(Ledger.FILE_NAME);
+    Files.writeString(file, "{\"type\":\"original\",\"uuid\":\"GPU-aaaa\",\"limit_mw\":300000}\n"
+        + "garbage\n"
+        + "{\"type\":\"original\",\"uuid\":\"GPU-bbbb\",\"limit_mw\":250000}\n");
+    assertThatThrownBy(() -> Ledger.open(dir, clock))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(file + ":2: malformed ledger entry");
+  }
+
+  @Test
+  void clearForgetsSomeOrAll() throws Exception {
+    try (Ledger ledger = Ledger.open(dir, clock)) {
+      ledger.recordOriginal(A, Power.ofWatts(300));
+      ledger.recordOriginal(B, Power.ofWatts(250));
+      ledger.recordSet(B, Power.ofWatts(250), Power.ofWatts(200));
+      ledger.clear(List.of(A));
+      assertThat(ledger.originalLimits()).containsOnlyKeys(B);
+      ledger.recordSet(B, Power.ofWatts(200), Power.ofWatts(150));
+    }
+    try (Ledger ledger = Ledger.open(dir, clock)) {
+      assertThat(ledger.originalLimits()).containsExactly(entry(B, Power.ofWatts(250)));
+      assertThat(ledger.lastSetLimit(B)).contains(Power.ofWatts(150));
+      ledger.clear();
+      assertThat(ledger.isEmpty()).isTrue();
+    }
+    assertThat(Files.size(dir.resolve(Ledger.FILE_NAME))).isZero();
+    assertThat(dir.resolve(Ledger.FILE_NAME + ".tmp")).doesNotExist();
+  }
+
+  @Test
+  void escapesStrings() {
+    String odd = "GPU-\"quoted\"\\\n\u0001é";
+    try (Ledger ledger = Ledger.open(dir, clock)) {
+      ledger.recordOriginal(odd, Power.ofMilliwatts(1));
+    }
+    try (Ledger ledger = Ledger.open(dir, clock)) {
+      assertThat(ledger.originalLimits()).containsExactly(entry(odd, Power.ofMilliwatts(1)));
+    }
+  }
+}
