@@ -1,0 +1,267 @@
+package io.carbongovernor.daemon.config;
+
+import io.carbongovernor.daemon.config.GovernorConfig.Mode;
+import io.carbongovernor.daemon.config.GpuConfig.Backend;
+import io.carbongovernor.daemon.config.GpuConfig.Model;
+import io.carbongovernor.gpu.Power;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code governor.yaml} (without teams). Invalid values are reported and replaced by defaults
+ * so that reading goes on; the loader never returns a config that had problems.
+ */
+final class GovernorConfigReader {
+
+  private static final Set<String> TOP_KEYS =
+      Set.of(
+          "zone",
+          "interval",
+          "sample-every",
+          "mode",
+          "state-dir",
+          "gpu",
+          "carbon",
+          "teams-dir",
+          "default-policy",
+          "fail-safe",
+          "api",
+          "history");
+
+  static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/carbon-governor");
+  static final Path DEFAULT_TEAMS_DIR = Path.of("/etc/carbon-governor/teams.d");
+  static final ApiConfig DEFAULT_API = new ApiConfig("127.0.0.1", 9464);
+
+  private static final Pattern WORKLOAD = Pattern.compile("[^/\\s]+/[^/\\s]+");
+  private static final Pattern IPV4 =
+      Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+  private static final String JDBC_SQLITE = "jdbc:sqlite:";
+
+  private final LoadContext context;
+
+  GovernorConfigReader(LoadContext context) {
+    this.context = context;
+  }
+
+  GovernorConfig read(ConfigMap root, Path sourceFile) {
+    root.allowOnly(TOP_KEYS);
+
+    String zone = root.require("zone").flatMap(ConfigValue::asString).orElse("");
+    Duration interval =
+        root.duration(
+            "interval", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofHours(24));
+    Duration sampleEvery =
+        root.duration(
+            "sample-every", Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(1));
+    if (sampleEvery.compareTo(interval) > 0) {
+      String message = "must not be longer than interval (" + Durations.format(interval) + ")";
+      root.get("sample-every")
+          .ifPresent(v -> v.problem(message + ", got " + Durations.format(sampleEvery)));
+    }
+    Path stateDir = root.path("state-dir", DEFAULT_STATE_DIR);
+    return new GovernorConfig(
+        zone,
+        interval,
+        sampleEvery,
+        root.word("mode", Mode.class, Mode.ENFORCE),
+        stateDir,
+        root.map("gpu").map(GovernorConfigReader::gpu).orElseGet(GovernorConfigReader::defaultGpu),
+        carbon(root),
+        teamsDir(root),
+        root.map("default-policy")
+            .flatMap(m -> PolicyConfigReader.read(m, false))
+            .orElse(PolicyConfigReader.FULL_SPEED),
+        root.get("fail-safe")
+            .flatMap(GovernorConfigReader::failSafe)
+            .orElse(PolicyConfigReader.FULL_SPEED),
+        root.map("api").flatMap(GovernorConfigReader::api).orElse(DEFAULT_API),
+        history(root.map("history"), stateDir),
+        List.of(),
+        sourceFile);
+  }
+
+  private static GpuConfig defaultGpu() {
+    return new GpuConfig(Backend.NVML, "libnvidia-ml.so.1", Power.ofWatts(5), defaultSimulated());
+  }
+
+  private static GpuConfig gpu(ConfigMap gpu) {
+    gpu.allowOnly(Set.of("backend", "nvml-library", "min-change", "simulated"));
+    return new GpuConfig(
+        gpu.word("backend", Backend.class, Backend.NVML),
+        gpu.string("nvml-library", "libnvidia-ml.so.1"),
+        gpu.get("min-change")
+            .flatMap(v -> v.asPower(Power.ZERO, Power.ofWatts(50)))
+            .orElse(Power.ofWatts(5)),
+        gpu.map("simulated")
+            .map(GovernorConfigReader::simulated)
+            .orElseGet(GovernorConfigReader::defaultSimulated));
+  }
+
+  private static GpuConfig.Simulated simulated(ConfigMap sim) {
+    sim.allowOnly(Set.of("count", "model", "workload", "batch-size"));
+    Optional<String> workload = sim.string("workload");
+    workload
+        .filter(w -> !WORKLOAD.matcher(w).matches())
+        .ifPresent(
+            w ->
+                sim.get("workload")
+                    .orElseThrow()
+                    .problem("expected dataset/network like imagenet/resnet50, got '" + w + "'"));
+    return new GpuConfig.Simulated(
+        sim.integer("count", 4, 1, 64),
+        sim.word("model", Model.class, Model.A40),
+        workload.orElse("imagenet/resnet50"),
+        sim.integer("batch-size", 256, 1, Integer.MAX_VALUE));
+  }
+
+  private static GpuConfig.Simulated defaultSimulated() {
+    return new GpuConfig.Simulated(4, Model.A40, "imagenet/resnet50", 256);
+  }
+
+  private CarbonConfig carbon(ConfigMap root) {
+    Optional<ConfigMap> carbon = root.require("carbon").flatMap(ConfigValue::asMap);
+    if (carbon.isEmpty()) {
+      return new CarbonConfig(Duration.ofHours(2), Duration.ofSeconds(2), List.of());
+    }
+    ConfigMap c = carbon.get();
+    c.allowOnly(Set.of("max-age", "fetch-budget", "sources"));
+    return new CarbonConfig(
+        c.duration("max-age", Duration.ofHours(2), Duration.ofMinutes(1), Duration.ofDays(7)),
+        c.duration(
+            "fetch-budget", Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(30)),
+        c.require("sources").map(new SourceConfigReader(context)::readAll).orElse(List.of()));
+  }
+
+  /** A teams-dir that is given must exist; the default one may be absent (no teams). */
+  private Path teamsDir(ConfigMap root) {
+    Optional<ConfigValue> given = root.get("teams-dir");
+    Optional<Path> dir = given.flatMap(ConfigValue::asPath);
+    if (dir.isPresent() && context.checkFiles() && !Files.isDirectory(dir.get())) {
+      given
+          .get()
+          .problem(
+              "teams directory "
+                  + dir.get()
+                  + (Files.exists(dir.get()) ? " is not a directory" : " does not exist"));
+    }
+    return dir.orElse(DEFAULT_TEAMS_DIR);
+  }
+
+  private static Optional<PolicyConfig> failSafe(ConfigValue value) {
+    if (value.node().isObject()) {
+      return value.asMap().flatMap(m -> PolicyConfigReader.read(m, true));
+    }
+    if (value.isScalar() && value.node().asString().equals("full-speed")) {
+      return Optional.of(PolicyConfigReader.FULL_SPEED);
+    }
+    value.problem(
+        "expected full-speed or a policy like {kind: static, cap: 60%}, got " + value.describe());
+    return Optional.empty();
+  }
+
+  private static Optional<ApiConfig> api(ConfigMap api) {
+    api.allowOnly(Set.of("listen"));
+    return api.get("listen").flatMap(v -> v.parsed(GovernorConfigReader::listen));
+  }
+
+  /**
+   * {@code host:port} with a loopback host: callers are identified via the kernel's loopback socket
+   * tables.
+   */
+  static ApiConfig listen(String text) {
+    String host;
+    String port;
+    if (text.startsWith("[")) {
+      int close = text.indexOf("]:");
+      if (close < 0) {
+        throw new IllegalArgumentException("expected [::1]:port, got '" + text + "'");
+      }
+      host = text.substring(1, close);
+      port = text.substring(close + 2);
+    } else {
+      int colon = text.lastIndexOf(':');
+      if (colon < 0 || text.indexOf(':') != colon) {
+        throw new IllegalArgumentException(
+            "expected host:port like 127.0.0.1:9464 (IPv6 as [::1]:9464), got '" + text + "'");
+      }
+      host = text.substring(0, colon);
+      port = text.substring(colon + 1);
+    }
+    if (!isLoopback(host)) {
+      throw new IllegalArgumentException(
+          "host '"
+              + host
+              + "' is not a loopback address; use 127.0.0.1, [::1] or localhost,"
+              + " because callers are identified through the kernel's loopback socket tables");
+    }
+    int number = port.matches("\\d{1,5}") ? Integer.parseInt(port) : -1;
+    if (number < 1 || number > 65535) {
+      throw new IllegalArgumentException("port must be from 1 to 65535, got '" + port + "'");
+    }
+    return new ApiConfig(host, number);
+  }
+
+  private static boolean isLoopback(String host) {
+    if (host.equals("localhost") || host.equals("::1")) {
+      return true;
+    }
+    var m = IPV4.matcher(host);
+    if (!m.matches() || !m.group(1).equals("127")) {
+      return false;
+    }
+    for (int i = 2; i <= 4; i++) {
+      if (Integer.parseInt(m.group(i)) > 255) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static HistoryConfig history(Optional<ConfigMap> section, Path stateDir) {
+    HistoryConfig fallback = new HistoryConfig(JDBC_SQLITE + stateDir.resolve("history.db"));
+    if (section.isEmpty()) {
+      return fallback;
+    }
+    section.get().allowOnly(Set.of("url"));
+    return section
+        .get()
+        .get("url")
+        .flatMap(v -> v.parsed(url -> jdbcUrl(url, v.document().directory())))
+        .orElse(fallback);
+  }
+
+  /**
+   * A relative SQLite file resolves against the config's directory; other JDBC urls stay as
+   * written.
+   */
+  private static HistoryConfig jdbcUrl(String url, Path directory) {
+    if (!url.startsWith("jdbc:")) {
+      throw new IllegalArgumentException(
+          "expected a JDBC url like jdbc:sqlite:/var/lib/carbon-governor/history.db, got '"
+              + url
+              + "'");
+    }
+    if (!url.startsWith(JDBC_SQLITE)) {
+      return new HistoryConfig(url);
+    }
+    String rest = url.substring(JDBC_SQLITE.length());
+    int query = rest.indexOf('?');
+    String file = query < 0 ? rest : rest.substring(0, query);
+    String parameters = query < 0 ? "" : rest.substring(query);
+    if (file.isEmpty() || file.startsWith(":") || file.startsWith("file:")) {
+      return new HistoryConfig(url); // in-memory databases and file: URIs are used as written
+    }
+    try {
+      return new HistoryConfig(JDBC_SQLITE + directory.resolve(file).normalize() + parameters);
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException(
+          "expected a file path after jdbc:sqlite:, got '" + file + "'");
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package io.carbongovernor.daemon.config;
+
+import java.util.Map;
+
+/**
+ * What readers need from outside the files: whether to check referenced files, and the environment.
+ */
+record LoadContext(FileChecks checks, Map<String, String> env) {
+  LoadContext {
+    env = Map.copyOf(env);
+  }
+
+  boolean checkFiles() {
+    return checks == FileChecks.CHECK;
+  }
+}

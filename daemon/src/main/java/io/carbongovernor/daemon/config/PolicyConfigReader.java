@@ -1,0 +1,197 @@
+package io.carbongovernor.daemon.config;
+
+import io.carbongovernor.carbon.CarbonIntensity;
+import io.carbongovernor.policy.Band;
+import io.carbongovernor.policy.Policies;
+import io.carbongovernor.policy.Policy;
+import io.carbongovernor.policy.PowerCap;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Reads a policy mapping ({@code default-policy}, {@code fail-safe}, a team's {@code policy}). */
+final class PolicyConfigReader {
+
+  /** Every kind word the config language knows, in the order messages list them. */
+  static final List<String> KINDS = List.of("full-speed", "static", "bands", "chase", "forecast");
+
+  /** The kinds this version can build, with the keys each takes; the others are "not available". */
+  private static final Map<String, Set<String>> KEYS =
+      Map.of(
+          "full-speed", Set.of("kind"),
+          "static", Set.of("kind", "cap"),
+          "bands", Set.of("kind", "bands"));
+
+  /** Kinds that decide without a carbon signal, so they can serve as the fail-safe. */
+  private static final Set<String> SIGNAL_FREE = Set.of("full-speed", "static");
+
+  static final PolicyConfig FULL_SPEED = new PolicyConfig("full-speed", Policies.fullSpeed());
+
+  private static final Set<String> BAND_KEYS = Set.of("below", "cap", "batch-size");
+
+  private PolicyConfigReader() {}
+
+  /**
+   * @param failSafe whether this is the fail-safe, which must not depend on a carbon signal
+   * @return the policy, or empty after reporting problems
+   */
+  static Optional<PolicyConfig> read(ConfigMap map, boolean failSafe) {
+    Optional<ConfigValue> kindValue = map.require("kind");
+    Optional<String> kind = kindValue.flatMap(ConfigValue::asString);
+    if (kind.isEmpty()) {
+      map.allowOnly(allKeys());
+      return Optional.empty();
+    }
+    return read(map, kindValue.get(), kind.get(), failSafe);
+  }
+
+  private static Optional<PolicyConfig> read(
+      ConfigMap map, ConfigValue kindValue, String kind, boolean failSafe) {
+    if (!KINDS.contains(kind)) {
+      kindValue.problem(
+          "unknown policy kind '"
+              + kind
+              + "'; expected "
+              + Suggestions.oneOf(KINDS)
+              + Suggestions.didYouMean(kind, KINDS));
+      map.allowOnly(allKeys());
+      return Optional.empty();
+    }
+    if (failSafe && !SIGNAL_FREE.contains(kind)) {
+      kindValue.problem(
+          "the fail-safe must not depend on a carbon signal; use full-speed or static, not '"
+              + kind
+              + "'");
+      return Optional.empty();
+    }
+    if (!KEYS.containsKey(kind)) {
+      kindValue.problem("policy kind '" + kind + "' is not available in this version");
+      return Optional.empty();
+    }
+    map.allowOnly(KEYS.get(kind), key -> notUsedBy(key, kind));
+    int before = map.value().problems().count();
+    Optional<Policy> policy;
+    switch (kind) {
+      case "static":
+        policy = map.require("cap").flatMap(ConfigValue::asCap).map(Policies::staticCap);
+        break;
+      case "bands":
+        policy = map.require("bands").flatMap(PolicyConfigReader::bands);
+        break;
+      default:
+        policy = Optional.of(Policies.fullSpeed());
+    }
+    if (map.value().problems().count() > before) {
+      return Optional.empty();
+    }
+    return policy.map(p -> new PolicyConfig(kind, p));
+  }
+
+  private static Optional<Policy> bands(ConfigValue value) {
+    Optional<List<ConfigValue>> entries = value.asList("[{below: 200, cap: 80%}, {cap: 60%}]");
+    if (entries.isEmpty()) {
+      return Optional.empty();
+    }
+    if (entries.get().isEmpty()) {
+      value.problem("list at least one band");
+      return Optional.empty();
+    }
+    int before = value.problems().count();
+    List<Band> bands = new ArrayList<>();
+    Optional<Double> previousBelow = Optional.empty();
+    int last = entries.get().size() - 1;
+    for (int i = 0; i <= last; i++) {
+      ConfigValue entry = entries.get().get(i);
+      Optional<ConfigMap> band = entry.asMap();
+      if (band.isEmpty()) {
+        continue;
+      }
+      band.get().allowOnly(BAND_KEYS);
+      Optional<Double> below = band.get().get("below").flatMap(PolicyConfigReader::intensity);
+      Optional<PowerCap> cap = band.get().require("cap").flatMap(ConfigValue::asCap);
+      OptionalInt batchSize =
+          band.get()
+              .get("batch-size")
+              .flatMap(v -> v.asInt(1, Integer.MAX_VALUE))
+              .map(OptionalInt::of)
+              .orElse(OptionalInt.empty());
+      if (i < last && !band.get().has("below")) {
+        entry.problem("only the last band may leave out 'below'");
+      }
+      if (i == last && band.get().has("below")) {
+        entry.problem(
+            "the last band must leave out 'below': it covers everything above the band before it");
+      }
+      if (below.isPresent() && previousBelow.isPresent() && below.get() <= previousBelow.get()) {
+        entry.problem(
+            "'below' must increase from band to band: "
+                + number(below.get())
+                + " is not above "
+                + number(previousBelow.get()));
+      }
+      if (below.isPresent()) {
+        previousBelow = below;
+      }
+      if (cap.isPresent()) {
+        bands.add(new Band(below.map(CarbonIntensity::gramsPerKwh), cap.get(), batchSize));
+      }
+    }
+    if (value.problems().count() > before) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Policies.bands(bands));
+    } catch (IllegalArgumentException e) {
+      value.problem(e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<Double> intensity(ConfigValue value) {
+    return value
+        .asNumber()
+        .filter(
+            g -> {
+              boolean plausible = CarbonIntensity.isPlausible(g);
+              if (!plausible) {
+                value.problem("must be from 0 to 3000 gCO2eq/kWh, got " + number(g));
+              }
+              return plausible;
+            });
+  }
+
+  private static Optional<String> notUsedBy(String key, String kind) {
+    List<String> users =
+        KEYS.entrySet().stream()
+            .filter(e -> e.getValue().contains(key))
+            .map(Map.Entry::getKey)
+            .sorted()
+            .collect(Collectors.toList());
+    if (users.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "key '"
+            + key
+            + "' is not used by policy kind "
+            + kind
+            + " (only by "
+            + Suggestions.oneOf(users)
+            + ")");
+  }
+
+  private static Set<String> allKeys() {
+    Set<String> keys = new LinkedHashSet<>();
+    KEYS.values().forEach(keys::addAll);
+    return keys;
+  }
+
+  private static String number(double value) {
+    return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+  }
+}

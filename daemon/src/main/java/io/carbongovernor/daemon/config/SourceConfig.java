@@ -1,0 +1,78 @@
+package io.carbongovernor.daemon.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One entry of {@code carbon.sources}. Type-specific fields are present only for the type that uses
+ * them (with their defaults filled in); {@code token} and {@code password} are empty when loaded
+ * with {@link FileChecks#SKIP}.
+ */
+public record SourceConfig(
+    Type type,
+    String name,
+    Optional<URI> baseUrl,
+    Optional<String> zone,
+    Optional<Duration> timeout,
+    Optional<Secret> token,
+    Optional<ApiVersion> apiVersion,
+    Optional<EmissionFactor> emissionFactor,
+    Optional<String> username,
+    Optional<Secret> password,
+    Optional<String> region,
+    Optional<Path> file,
+    Optional<Timing> timing,
+    Optional<Column> column) {
+
+  public enum Type implements ConfigWord {
+    ELECTRICITYMAPS,
+    WATTTIME,
+    UK,
+    CARBON_AWARE_SDK,
+    TRACE
+  }
+
+  /** Electricity Maps API version. */
+  public enum ApiVersion implements ConfigWord {
+    V3,
+    V4
+  }
+
+  /** Electricity Maps emission factor: direct (operational) or lifecycle. */
+  public enum EmissionFactor implements ConfigWord {
+    DIRECT,
+    LIFECYCLE
+  }
+
+  /** How a trace's timestamps map onto now: replayed at the same hour of its year, or as is. */
+  public enum Timing implements ConfigWord {
+    YEAR_ALIGNED,
+    ABSOLUTE
+  }
+
+  /** Which intensity column of a trace file to read. */
+  public enum Column implements ConfigWord {
+    DIRECT,
+    LIFECYCLE
+  }
+
+  public SourceConfig {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(baseUrl, "baseUrl");
+    Objects.requireNonNull(zone, "zone");
+    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(apiVersion, "apiVersion");
+    Objects.requireNonNull(emissionFactor, "emissionFactor");
+    Objects.requireNonNull(username, "username");
+    Objects.requireNonNull(password, "password");
+    Objects.requireNonNull(region, "region");
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(timing, "timing");
+    Objects.requireNonNull(column, "column");
+  }
+}

@@ -1,0 +1,168 @@
+package io.carbongovernor.daemon.config;
+
+import io.carbongovernor.daemon.config.SourceConfig.ApiVersion;
+import io.carbongovernor.daemon.config.SourceConfig.Column;
+import io.carbongovernor.daemon.config.SourceConfig.EmissionFactor;
+import io.carbongovernor.daemon.config.SourceConfig.Timing;
+import io.carbongovernor.daemon.config.SourceConfig.Type;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/** Reads {@code carbon.sources}: each entry, its type's keys, its secrets, unique names. */
+final class SourceConfigReader {
+
+  private static final Set<String> COMMON_KEYS =
+      Set.of("type", "name", "base-url", "zone", "timeout");
+
+  /** The keys each type takes besides the common ones. */
+  private static final Map<Type, Set<String>> TYPE_KEYS = new EnumMap<>(Type.class);
+
+  static {
+    Set<String> electricityMaps = new LinkedHashSet<>(SecretReader.keys("token"));
+    electricityMaps.addAll(List.of("api-version", "emission-factor"));
+    Set<String> wattTime = new LinkedHashSet<>(SecretReader.keys("password"));
+    wattTime.add("username");
+    TYPE_KEYS.put(Type.ELECTRICITYMAPS, electricityMaps);
+    TYPE_KEYS.put(Type.WATTTIME, wattTime);
+    TYPE_KEYS.put(Type.UK, Set.of("region"));
+    TYPE_KEYS.put(Type.CARBON_AWARE_SDK, Set.of());
+    TYPE_KEYS.put(Type.TRACE, Set.of("file", "timing", "column"));
+  }
+
+  private static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
+  private static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
+
+  private final LoadContext context;
+
+  SourceConfigReader(LoadContext context) {
+    this.context = context;
+  }
+
+  /** All sources that read cleanly; the list's problems are reported. */
+  List<SourceConfig> readAll(ConfigValue list) {
+    List<SourceConfig> sources = new ArrayList<>();
+    Optional<List<ConfigValue>> entries = list.asList("[{type: trace, file: trace.csv}]");
+    if (entries.isEmpty()) {
+      return sources;
+    }
+    if (entries.get().isEmpty()) {
+      list.problem("list at least one source");
+    }
+    Map<String, ConfigValue> names = new HashMap<>();
+    for (ConfigValue entry : entries.get()) {
+      Optional<SourceConfig> source = entry.asMap().flatMap(this::read);
+      if (source.isEmpty()) {
+        continue;
+      }
+      ConfigValue where = entry.asMap().flatMap(m -> m.get("name")).orElse(entry);
+      ConfigValue first = names.putIfAbsent(source.get().name(), entry);
+      if (first != null) {
+        where.problem(
+            "source name '"
+                + source.get().name()
+                + "' is already used by "
+                + first.path()
+                + "; give each source a distinct name");
+      }
+      sources.add(source.get());
+    }
+    return sources;
+  }
+
+  private Optional<SourceConfig> read(ConfigMap map) {
+    Optional<Type> type = map.require("type").flatMap(v -> v.asWord(Type.class));
+    if (type.isEmpty()) {
+      map.allowOnly(allKeys());
+      return Optional.empty();
+    }
+    Type t = type.get();
+    Set<String> allowed = new LinkedHashSet<>(COMMON_KEYS);
+    allowed.addAll(TYPE_KEYS.get(t));
+    map.allowOnly(allowed, key -> onlyForOtherTypes(key, t));
+
+    Optional<URI> baseUrl =
+        t == Type.CARBON_AWARE_SDK
+            ? map.require("base-url").flatMap(ConfigValue::asHttpUrl)
+            : map.get("base-url").flatMap(ConfigValue::asHttpUrl);
+    SourceConfig source =
+        new SourceConfig(
+            t,
+            map.string("name", t.word()),
+            baseUrl,
+            map.string("zone"),
+            map.get("timeout").flatMap(v -> v.asDuration(MIN_TIMEOUT, MAX_TIMEOUT)),
+            forType(
+                t, Type.ELECTRICITYMAPS, () -> SecretReader.read(map, "token", t.word(), context)),
+            forType(t, Type.ELECTRICITYMAPS, () -> map.word("api-version", ApiVersion.V3)),
+            forType(
+                t, Type.ELECTRICITYMAPS, () -> map.word("emission-factor", EmissionFactor.DIRECT)),
+            forType(t, Type.WATTTIME, () -> map.require("username").flatMap(ConfigValue::asString)),
+            forType(t, Type.WATTTIME, () -> SecretReader.read(map, "password", t.word(), context)),
+            forType(t, Type.UK, () -> map.string("region")),
+            forType(t, Type.TRACE, () -> map.require("file").flatMap(this::traceFile)),
+            forType(t, Type.TRACE, () -> map.word("timing", Timing.YEAR_ALIGNED)),
+            forType(t, Type.TRACE, () -> map.word("column", Column.DIRECT)));
+    return Optional.of(source);
+  }
+
+  private Optional<Path> traceFile(ConfigValue value) {
+    Optional<Path> file = value.asPath();
+    if (file.isPresent() && context.checkFiles() && !Files.isReadable(file.get())) {
+      value.problem(
+          "trace file "
+              + value.node().asString()
+              + (Files.exists(file.get()) ? " is not readable" : " does not exist")
+              + " (looked at "
+              + file.get()
+              + ")");
+      return Optional.empty();
+    }
+    if (file.isPresent() && context.checkFiles() && !Files.isRegularFile(file.get())) {
+      value.problem("trace file " + file.get() + " is not a regular file");
+      return Optional.empty();
+    }
+    return file;
+  }
+
+  /** Reads keys that belong to one type; every other type gets empty. */
+  private static <T> Optional<T> forType(Type type, Type owner, Supplier<Optional<T>> read) {
+    return type == owner ? read.get() : Optional.empty();
+  }
+
+  private static Optional<String> onlyForOtherTypes(String key, Type type) {
+    List<String> users =
+        TYPE_KEYS.entrySet().stream()
+            .filter(e -> e.getValue().contains(key))
+            .map(e -> e.getKey().word())
+            .collect(Collectors.toList());
+    if (users.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "key '"
+            + key
+            + "' is not used by type "
+            + type.word()
+            + " (only by "
+            + Suggestions.oneOf(users)
+            + ")");
+  }
+
+  private static Set<String> allKeys() {
+    Set<String> keys = new LinkedHashSet<>(COMMON_KEYS);
+    TYPE_KEYS.values().forEach(keys::addAll);
+    return keys;
+  }
+}

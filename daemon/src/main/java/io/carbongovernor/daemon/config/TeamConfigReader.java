@@ -1,0 +1,150 @@
+package io.carbongovernor.daemon.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads team files one after another and remembers who is in which team, because a user or group in
+ * two teams would make a job's team ambiguous.
+ */
+final class TeamConfigReader {
+
+  static final Pattern TEAM_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+
+  private static final Pattern UNIX_NAME = Pattern.compile("[a-z_][a-z0-9_-]*\\$?");
+  private static final int MAX_UNIX_NAME = 32;
+  private static final Set<String> KEYS =
+      Set.of("members", "policy", "batch-sizes", "monthly-carbon-budget-kg");
+
+  /** The team that first listed a user or group. */
+  private record Claim(String team, Path shownFile) {}
+
+  private final Map<String, Claim> users = new HashMap<>();
+  private final Map<String, Claim> groups = new HashMap<>();
+
+  /**
+   * @param file the absolute file, for the record
+   * @param shownFile the file as problems show it, for clash messages in other teams
+   */
+  Optional<TeamConfig> read(String team, Path file, Path shownFile, ConfigMap root) {
+    root.allowOnly(KEYS);
+    Claim claim = new Claim(team, shownFile);
+    List<String> userNames = List.of();
+    List<String> groupNames = List.of();
+    Optional<ConfigMap> members = root.require("members").flatMap(ConfigValue::asMap);
+    if (members.isPresent()) {
+      ConfigMap m = members.get();
+      m.allowOnly(Set.of("users", "groups"));
+      userNames = names(m, "user", claim, users);
+      groupNames = names(m, "group", claim, groups);
+      if (listed(m, "users") + listed(m, "groups") == 0) {
+        m.value().problem("list at least one user or group");
+      }
+    }
+    Optional<PolicyConfig> policy =
+        root.require("policy")
+            .flatMap(ConfigValue::asMap)
+            .flatMap(p -> PolicyConfigReader.read(p, false));
+    List<Integer> batchSizes =
+        root.get("batch-sizes").map(TeamConfigReader::batchSizes).orElse(List.of());
+    OptionalDouble budget =
+        root.get("monthly-carbon-budget-kg")
+            .flatMap(TeamConfigReader::budget)
+            .map(OptionalDouble::of)
+            .orElse(OptionalDouble.empty());
+    List<String> u = userNames;
+    List<String> g = groupNames;
+    return policy.map(p -> new TeamConfig(team, file, u, g, p, batchSizes, budget));
+  }
+
+  /**
+   * The entries in {@code members.<key>} as written; a non-list counts as one (reported already).
+   */
+  private static int listed(ConfigMap members, String key) {
+    return members.get(key).map(v -> v.node().isArray() ? v.node().size() : 1).orElse(0);
+  }
+
+  private static List<String> names(
+      ConfigMap members, String what, Claim claim, Map<String, Claim> claims) {
+    List<String> names = new ArrayList<>();
+    Optional<List<ConfigValue>> entries =
+        members
+            .get(what + "s")
+            .flatMap(v -> v.asList(what.equals("user") ? "[alice, bob]" : "[vision]"));
+    Set<String> seen = new HashSet<>();
+    for (ConfigValue entry : entries.orElse(List.of())) {
+      Optional<String> name = entry.asString();
+      if (name.isEmpty()) {
+        continue;
+      }
+      String n = name.get();
+      if (n.length() > MAX_UNIX_NAME || !UNIX_NAME.matcher(n).matches()) {
+        entry.problem(
+            "'"
+                + n
+                + "' is not a valid "
+                + what
+                + " name (lowercase letters, digits, _ and -,"
+                + " at most "
+                + MAX_UNIX_NAME
+                + " characters)");
+      } else if (!seen.add(n)) {
+        entry.problem(what + " '" + n + "' is listed twice");
+      } else {
+        Claim first = claims.putIfAbsent(n, claim);
+        if (first != null) {
+          entry.problem(
+              what
+                  + " '"
+                  + n
+                  + "' is already in team "
+                  + first.team()
+                  + " ("
+                  + first.shownFile()
+                  + ")");
+        }
+        names.add(n);
+      }
+    }
+    return names;
+  }
+
+  private static List<Integer> batchSizes(ConfigValue value) {
+    List<Integer> sizes = new ArrayList<>();
+    for (ConfigValue entry : value.asList("[128, 256, 512]").orElse(List.of())) {
+      Optional<Integer> size = entry.asInt(1, Integer.MAX_VALUE);
+      if (size.isEmpty()) {
+        continue;
+      }
+      int previous = sizes.isEmpty() ? 0 : sizes.get(sizes.size() - 1);
+      if (size.get() == previous) {
+        entry.problem("batch size " + size.get() + " is listed twice");
+      } else if (size.get() < previous) {
+        entry.problem("batch sizes must increase: " + size.get() + " comes after " + previous);
+      } else {
+        sizes.add(size.get());
+      }
+    }
+    return sizes;
+  }
+
+  private static Optional<Double> budget(ConfigValue value) {
+    return value
+        .asNumber()
+        .filter(
+            kg -> {
+              if (kg <= 0) {
+                value.problem("must be above 0, got " + value.node().asString());
+              }
+              return kg > 0;
+            });
+  }
+}

@@ -1,0 +1,291 @@
+package io.carbongovernor.daemon.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** governor.yaml mistakes: each gives one problem with its exact place and text. */
+class GovernorConfigErrorsTest {
+
+  @TempDir Path dir;
+  ConfigFiles files;
+
+  @BeforeEach
+  void setUp() {
+    files = new ConfigFiles(dir);
+  }
+
+  @Test
+  void theBaseConfigIsValid() throws Exception {
+    GovernorConfig config = files.load(ConfigFiles.VALID);
+    assertThat(config.zone()).isEqualTo("DE");
+    assertThat(config.teams()).isEmpty();
+  }
+
+  @Test
+  void unknownTopLevelKeySuggestsTheClosestKnownKey() {
+    files.assertOnly(
+        ConfigFiles.VALID + "intervall: 5m\n",
+        7,
+        1,
+        "unknown key 'intervall' (did you mean 'interval'?)");
+  }
+
+  @Test
+  void unknownNestedKey() {
+    files.assertOnly(
+        ConfigFiles.VALID
+            + """
+              gpu:
+                backend: simulated
+                simulated: {count: 2, modle: v100}
+              """,
+        9,
+        25,
+        "gpu.simulated: unknown key 'modle' (did you mean 'model'?)");
+  }
+
+  @Test
+  void unknownKeyFarFromAnyKnownKeyGetsNoSuggestion() {
+    files.assertOnly(ConfigFiles.VALID + "colour: blue\n", 7, 1, "unknown key 'colour'");
+  }
+
+  @Test
+  void stringWhereListExpected() {
+    files.assertOnly(
+        """
+        zone: DE
+        teams-dir: teams.d
+        carbon:
+          sources: trace
+        """,
+        4,
+        12,
+        "carbon.sources: expected a list like [{type: trace, file: trace.csv}], got 'trace'");
+  }
+
+  @Test
+  void badDuration() {
+    files.assertOnly(
+        ConfigFiles.VALID + "interval: abc\n",
+        7,
+        11,
+        "interval: expected a duration like 5m, got 'abc'");
+  }
+
+  @Test
+  void bareNumberDuration() {
+    files.assertOnly(
+        ConfigFiles.VALID + "interval: 10\n",
+        7,
+        11,
+        "interval: give a unit: 10s or 5m, not a bare number (got 10)");
+  }
+
+  @Test
+  void intervalOutOfRange() {
+    files.assertOnly(
+        ConfigFiles.VALID + "interval: 25h\n",
+        7,
+        11,
+        "interval: must be between 1s and 1d, got 1d1h");
+  }
+
+  @Test
+  void sampleEveryLongerThanInterval() {
+    files.assertOnly(
+        ConfigFiles.VALID + "interval: 10s\nsample-every: 30s\n",
+        8,
+        15,
+        "sample-every: must not be longer than interval (10s), got 30s");
+  }
+
+  @Test
+  void badModeWord() {
+    files.assertOnly(
+        ConfigFiles.VALID + "mode: enforse\n",
+        7,
+        7,
+        "mode: expected enforce or shadow, got 'enforse' (did you mean 'enforce'?)");
+  }
+
+  @Test
+  void duplicateKey() {
+    files.assertOnly(
+        ConfigFiles.VALID + "mode: shadow\nmode: enforce\n",
+        8,
+        1,
+        "duplicate key 'mode' (first given at line 7)");
+  }
+
+  @Test
+  void yamlSyntaxError() {
+    files.assertOnly(
+        """
+        zone: DE
+        carbon:
+          sources: [{type: trace, file: trace.csv}
+        mode: shadow
+        """,
+        4,
+        1,
+        "YAML syntax error: expected ',' or ']', but got <scalar> (while parsing a flow sequence at"
+            + " line 3, column 12)");
+  }
+
+  @Test
+  void missingZone() {
+    files.assertOnly(
+        """
+        # no zone
+        teams-dir: teams.d
+        carbon:
+          sources: [{type: trace, file: trace.csv}]
+        """,
+        2,
+        1,
+        "missing required key 'zone'");
+  }
+
+  @Test
+  void emptyZone() {
+    files.assertOnly(
+        ConfigFiles.VALID.replace("zone: DE", "zone: ''"), 1, 7, "zone: must not be empty");
+  }
+
+  @Test
+  void norwayStaysAString() throws Exception {
+    assertThat(files.load(ConfigFiles.VALID.replace("zone: DE", "zone: NO")).zone())
+        .isEqualTo("NO");
+  }
+
+  @Test
+  void failSafeMustNotDependOnTheGrid() {
+    files.assertOnly(
+        ConfigFiles.VALID
+            + """
+              fail-safe:
+                kind: bands
+                bands: [{cap: 60%}]
+              """,
+        8,
+        9,
+        "fail-safe.kind: the fail-safe must not depend on a carbon signal; use full-speed or"
+            + " static, not 'bands'");
+  }
+
+  @Test
+  void failSafeMayBeStatic() throws Exception {
+    GovernorConfig config =
+        files.load(ConfigFiles.VALID + "fail-safe: {kind: static, cap: 200W}\n");
+    assertThat(config.failSafe().kind()).isEqualTo("static");
+  }
+
+  @Test
+  void failSafeScalarOtherThanFullSpeed() {
+    files.assertOnly(
+        ConfigFiles.VALID + "fail-safe: half-speed\n",
+        7,
+        12,
+        "fail-safe: expected full-speed or a policy like {kind: static, cap: 60%}, got"
+            + " 'half-speed'");
+  }
+
+  @Test
+  void nonLoopbackApiHost() {
+    files.assertOnly(
+        ConfigFiles.VALID + "api: {listen: 0.0.0.0:9464}\n",
+        7,
+        15,
+        "api.listen: host '0.0.0.0' is not a loopback address; use 127.0.0.1, [::1] or localhost,"
+            + " because callers are identified through the kernel's loopback socket tables");
+  }
+
+  @Test
+  void badApiPort() {
+    files.assertOnly(
+        ConfigFiles.VALID + "api: {listen: 127.0.0.1:70000}\n",
+        7,
+        15,
+        "api.listen: port must be from 1 to 65535, got '70000'");
+  }
+
+  @Test
+  void loopbackHostsAreAccepted() throws Exception {
+    assertThat(files.load(ConfigFiles.VALID + "api: {listen: '[::1]:9000'}\n").api())
+        .isEqualTo(new ApiConfig("::1", 9000));
+    assertThat(files.load(ConfigFiles.VALID + "api: {listen: 127.0.1.1:80}\n").api())
+        .isEqualTo(new ApiConfig("127.0.1.1", 80));
+    assertThat(files.load(ConfigFiles.VALID + "api: {listen: localhost:9464}\n").api())
+        .isEqualTo(new ApiConfig("localhost", 9464));
+  }
+
+  @Test
+  void minChangeOutOfRange() {
+    files.assertOnly(
+        ConfigFiles.VALID + "gpu: {min-change: 60W}\n",
+        7,
+        19,
+        "gpu.min-change: must be between 0W and 50W, got 60W");
+  }
+
+  @Test
+  void simulatedCountOutOfRange() {
+    files.assertOnly(
+        ConfigFiles.VALID + "gpu: {simulated: {count: 0}}\n",
+        7,
+        26,
+        "gpu.simulated.count: must be from 1 to 64, got 0");
+  }
+
+  @Test
+  void givenTeamsDirMustExist() {
+    files.assertOnly(
+        ConfigFiles.VALID.replace("teams-dir: teams.d", "teams-dir: nowhere.d"),
+        2,
+        12,
+        "teams-dir: teams directory " + dir.resolve("nowhere.d") + " does not exist");
+  }
+
+  @Test
+  void missingConfigFileHasNoLocation() {
+    java.util.List<ConfigProblem> problems = files.problems();
+    assertThat(problems)
+        .extracting(ConfigProblem::toString)
+        .containsExactly(files.governor() + ": file does not exist");
+  }
+
+  @Test
+  void relativeHistoryPathResolvesAgainstTheConfigDirectory() throws Exception {
+    assertThat(
+            files
+                .load(
+                    ConfigFiles.VALID + "history: {url: 'jdbc:sqlite:db/h.db?journal_mode=WAL'}\n")
+                .history()
+                .url())
+        .isEqualTo("jdbc:sqlite:" + dir.resolve("db/h.db") + "?journal_mode=WAL");
+    assertThat(
+            files
+                .load(ConfigFiles.VALID + "history: {url: 'jdbc:postgresql://db/governor'}\n")
+                .history()
+                .url())
+        .isEqualTo("jdbc:postgresql://db/governor");
+  }
+
+  @Test
+  void statedDefaultsApply() throws Exception {
+    GovernorConfig config = files.load(ConfigFiles.VALID);
+    assertThat(config.interval()).hasMinutes(5);
+    assertThat(config.sampleEvery()).hasSeconds(5);
+    assertThat(config.mode()).isEqualTo(GovernorConfig.Mode.ENFORCE);
+    assertThat(config.gpu().backend()).isEqualTo(GpuConfig.Backend.NVML);
+    assertThat(config.carbon().maxAge()).hasHours(2);
+    assertThat(config.failSafe().kind()).isEqualTo("full-speed");
+    assertThat(config.defaultPolicy().kind()).isEqualTo("full-speed");
+    assertThat(config.api()).isEqualTo(new ApiConfig("127.0.0.1", 9464));
+    assertThat(config.history().url()).isEqualTo("jdbc:sqlite:/var/lib/carbon-governor/history.db");
+  }
+}

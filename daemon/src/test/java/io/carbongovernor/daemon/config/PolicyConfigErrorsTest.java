@@ -1,0 +1,154 @@
+package io.carbongovernor.daemon.config;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** default-policy mistakes; team policies share the same reader. */
+class PolicyConfigErrorsTest {
+
+  @TempDir Path dir;
+  ConfigFiles files;
+
+  @BeforeEach
+  void setUp() {
+    files = new ConfigFiles(dir);
+  }
+
+  private void assertOnly(String policy, int line, int column, String message) {
+    // ConfigFiles.VALID has 6 lines; the policy starts on line 7.
+    files.assertOnly(ConfigFiles.VALID + policy, line, column, message);
+  }
+
+  @Test
+  void capWithoutUnit() {
+    assertOnly(
+        "default-policy: {kind: static, cap: 250}\n",
+        7,
+        37,
+        "default-policy.cap: give a unit: 250W or 80%, not a bare number (got 250)");
+  }
+
+  @Test
+  void capWithUnknownUnit() {
+    assertOnly(
+        "default-policy: {kind: static, cap: 250kW}\n",
+        7,
+        37,
+        "default-policy.cap: expected a cap like 250W or 80%, got '250kW'");
+  }
+
+  @Test
+  void capOfZeroPercent() {
+    assertOnly(
+        "default-policy: {kind: static, cap: 0%}\n",
+        7, 37, "default-policy.cap: a percentage cap must be above 0% and at most 100%, got 0%");
+  }
+
+  @Test
+  void capAboveHundredPercent() {
+    assertOnly(
+        "default-policy: {kind: static, cap: 150%}\n",
+        7, 37, "default-policy.cap: a percentage cap must be above 0% and at most 100%, got 150%");
+  }
+
+  @Test
+  void capOfZeroWatts() {
+    assertOnly(
+        "default-policy: {kind: static, cap: 0W}\n",
+        7,
+        37,
+        "default-policy.cap: a cap in watts must be above 0W, got 0W");
+  }
+
+  @Test
+  void bandsNotIncreasing() {
+    assertOnly(
+        """
+        default-policy:
+          kind: bands
+          bands:
+            - {below: 220, cap: 85%}
+            - {below: 150, cap: 100%}
+            - cap: 60%
+        """,
+        11,
+        7,
+        "default-policy.bands[1]: 'below' must increase from band to band: 150 is not above 220");
+  }
+
+  @Test
+  void openBandNotLast() {
+    assertOnly(
+        """
+        default-policy:
+          kind: bands
+          bands:
+            - cap: 100%
+            - below: 300
+              cap: 60%
+            - cap: 50%
+        """,
+        10, 7, "default-policy.bands[0]: only the last band may leave out 'below'");
+  }
+
+  @Test
+  void lastBandWithBelow() {
+    assertOnly(
+        """
+        default-policy:
+          kind: bands
+          bands:
+            - below: 200
+              cap: 100%
+        """,
+        10,
+        7,
+        "default-policy.bands[0]: the last band must leave out 'below':"
+            + " it covers everything above the band before it");
+  }
+
+  @Test
+  void bandBelowOutOfRange() {
+    assertOnly(
+        """
+        default-policy:
+          kind: bands
+          bands: [{below: 5000, cap: 90%}, {cap: 60%}]
+        """,
+        9, 19, "default-policy.bands[0].below: must be from 0 to 3000 gCO2eq/kWh, got 5000");
+  }
+
+  @Test
+  void chaseIsNotAvailableYet() {
+    assertOnly(
+        "default-policy:\n  kind: chase\n",
+        8,
+        9,
+        "default-policy.kind: policy kind 'chase' is not available in this version");
+  }
+
+  @Test
+  void unknownKind() {
+    assertOnly(
+        "default-policy: {kind: statik, cap: 80%}\n",
+        7,
+        24,
+        "default-policy.kind: unknown policy kind 'statik'; expected full-speed, static, bands,"
+            + " chase or forecast (did you mean 'static'?)");
+  }
+
+  @Test
+  void keyOfAnotherKind() {
+    assertOnly(
+        "default-policy: {kind: full-speed, cap: 80%}\n",
+        7, 36, "default-policy: key 'cap' is not used by policy kind full-speed (only by static)");
+  }
+
+  @Test
+  void staticWithoutCap() {
+    assertOnly(
+        "default-policy:\n  kind: static\n", 8, 3, "default-policy: missing required key 'cap'");
+  }
+}
