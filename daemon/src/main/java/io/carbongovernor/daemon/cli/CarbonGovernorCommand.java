@@ -1,0 +1,39 @@
+package io.carbongovernor.daemon.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code carbon-governor} command and its subcommands. */
+@Command(
+    name = "carbon-governor",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Carbon-aware GPU power limits: full speed on a clean grid, efficiency on a dirty one.",
+    subcommands = {RunCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:ok",
+      "1:runtime failure",
+      "2:usage error",
+      "78:invalid configuration (file:line:col: message on stderr)"
+    })
+public final class CarbonGovernorCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+  }
+
+  /** Builds the command line with the project's exit-code conventions. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new CarbonGovernorCommand());
+    cl.setExitCodeExceptionMapper(t -> ExitCodes.RUNTIME_FAILURE);
+    return cl;
+  }
+
+  public static int execute(String... args) {
+    return commandLine().execute(args);
+  }
+}

@@ -1,0 +1,62 @@
+package io.carbongovernor.daemon.cli;
+
+import io.carbongovernor.daemon.config.ConfigLoader;
+import io.carbongovernor.daemon.config.FileChecks;
+import io.carbongovernor.daemon.config.GovernorConfig;
+import io.carbongovernor.daemon.config.InvalidConfigException;
+import io.carbongovernor.daemon.control.Daemon;
+import io.carbongovernor.daemon.control.StartupException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the daemon until SIGTERM or SIGINT, then restores every GPU and exits 0. */
+@Command(name = "run", description = "Run the daemon.")
+final class RunCommand implements Callable<Integer> {
+
+  private static final Logger log = LoggerFactory.getLogger("daemon");
+
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "governor.yaml")
+  Path config;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    GovernorConfig loaded;
+    try {
+      loaded = ConfigLoader.load(config, FileChecks.CHECK);
+    } catch (InvalidConfigException e) {
+      PrintWriter err = spec.commandLine().getErr();
+      e.problems().forEach(err::println);
+      err.printf("%s: %d problem(s); not starting%n", config, e.problems().size());
+      err.flush();
+      return ExitCodes.INVALID_CONFIG;
+    }
+
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    StopSignals.install(stopRequested::countDown);
+    Daemon daemon;
+    try {
+      daemon = Daemon.start(loaded, Clock.systemUTC());
+    } catch (StartupException e) {
+      log.atError().addKeyValue("error", e.getMessage()).log("cannot start");
+      return ExitCodes.RUNTIME_FAILURE;
+    }
+    // A backstop for exits that bypass the signal handlers (SIGHUP, System.exit elsewhere).
+    Thread backstop = new Thread(daemon::stop, "restore-on-exit");
+    Runtime.getRuntime().addShutdownHook(backstop);
+
+    stopRequested.await();
+    daemon.stop();
+    Runtime.getRuntime().removeShutdownHook(backstop);
+    return ExitCodes.OK;
+  }
+}

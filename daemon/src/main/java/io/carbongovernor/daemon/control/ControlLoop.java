@@ -1,0 +1,218 @@
+package io.carbongovernor.daemon.control;
+
+import io.carbongovernor.carbon.CarbonSignal;
+import io.carbongovernor.daemon.history.DecisionRecord;
+import io.carbongovernor.daemon.history.HistoryStore;
+import io.carbongovernor.gpu.Gpu;
+import io.carbongovernor.gpu.GpuException;
+import io.carbongovernor.gpu.GuardedGpuControl;
+import io.carbongovernor.gpu.LimitOutcome;
+import io.carbongovernor.gpu.Power;
+import io.carbongovernor.policy.Decision;
+import io.carbongovernor.policy.GpuState;
+import io.carbongovernor.policy.LimitDecision;
+import io.carbongovernor.policy.Policy;
+import io.carbongovernor.policy.PolicyInput;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * One control tick: read the signal, decide with the policy (or the fail-safe), apply through the
+ * safety layer, log each change and record every decision. A tick never throws: whatever fails
+ * is logged, and the next tick tries again.
+ */
+public final class ControlLoop {
+
+  private static final Logger log = LoggerFactory.getLogger("control");
+
+  private final Clock clock;
+  private final SignalReader signals;
+  private final Policy policy;
+  private final Policy failSafe;
+  private final GuardedGpuControl gpus;
+  private final HistoryStore history;
+
+  private final Set<String> unreadable = new HashSet<>();
+  private boolean inFailSafe;
+  private CarbonSignal lastRecordedSignal;
+  private long completedTicks;
+
+  ControlLoop(
+      Clock clock,
+      SignalReader signals,
+      Policy policy,
+      Policy failSafe,
+      GuardedGpuControl gpus,
+      HistoryStore history) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.signals = Objects.requireNonNull(signals, "signals");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.failSafe = Objects.requireNonNull(failSafe, "failSafe");
+    this.gpus = Objects.requireNonNull(gpus, "gpus");
+    this.history = Objects.requireNonNull(history, "history");
+  }
+
+  /** Runs one tick; synchronized so that a manual trigger and the schedule never interleave. */
+  public synchronized void tick() {
+    Instant now = clock.instant();
+    try {
+      SignalReading reading = signals.read(now);
+      noteFailSafe(reading);
+      reading.current().ifPresent(s -> recordSignal(now, s));
+
+      List<GpuState> states = readGpus();
+      Policy chosen = reading.failSafeReason().isPresent() ? failSafe : policy;
+      Decision decision =
+          chosen.decide(new PolicyInput(now, reading.current(), reading.forecast(), states));
+
+      Map<Gpu, Power> targets = new LinkedHashMap<>();
+      Map<String, LimitDecision> byUuid = new LinkedHashMap<>();
+      for (LimitDecision d : decision.limits()) {
+        targets.put(d.gpu(), d.target());
+        byUuid.put(d.gpu().uuid(), d);
+      }
+      List<LimitOutcome> outcomes = gpus.apply(targets);
+
+      List<DecisionRecord> records = new ArrayList<>();
+      for (LimitOutcome outcome : outcomes) {
+        LimitDecision d = byUuid.get(outcome.gpu().uuid());
+        String reason = reading.failSafeReason().map(r -> "fail-safe: " + r).orElse(d.reason());
+        logOutcome(outcome, reason, reading.current());
+        records.add(
+            new DecisionRecord(
+                now,
+                outcome.gpu(),
+                decision.policy(),
+                reading.failSafeReason().isPresent(),
+                outcome.previous(),
+                outcome.target(),
+                outcome.status().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                reason,
+                reading.current()));
+      }
+      history.recordDecisions(records);
+    } catch (RuntimeException e) {
+      log.atError().setCause(e).log("control tick failed; the next tick tries again");
+    } finally {
+      completedTicks++;
+      notifyAll();
+    }
+  }
+
+  /** The GPUs that can be read now; one that cannot is left out of this tick's decision. */
+  private List<GpuState> readGpus() {
+    List<GpuState> states = new ArrayList<>();
+    for (Gpu gpu : gpus.gpus()) {
+      try {
+        Power current = gpus.sample(gpu).limit();
+        states.add(new GpuState(gpu, gpus.originalLimit(gpu), current));
+        if (unreadable.remove(gpu.uuid())) {
+          log.atInfo().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).log("GPU readable again");
+        }
+      } catch (GpuException e) {
+        if (unreadable.add(gpu.uuid())) {
+          log.atWarn()
+              .addKeyValue("gpu", gpu.label())
+              .addKeyValue("uuid", gpu.uuid())
+              .addKeyValue("code", e.code())
+              .log("cannot read GPU; leaving it out until it answers");
+        }
+      }
+    }
+    return states;
+  }
+
+  private void noteFailSafe(SignalReading reading) {
+    boolean now = reading.failSafeReason().isPresent();
+    if (now && !inFailSafe) {
+      log.atWarn()
+          .addKeyValue("policy", failSafe.kind())
+          .addKeyValue("reason", reading.failSafeReason().get())
+          .log("fail-safe engaged");
+    } else if (!now && inFailSafe) {
+      log.atInfo().addKeyValue("policy", policy.kind()).log("fresh signal again; fail-safe released");
+    }
+    inFailSafe = now;
+  }
+
+  private void recordSignal(Instant now, CarbonSignal signal) {
+    // One row per slot and source, not one per tick.
+    if (!signal.equals(lastRecordedSignal)) {
+      history.recordSignal(now, signal);
+      lastRecordedSignal = signal;
+    }
+  }
+
+  private static void logOutcome(LimitOutcome outcome, String reason, Optional<CarbonSignal> signal) {
+    LoggingEventBuilder line;
+    String message;
+    switch (outcome.status()) {
+      case APPLIED -> {
+        line = log.atInfo();
+        message = "limit changed";
+      }
+      case SHADOW -> {
+        line = log.atInfo();
+        message = "shadow mode: limit would change";
+      }
+      case FAILED -> {
+        line = log.atWarn().addKeyValue("code", outcome.errorCode().orElse("?"));
+        message = "limit change failed";
+      }
+      default -> {
+        return; // unchanged and held-by-operator: nothing new to say every tick
+      }
+    }
+    Gpu gpu = outcome.gpu();
+    line.addKeyValue("gpu", gpu.label())
+        .addKeyValue("uuid", gpu.uuid())
+        .addKeyValue("old_w", outcome.previous().map(p -> fmt(p.watts())).orElse("?"))
+        .addKeyValue("new_w", fmt(outcome.target().watts()));
+    signal.ifPresent(
+        s ->
+            line.addKeyValue("intensity_g_per_kwh", fmt(s.intensity().gramsPerKwh()))
+                .addKeyValue("source", s.source()));
+    line.addKeyValue("reason", reason).log(message);
+  }
+
+  private static String fmt(double value) {
+    return value == Math.rint(value)
+        ? Long.toString((long) value)
+        : String.format(Locale.ROOT, "%.1f", value);
+  }
+
+  /** Ticks run so far, including failed ones. */
+  public synchronized long completedTicks() {
+    return completedTicks;
+  }
+
+  /**
+   * Waits until at least {@code count} ticks have completed.
+   *
+   * @return whether they did within {@code timeout}
+   */
+  public synchronized boolean awaitTicks(long count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (completedTicks < count) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
+    return true;
+  }
+}

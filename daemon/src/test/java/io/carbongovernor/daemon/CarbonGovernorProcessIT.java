@@ -1,0 +1,166 @@
+package io.carbongovernor.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged artifact as a user runs it: {@code java -jar carbon-governor.jar} in a child
+ * process, stopped with real signals.
+ */
+class CarbonGovernorProcessIT {
+
+  private static final Path JAR = Path.of(System.getProperty("carbon-governor.jar"));
+  private static final Path CONFIG_DIR = Path.of("..", "config").toAbsolutePath().normalize();
+  private static final Path TRACES = Path.of("..", "traces").toAbsolutePath().normalize();
+  private static final long WAIT_SECONDS = 60;
+
+  @TempDir Path dir;
+
+  private ProcessBuilder command(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.add("-jar");
+    cmd.add(JAR.toString());
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).redirectErrorStream(true);
+  }
+
+  /** A config in the temp dir: the demo's trace, a cap that always changes the limits. */
+  private Path config() throws IOException {
+    Path teams = Files.createDirectories(dir.resolve("teams.d"));
+    Path file = dir.resolve("governor.yaml");
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "zone: US-CAL-CISO",
+            "interval: 1h",
+            "state-dir: " + dir.resolve("state"),
+            "gpu: {backend: simulated, simulated: {count: 2}}",
+            "carbon:",
+            "  sources:",
+            "    - {type: trace, file: " + TRACES.resolve("US-CAL-CISO_2023_hourly.csv") + "}",
+            "default-policy: {kind: static, cap: 60%}",
+            "teams-dir: " + teams,
+            ""));
+    return file;
+  }
+
+  /** Collects the child's output lines as they come, so a test can wait for one. */
+  private static BlockingQueue<String> lines(Process process) {
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                lines.add("(output closed: " + e.getMessage() + ")");
+              }
+            });
+    reader.setDaemon(true);
+    reader.start();
+    return lines;
+  }
+
+  private static List<String> awaitLine(BlockingQueue<String> lines, String fragment) throws InterruptedException {
+    List<String> seen = new ArrayList<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (System.nanoTime() < deadline) {
+      String line = lines.poll(1, TimeUnit.SECONDS);
+      if (line != null) {
+        seen.add(line);
+        if (line.contains(fragment)) {
+          return seen;
+        }
+      }
+    }
+    throw new AssertionError("no line containing '" + fragment + "' in:\n" + String.join("\n", seen));
+  }
+
+  private static String drain(BlockingQueue<String> lines, Process process) throws InterruptedException {
+    assertThat(process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).as("process exits").isTrue();
+    StringBuilder out = new StringBuilder();
+    for (String line; (line = lines.poll(2, TimeUnit.SECONDS)) != null; ) {
+      out.append(line).append('\n');
+    }
+    return out.toString();
+  }
+
+  @Test
+  void checkConfigAcceptsTheDemoAndRejectsABrokenCopyWithLineAndColumn() throws Exception {
+    Process ok = command("check-config", "--config", CONFIG_DIR.resolve("demo.yaml").toString()).start();
+    String okOut = drain(lines(ok), ok);
+    assertThat(ok.exitValue()).as(okOut).isZero();
+    assertThat(okOut).contains("ok");
+
+    Path broken = dir.resolve("demo.yaml");
+    Files.writeString(
+        broken,
+        Files.readString(CONFIG_DIR.resolve("demo.yaml"))
+            .replace("interval: 10s", "interval: ten seconds")
+            .replace("../traces/", TRACES + "/")
+            .replace("teams-dir: teams.d", "teams-dir: " + CONFIG_DIR.resolve("teams.d"))
+            .replace("mode: enforce", "mode: enforce\nmodes: shadow"));
+    Process bad = command("check-config", "--config", broken.toString()).start();
+    String badOut = drain(lines(bad), bad);
+    assertThat(bad.exitValue()).as(badOut).isEqualTo(78);
+    assertThat(badOut).containsPattern(broken + ":5:11: .*duration");
+    assertThat(badOut).containsPattern(broken + ":8:1: .*modes");
+
+    Process run = command("run", "--config", broken.toString()).start();
+    String runOut = drain(lines(run), run);
+    assertThat(run.exitValue()).as(runOut).isEqualTo(78);
+  }
+
+  @Test
+  void sigtermRestoresEveryGpuAndExitsZero() throws Exception {
+    Process daemon = command("run", "--config", config().toString()).start();
+    BlockingQueue<String> out = lines(daemon);
+    awaitLine(out, "limit changed gpu=\"gpu1\"");
+    assertThat(Files.readString(dir.resolve("state").resolve("ledger.jsonl"))).contains("300000");
+
+    daemon.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of stdout
+    String rest = drain(out, daemon);
+    assertThat(daemon.exitValue()).as(rest).isZero();
+    assertThat(rest).contains("signal=\"SIGTERM\"").contains("original power limits restored gpus=\"2\" not_restored=\"0\"");
+  }
+
+  @Test
+  void afterKillMinusNineTheNextStartRestoresFirst() throws Exception {
+    Path config = config();
+    Process first = command("run", "--config", config.toString()).start();
+    BlockingQueue<String> out = lines(first);
+    awaitLine(out, "limit changed gpu=\"gpu1\"");
+    first.destroyForcibly(); // SIGKILL: no chance to restore
+    assertThat(first.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    assertThat(first.exitValue()).isEqualTo(137);
+
+    Process second = command("run", "--config", config.toString()).start();
+    BlockingQueue<String> out2 = lines(second);
+    List<String> seen = awaitLine(out2, "controlling");
+    assertThat(String.join("\n", seen))
+        .contains("previous run did not exit cleanly")
+        .contains("original power limits restored gpus=\"2\"");
+    second.toHandle().destroy();
+    assertThat(second.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    assertThat(second.exitValue()).isZero();
+  }
+}

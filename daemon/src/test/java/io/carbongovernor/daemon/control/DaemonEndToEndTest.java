@@ -1,0 +1,200 @@
+package io.carbongovernor.daemon.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carbongovernor.daemon.config.ConfigLoader;
+import io.carbongovernor.daemon.config.FileChecks;
+import io.carbongovernor.daemon.config.GovernorConfig;
+import io.carbongovernor.gpu.Gpu;
+import io.carbongovernor.gpu.Ledger;
+import io.carbongovernor.gpu.Power;
+import io.carbongovernor.gpu.SimulatedGpuControl;
+import io.carbongovernor.gpu.SimulatedGpus;
+import io.carbongovernor.gpu.ZeusProfiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo configuration, in process: the real trace, the bands policy, simulated GPUs, SQLite
+ * history and the Quartz schedule, with a clock the test moves from hour to hour.
+ */
+class DaemonEndToEndTest {
+
+  private static final Path DEMO = Path.of("..", "config", "demo.yaml");
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir Path dir;
+
+  /** demo.yaml with its relative paths made absolute and its state in the test's folder. */
+  private GovernorConfig demoConfig(String mode) throws Exception {
+    String yaml =
+        Files.readString(DEMO)
+            .replace("state-dir: ../state", "state-dir: " + dir.resolve("state"))
+            .replace("file: ../traces/", "file: " + DEMO.getParent().resolve("../traces").toAbsolutePath() + "/")
+            .replace("teams-dir: teams.d", "teams-dir: " + DEMO.getParent().resolve("teams.d").toAbsolutePath())
+            .replace("mode: enforce", "mode: " + mode);
+    Path file = dir.resolve("governor.yaml");
+    Files.writeString(file, yaml);
+    return ConfigLoader.load(file, FileChecks.CHECK);
+  }
+
+  private static SimulatedGpuControl a40s(MutableClock clock) {
+    return SimulatedGpus.create(
+        "a40", 4, ZeusProfiles.bundled("a40").profile("imagenet/resnet50", 256), clock);
+  }
+
+  private static List<Power> limits(SimulatedGpuControl gpus) {
+    return gpus.gpus().stream().map(g -> gpus.sample(g).limit()).toList();
+  }
+
+  private static void tickAt(Daemon daemon, MutableClock clock, String instant) throws InterruptedException {
+    clock.set(Instant.parse(instant));
+    long before = daemon.loop().completedTicks();
+    daemon.triggerTick();
+    assertThat(daemon.loop().awaitTicks(before + 1, WAIT)).as("tick at " + instant).isTrue();
+  }
+
+  @Test
+  void decisionsFollowTheTraceAndStopRestoresEveryGpu() throws Exception {
+    GovernorConfig config = demoConfig("enforce");
+    // Hours of 2023 (replayed in 2026) chosen from the California trace, one per band.
+    MutableClock clock = new MutableClock(Instant.parse("2026-06-15T20:30:00Z")); // 85.03 g/kWh
+    SimulatedGpuControl gpus = a40s(clock);
+    Daemon daemon = Daemon.start(config, clock, new OutlivingGpus(gpus));
+    try {
+      assertThat(daemon.loop().awaitTicks(1, WAIT)).isTrue();
+      assertThat(limits(gpus)).containsOnly(Power.ofWatts(300)); // band < 150: 100 %
+
+      tickAt(daemon, clock, "2026-01-10T19:30:00Z"); // 160.49 g/kWh: band < 220, 85 %
+      assertThat(limits(gpus)).containsOnly(Power.ofWatts(255));
+
+      tickAt(daemon, clock, "2026-01-11T13:30:00Z"); // 260.51 g/kWh: band < 280, 70 %
+      assertThat(limits(gpus)).containsOnly(Power.ofWatts(210));
+
+      tickAt(daemon, clock, "2026-10-03T13:30:00Z"); // 302.44 g/kWh: open band, 60 %
+      assertThat(limits(gpus)).containsOnly(Power.ofWatts(180));
+
+      // The original limits are durable before the first change.
+      try (Ledger ledger = Ledger.open(config.stateDir())) {
+        assertThat(ledger.originalLimits()).hasSize(4).containsValue(Power.ofWatts(300));
+      }
+    } finally {
+      daemon.stop();
+    }
+    assertThat(limits(gpus)).containsOnly(Power.ofWatts(300));
+    try (Ledger ledger = Ledger.open(config.stateDir())) {
+      assertThat(ledger.isEmpty()).isTrue();
+    }
+
+    long ticks = daemon.loop().completedTicks();
+    try (Connection db = DriverManager.getConnection(config.history().url())) {
+      assertThat(count(db, "SELECT count(*) FROM decisions")).isEqualTo(4 * ticks);
+      assertThat(count(db, "SELECT count(*) FROM decisions WHERE outcome = 'applied'")).isEqualTo(12);
+      assertThat(count(db, "SELECT count(*) FROM signals")).isGreaterThanOrEqualTo(4);
+      assertThat(
+              count(db, "SELECT count(*) FROM decisions WHERE target_limit_mw = 180000 AND reason LIKE '%302 g/kWh%'"))
+          .isEqualTo(4);
+    }
+  }
+
+  @Test
+  void withoutAFreshSignalTheFailSafeRunsEveryGpuAtFullSpeed() throws Exception {
+    // A short trace replayed at its own times: past its end there is no signal at all.
+    Path trace = dir.resolve("short.csv");
+    Files.writeString(
+        trace,
+        "time,value\n2026-03-01T00:00:00Z,400\n2026-03-01T01:00:00Z,410\n2026-03-01T02:00:00Z,420\n");
+    Path file = dir.resolve("governor.yaml");
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "zone: US-CAL-CISO",
+            "interval: 10s",
+            "state-dir: " + dir.resolve("state"),
+            "gpu: {backend: simulated}",
+            "carbon:",
+            "  max-age: 1h",
+            "  sources:",
+            "    - {type: trace, file: " + trace + ", timing: absolute}",
+            "default-policy: {kind: static, cap: 50%}",
+            "teams-dir: " + Files.createDirectories(dir.resolve("teams.d")),
+            ""));
+    GovernorConfig config = ConfigLoader.load(file, FileChecks.CHECK);
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T01:30:00Z"));
+    SimulatedGpuControl gpus = a40s(clock);
+    Daemon daemon = Daemon.start(config, clock, new OutlivingGpus(gpus));
+    try {
+      assertThat(daemon.loop().awaitTicks(1, WAIT)).isTrue();
+      assertThat(limits(gpus)).containsOnly(Power.ofWatts(150));
+
+      tickAt(daemon, clock, "2026-03-01T09:00:00Z"); // past the trace: fail-safe
+      assertThat(limits(gpus)).containsOnly(Power.ofWatts(300));
+
+      tickAt(daemon, clock, "2026-03-01T02:10:00Z"); // fresh again
+      assertThat(limits(gpus)).containsOnly(Power.ofWatts(150));
+    } finally {
+      daemon.stop();
+    }
+    try (Connection db = DriverManager.getConnection(config.history().url())) {
+      assertThat(count(db, "SELECT count(*) FROM decisions WHERE fail_safe = 1 AND outcome = 'applied'")).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void shadowModeDecidesAndRecordsButNeverSets() throws Exception {
+    GovernorConfig config = demoConfig("shadow");
+    MutableClock clock = new MutableClock(Instant.parse("2026-10-03T13:30:00Z"));
+    SimulatedGpuControl gpus = a40s(clock);
+    Daemon daemon = Daemon.start(config, clock, new OutlivingGpus(gpus));
+    try {
+      assertThat(daemon.loop().awaitTicks(1, WAIT)).isTrue();
+      tickAt(daemon, clock, "2026-01-11T13:30:00Z");
+    } finally {
+      daemon.stop();
+    }
+    assertThat(gpus.totalSetCalls()).isZero();
+    try (Connection db = DriverManager.getConnection(config.history().url())) {
+      assertThat(count(db, "SELECT count(*) FROM decisions WHERE outcome = 'shadow' AND target_limit_mw = 180000"))
+          .isEqualTo(4);
+    }
+  }
+
+  @Test
+  void oneLostGpuDoesNotStopControlOfTheOthers() throws Exception {
+    GovernorConfig config = demoConfig("enforce");
+    MutableClock clock = new MutableClock(Instant.parse("2026-06-15T20:30:00Z"));
+    SimulatedGpuControl gpus = a40s(clock);
+    Gpu lost = gpus.gpus().get(2);
+    Daemon daemon = Daemon.start(config, clock, new OutlivingGpus(gpus));
+    try {
+      assertThat(daemon.loop().awaitTicks(1, WAIT)).isTrue();
+      gpus.fail(lost, "NVML_ERROR_GPU_IS_LOST");
+      tickAt(daemon, clock, "2026-10-03T13:30:00Z");
+      gpus.recover(lost);
+      assertThat(limits(gpus))
+          .containsExactly(Power.ofWatts(180), Power.ofWatts(180), Power.ofWatts(300), Power.ofWatts(180));
+    } finally {
+      daemon.stop();
+    }
+    assertThat(limits(gpus)).containsOnly(Power.ofWatts(300));
+  }
+
+  private static long count(Connection db, String sql) throws SQLException {
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
