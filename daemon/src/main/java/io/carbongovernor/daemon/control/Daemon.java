@@ -11,6 +11,7 @@ import io.carbongovernor.gpu.RestoreResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,7 +109,7 @@ public final class Daemon {
         .addKeyValue("backend", config.gpu().backend().word())
         .addKeyValue("mode", config.mode().word())
         .addKeyValue("policy", config.defaultPolicy().kind())
-        .addKeyValue("interval", config.interval())
+        .addKeyValue("interval", config.interval().toString().substring(2).toLowerCase(Locale.ROOT))
         .addKeyValue("sources", String.join(",", sources.stream().map(CarbonSource::name).toList()))
         .log("controlling");
     return daemon;
