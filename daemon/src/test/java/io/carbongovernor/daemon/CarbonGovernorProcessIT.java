@@ -54,6 +54,7 @@ class CarbonGovernorProcessIT {
             "  sources:",
             "    - {type: trace, file: " + TRACES.resolve("US-CAL-CISO_2023_hourly.csv") + "}",
             "default-policy: {kind: static, cap: 60%}",
+            "api: {listen: 127.0.0.1:0}",
             "teams-dir: " + teams,
             ""));
     return file;

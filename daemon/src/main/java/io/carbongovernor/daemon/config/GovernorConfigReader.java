@@ -201,8 +201,8 @@ final class GovernorConfigReader {
               + " because callers are identified through the kernel's loopback socket tables");
     }
     int number = port.matches("\\d{1,5}") ? Integer.parseInt(port) : -1;
-    if (number < 1 || number > 65535) {
-      throw new IllegalArgumentException("port must be from 1 to 65535, got '" + port + "'");
+    if (number < 0 || number > 65535) {
+      throw new IllegalArgumentException("port must be from 0 (any free port) to 65535, got '" + port + "'");
     }
     return new ApiConfig(host, number);
   }

@@ -3,28 +3,29 @@ package io.carbongovernor.daemon.control;
 import io.carbongovernor.carbon.CarbonSignal;
 import io.carbongovernor.daemon.history.DecisionRecord;
 import io.carbongovernor.daemon.history.HistoryStore;
+import io.carbongovernor.daemon.jobs.JobRegistry;
+import io.carbongovernor.daemon.teams.GpuClaims;
+import io.carbongovernor.daemon.teams.PolicySet;
 import io.carbongovernor.gpu.Gpu;
 import io.carbongovernor.gpu.GpuException;
 import io.carbongovernor.gpu.GuardedGpuControl;
 import io.carbongovernor.gpu.LimitOutcome;
 import io.carbongovernor.gpu.Power;
-import io.carbongovernor.policy.Decision;
 import io.carbongovernor.policy.GpuState;
-import io.carbongovernor.policy.LimitDecision;
-import io.carbongovernor.policy.Policy;
-import io.carbongovernor.policy.PolicyInput;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -40,12 +41,14 @@ public final class ControlLoop {
 
   private final Clock clock;
   private final SignalReader signals;
-  private final Policy policy;
-  private final Policy failSafe;
+  private final Supplier<PolicySet> policies;
   private final GuardedGpuControl gpus;
+  private final GpuClaims claims;
+  private final JobRegistry jobs;
   private final HistoryStore history;
 
   private final Set<String> unreadable = new HashSet<>();
+  private final AtomicReference<TickReport> lastReport = new AtomicReference<>();
   private boolean inFailSafe;
   private CarbonSignal lastRecordedSignal;
   private long completedTicks;
@@ -53,15 +56,17 @@ public final class ControlLoop {
   ControlLoop(
       Clock clock,
       SignalReader signals,
-      Policy policy,
-      Policy failSafe,
+      Supplier<PolicySet> policies,
       GuardedGpuControl gpus,
+      GpuClaims claims,
+      JobRegistry jobs,
       HistoryStore history) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.signals = Objects.requireNonNull(signals, "signals");
-    this.policy = Objects.requireNonNull(policy, "policy");
-    this.failSafe = Objects.requireNonNull(failSafe, "failSafe");
+    this.policies = Objects.requireNonNull(policies, "policies");
     this.gpus = Objects.requireNonNull(gpus, "gpus");
+    this.claims = Objects.requireNonNull(claims, "claims");
+    this.jobs = Objects.requireNonNull(jobs, "jobs");
     this.history = Objects.requireNonNull(history, "history");
   }
 
@@ -69,47 +74,63 @@ public final class ControlLoop {
   public synchronized void tick() {
     Instant now = clock.instant();
     try {
+      PolicySet set = policies.get();
       SignalReading reading = signals.read(now);
-      noteFailSafe(reading);
+      noteFailSafe(reading, set);
       reading.current().ifPresent(s -> recordSignal(now, s));
+      jobs.removeExited();
 
       List<GpuState> states = readGpus();
-      Policy chosen = reading.failSafeReason().isPresent() ? failSafe : policy;
-      Decision decision =
-          chosen.decide(new PolicyInput(now, reading.current(), reading.forecast(), states));
-
-      Map<Gpu, Power> targets = new LinkedHashMap<>();
-      Map<String, LimitDecision> byUuid = new LinkedHashMap<>();
-      for (LimitDecision d : decision.limits()) {
-        targets.put(d.gpu(), d.target());
-        byUuid.put(d.gpu().uuid(), d);
-      }
-      List<LimitOutcome> outcomes = gpus.apply(targets);
+      List<Gpu> readable = states.stream().map(GpuState::gpu).toList();
+      TickPlan plan =
+          TickPlan.make(now, reading, set, states, claims.resolve(gpus, readable, jobs.jobs(), set.teams()));
+      List<LimitOutcome> outcomes = gpus.apply(plan.targets());
 
       List<DecisionRecord> records = new ArrayList<>();
+      List<TickReport.GpuReport> reports = new ArrayList<>();
+      Map<String, Power> originals = new HashMap<>();
+      states.forEach(st -> originals.put(st.gpu().uuid(), st.originalLimit()));
       for (LimitOutcome outcome : outcomes) {
-        LimitDecision d = byUuid.get(outcome.gpu().uuid());
-        String reason = reading.failSafeReason().map(r -> "fail-safe: " + r).orElse(d.reason());
-        logOutcome(outcome, reason, reading.current());
+        TickPlan.Target t = plan.target(outcome.gpu());
+        logOutcome(outcome, t.reason(), reading.current());
         records.add(
             new DecisionRecord(
                 now,
                 outcome.gpu(),
-                decision.policy(),
+                t.policy(),
                 reading.failSafeReason().isPresent(),
                 outcome.previous(),
                 outcome.target(),
                 outcome.status().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-                reason,
+                t.reason(),
                 reading.current()));
+        reports.add(
+            new TickReport.GpuReport(
+                outcome.gpu(),
+                originals.get(outcome.gpu().uuid()),
+                outcome.target(),
+                outcome.previous(),
+                outcome.status(),
+                t.teams(),
+                t.policy(),
+                t.reason()));
       }
       history.recordDecisions(records);
+      lastReport.set(
+          new TickReport(
+              now, reading.current(), reading.forecast(), reading.failSafeReason(), reports,
+              plan.batchSizeByTeam()));
     } catch (RuntimeException e) {
       log.atError().setCause(e).log("control tick failed; the next tick tries again");
     } finally {
       completedTicks++;
       notifyAll();
     }
+  }
+
+  /** What the last completed tick saw and did; empty before the first. */
+  public Optional<TickReport> lastReport() {
+    return Optional.ofNullable(lastReport.get());
   }
 
   /** The GPUs that can be read now; one that cannot is left out of this tick's decision. */
@@ -135,15 +156,15 @@ public final class ControlLoop {
     return states;
   }
 
-  private void noteFailSafe(SignalReading reading) {
+  private void noteFailSafe(SignalReading reading, PolicySet set) {
     boolean now = reading.failSafeReason().isPresent();
     if (now && !inFailSafe) {
       log.atWarn()
-          .addKeyValue("policy", failSafe.kind())
+          .addKeyValue("policy", set.failSafe().kind())
           .addKeyValue("reason", reading.failSafeReason().get())
           .log("fail-safe engaged");
     } else if (!now && inFailSafe) {
-      log.atInfo().addKeyValue("policy", policy.kind()).log("fresh signal again; fail-safe released");
+      log.atInfo().log("fresh signal again; fail-safe released");
     }
     inFailSafe = now;
   }

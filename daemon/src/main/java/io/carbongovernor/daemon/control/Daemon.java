@@ -1,17 +1,26 @@
 package io.carbongovernor.daemon.control;
 
 import io.carbongovernor.carbon.CarbonSource;
+import io.carbongovernor.daemon.api.ApiServer;
 import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.daemon.history.HistoryException;
 import io.carbongovernor.daemon.history.HistoryStore;
+import io.carbongovernor.daemon.identity.ProcFs;
+import io.carbongovernor.daemon.identity.UnixAccounts;
+import io.carbongovernor.daemon.jobs.JobRegistry;
+import io.carbongovernor.daemon.teams.GpuClaims;
+import io.carbongovernor.daemon.teams.PolicySet;
 import io.carbongovernor.gpu.GpuControl;
 import io.carbongovernor.gpu.GuardedGpuControl;
 import io.carbongovernor.gpu.Ledger;
 import io.carbongovernor.gpu.RestoreResult;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +40,7 @@ public final class Daemon {
   private final HistoryStore history;
   private final ControlLoop loop;
   private final TickScheduler scheduler;
+  private final ApiServer api;
   private boolean stopped;
 
   private Daemon(
@@ -38,12 +48,14 @@ public final class Daemon {
       GuardedGpuControl gpus,
       HistoryStore history,
       ControlLoop loop,
-      TickScheduler scheduler) {
+      TickScheduler scheduler,
+      ApiServer api) {
     this.config = config;
     this.gpus = gpus;
     this.history = history;
     this.loop = loop;
     this.scheduler = scheduler;
+    this.api = api;
   }
 
   /**
@@ -67,6 +79,8 @@ public final class Daemon {
 
   private static Daemon start(
       GovernorConfig config, Clock clock, List<CarbonSource> sources, GpuControl backend) {
+    ProcFs proc = ProcFs.system();
+    UnixAccounts accounts = UnixAccounts.system();
     Ledger ledger;
     try {
       ledger = Ledger.open(config.stateDir());
@@ -92,16 +106,31 @@ public final class Daemon {
       gpus.close();
       throw new StartupException(e.getMessage(), e);
     }
+    AtomicReference<PolicySet> policies = new AtomicReference<>(PolicySet.of(config));
+    JobRegistry jobs = new JobRegistry(proc, accounts, () -> policies.get().teams());
     ControlLoop loop =
         new ControlLoop(
             clock,
             new SignalReader(sources, config.zone(), config.carbon().maxAge(), FORECAST_HORIZON),
-            config.defaultPolicy().policy(),
-            config.failSafe().policy(),
+            policies::get,
             gpus,
+            new GpuClaims(proc, accounts),
+            jobs,
             history);
     TickScheduler scheduler = TickScheduler.create(loop::tick, config.interval());
-    Daemon daemon = new Daemon(config, gpus, history, loop, scheduler);
+    ApiServer api;
+    try {
+      api =
+          ApiServer.start(
+              config.api(),
+              new ApiServer.Daemon(() -> config, loop::lastReport, gpus::gpus, jobs, proc, clock));
+    } catch (IOException e) {
+      history.close();
+      gpus.close();
+      throw new StartupException(
+          "cannot listen on " + config.api().host() + ":" + config.api().port() + ": " + e.getMessage(), e);
+    }
+    Daemon daemon = new Daemon(config, gpus, history, loop, scheduler, api);
     scheduler.start();
     log.atInfo()
         .addKeyValue("zone", config.zone())
@@ -126,6 +155,7 @@ public final class Daemon {
     stopped = true;
     log.info("stopping: restoring original power limits");
     try {
+      api.close();
       scheduler.close();
     } finally {
       try {
@@ -141,6 +171,11 @@ public final class Daemon {
   /** Asks for a tick now, besides the schedule (it waits for a running tick). */
   public void triggerTick() {
     scheduler.triggerNow();
+  }
+
+  /** The local API's bound address. */
+  public InetSocketAddress apiAddress() {
+    return api.address();
   }
 
   public ControlLoop loop() {

@@ -210,7 +210,7 @@ class GovernorConfigErrorsTest {
         ConfigFiles.VALID + "api: {listen: 127.0.0.1:70000}\n",
         7,
         15,
-        "api.listen: port must be from 1 to 65535, got '70000'");
+        "api.listen: port must be from 0 (any free port) to 65535, got '70000'");
   }
 
   @Test

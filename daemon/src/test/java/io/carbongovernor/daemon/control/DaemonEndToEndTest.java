@@ -3,6 +3,7 @@ package io.carbongovernor.daemon.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carbongovernor.daemon.config.ConfigLoader;
+import io.carbongovernor.daemon.testing.MutableClock;
 import io.carbongovernor.daemon.config.FileChecks;
 import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.gpu.Gpu;
@@ -42,7 +43,8 @@ class DaemonEndToEndTest {
             .replace("state-dir: ../state", "state-dir: " + dir.resolve("state"))
             .replace("file: ../traces/", "file: " + DEMO.getParent().resolve("../traces").toAbsolutePath() + "/")
             .replace("teams-dir: teams.d", "teams-dir: " + DEMO.getParent().resolve("teams.d").toAbsolutePath())
-            .replace("mode: enforce", "mode: " + mode);
+            .replace("mode: enforce", "mode: " + mode)
+            .replace("listen: 127.0.0.1:9464", "listen: 127.0.0.1:0");
     Path file = dir.resolve("governor.yaml");
     Files.writeString(file, yaml);
     return ConfigLoader.load(file, FileChecks.CHECK);
@@ -128,6 +130,7 @@ class DaemonEndToEndTest {
             "  sources:",
             "    - {type: trace, file: " + trace + ", timing: absolute}",
             "default-policy: {kind: static, cap: 50%}",
+            "api: {listen: 127.0.0.1:0}",
             "teams-dir: " + Files.createDirectories(dir.resolve("teams.d")),
             ""));
     GovernorConfig config = ConfigLoader.load(file, FileChecks.CHECK);

@@ -1,0 +1,200 @@
+package io.carbongovernor.daemon.api;
+
+import io.carbongovernor.daemon.config.TeamConfig;
+import io.carbongovernor.daemon.control.TickReport;
+import io.carbongovernor.daemon.identity.UnixUser;
+import io.carbongovernor.daemon.jobs.Job;
+import io.carbongovernor.daemon.jobs.JobOutcome;
+import io.carbongovernor.daemon.jobs.JobRegistry;
+import io.carbongovernor.daemon.jobs.JobRequest;
+import io.carbongovernor.daemon.jobs.ProgressReport;
+import io.carbongovernor.gpu.Gpu;
+import io.carbongovernor.gpu.LimitOutcome;
+import io.carbongovernor.gpu.Power;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Supplier;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The job endpoints: register, progress, advice, finish. */
+final class JobsApi {
+
+  private static final Set<String> REGISTER_FIELDS =
+      Set.of("name", "pid", "gpus", "batch_size", "accepts_batch_size_changes");
+  private static final Set<String> PROGRESS_FIELDS =
+      Set.of("samples_done", "iterations_done", "epoch", "metric");
+  private static final Set<String> METRIC_FIELDS = Set.of("name", "value");
+  private static final Set<String> FINISH_FIELDS = Set.of("reached_target", "epochs");
+
+  private final JobRegistry jobs;
+  private final Supplier<List<Gpu>> gpus;
+  private final Supplier<Optional<TickReport>> lastTick;
+  private final Clock clock;
+
+  JobsApi(JobRegistry jobs, Supplier<List<Gpu>> gpus, Supplier<Optional<TickReport>> lastTick, Clock clock) {
+    this.jobs = jobs;
+    this.gpus = gpus;
+    this.lastTick = lastTick;
+    this.clock = clock;
+  }
+
+  ObjectNode register(UnixUser caller, ObjectNode body) {
+    Fields f = Fields.of(body, REGISTER_FIELDS);
+    JobRequest request =
+        new JobRequest(
+            f.string("name"),
+            f.positiveLong("pid"),
+            f.gpuList("gpus"),
+            f.optionalPositiveInt("batch_size"),
+            f.optionalBoolean("accepts_batch_size_changes").orElse(false));
+    Job job = jobs.register(caller, request, gpus.get(), clock.instant());
+    job = jobs.adviseBatchSize(job.id(), batchSize(job, lastTick.get()));
+    ObjectNode out = describe(job);
+    out.set("advice", advice(job));
+    return out;
+  }
+
+  ObjectNode progress(UnixUser caller, String id, ObjectNode body) {
+    Fields f = Fields.of(body, PROGRESS_FIELDS);
+    var samples = f.optionalNonNegativeLong("samples_done");
+    var iterations = f.optionalNonNegativeLong("iterations_done");
+    if (samples.isPresent() == iterations.isPresent()) {
+      throw new ApiException(400, "give exactly one of samples_done or iterations_done");
+    }
+    Optional<String> metricName = Optional.empty();
+    OptionalDouble metricValue = OptionalDouble.empty();
+    Optional<ObjectNode> metric = f.optionalObject("metric");
+    if (metric.isPresent()) {
+      Fields m = Fields.of(metric.get(), METRIC_FIELDS);
+      metricName = Optional.of(m.string("name"));
+      metricValue = m.optionalNumber("value");
+      if (metricValue.isEmpty()) {
+        throw new ApiException(400, "field 'value' of 'metric' is required");
+      }
+    }
+    int epoch = (int) Math.min(Integer.MAX_VALUE, f.optionalNonNegativeLong("epoch").orElse(0));
+    ProgressReport report =
+        new ProgressReport(
+            samples.isPresent() ? samples.getAsLong() : iterations.getAsLong(), epoch, metricName, metricValue);
+    Job current = jobs.get(caller, id);
+    Job job = jobs.progress(caller, id, report, clock.instant(), limitOf(current));
+    ObjectNode out = Exchange.JSON.createObjectNode();
+    out.put("id", job.id());
+    out.put("measured_limits", job.profile().throughputByLimit().size());
+    out.put("measured_profile_in_use", job.profile().usable());
+    return out;
+  }
+
+  ObjectNode advice(UnixUser caller, String id) {
+    return advice(jobs.get(caller, id));
+  }
+
+  ObjectNode finish(UnixUser caller, String id, ObjectNode body) {
+    Fields f = Fields.of(body, FINISH_FIELDS);
+    boolean reached =
+        f.optionalBoolean("reached_target")
+            .orElseThrow(() -> new ApiException(400, "field 'reached_target' is required"));
+    int epochs = (int) Math.min(Integer.MAX_VALUE, f.optionalNonNegativeLong("epochs").orElse(0));
+    Job job = jobs.finish(caller, id, new JobOutcome(reached, epochs));
+    ObjectNode out = describe(job);
+    out.put("finished", true);
+    return out;
+  }
+
+  private ObjectNode describe(Job job) {
+    ObjectNode out = Exchange.JSON.createObjectNode();
+    out.put("id", job.id());
+    out.put("name", job.name());
+    out.put("pid", job.pid());
+    out.put("user", job.owner().name());
+    out.put("uid", job.owner().uid());
+    if (job.team().isPresent()) {
+      out.put("team", job.team().get());
+    } else {
+      out.putNull("team");
+    }
+    ArrayNode gpuArray = out.putArray("gpus");
+    job.gpus().forEach(g -> gpuArray.add(g.index()));
+    return out;
+  }
+
+  /**
+   * The job's current power state, from the last tick, and its batch size: the one its team's
+   * policy recommends, moved to the nearest size the team allows, or the job's own.
+   */
+  private ObjectNode advice(Job job) {
+    ObjectNode out = Exchange.JSON.createObjectNode();
+    out.put("id", job.id());
+    Optional<TickReport> tick = lastTick.get();
+    // A job that cannot change its batch size mid-run keeps the one advised at registration.
+    OptionalInt batch =
+        job.acceptsBatchSizeChanges() || job.advisedBatchSize().isEmpty()
+            ? batchSize(job, tick)
+            : job.advisedBatchSize();
+    if (batch.isPresent()) {
+      out.put("batch_size", batch.getAsInt());
+    } else {
+      out.putNull("batch_size");
+    }
+    if (tick.isEmpty()) {
+      out.put("power_state", "unknown");
+      out.put("reason", "the daemon has not completed a tick yet");
+      return out;
+    }
+    List<TickReport.GpuReport> reports =
+        job.gpus().stream().map(g -> tick.get().gpu(g.uuid())).flatMap(Optional::stream).toList();
+    limitOf(job).ifPresent(l -> out.put("power_limit_w", l.watts()));
+    out.put("power_state", powerState(reports));
+    out.put("reason", reports.isEmpty() ? "GPU not read at the last tick" : reports.get(0).reason());
+    tick.get().signal().ifPresent(s -> out.put("intensity_g_per_kwh", s.intensity().gramsPerKwh()));
+    out.put("decided_at", tick.get().at().toString());
+    return out;
+  }
+
+  private static String powerState(List<TickReport.GpuReport> reports) {
+    if (reports.isEmpty()) {
+      return "unknown";
+    }
+    if (reports.stream().anyMatch(r -> r.outcome() == LimitOutcome.Status.HELD_BY_OPERATOR)) {
+      return "held-by-operator";
+    }
+    boolean throttled =
+        reports.stream()
+            .anyMatch(r -> r.limitNow().map(l -> l.isBelow(r.originalLimit())).orElse(false));
+    return throttled ? "throttled" : "full-speed";
+  }
+
+  private OptionalInt batchSize(Job job, Optional<TickReport> tick) {
+    Optional<TeamConfig> team = job.team().flatMap(t -> jobs.teamOf(job.owner()));
+    List<Integer> allowed = team.map(TeamConfig::batchSizes).orElse(List.of());
+    OptionalInt recommended =
+        tick.map(t -> t.batchSizeByTeam().getOrDefault(job.team().orElse(""), OptionalInt.empty()))
+            .orElse(OptionalInt.empty());
+    if (recommended.isEmpty()) {
+      return job.batchSize();
+    }
+    if (allowed.isEmpty()) {
+      return recommended;
+    }
+    int want = recommended.getAsInt();
+    return OptionalInt.of(
+        allowed.stream().min((a, b) -> Integer.compare(Math.abs(a - want), Math.abs(b - want))).orElseThrow());
+  }
+
+  /** The lowest limit among the job's GPUs after the last tick: the one that paces the job. */
+  private Optional<Power> limitOf(Job job) {
+    Optional<TickReport> tick = lastTick.get();
+    if (tick.isEmpty()) {
+      return Optional.empty();
+    }
+    return job.gpus().stream()
+        .map(g -> tick.get().gpu(g.uuid()).flatMap(TickReport.GpuReport::limitNow))
+        .flatMap(Optional::stream)
+        .min(Power::compareTo);
+  }
+}

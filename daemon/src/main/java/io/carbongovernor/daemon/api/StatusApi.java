@@ -1,0 +1,95 @@
+package io.carbongovernor.daemon.api;
+
+import io.carbongovernor.carbon.CarbonSignal;
+import io.carbongovernor.daemon.config.GovernorConfig;
+import io.carbongovernor.daemon.control.TickReport;
+import io.carbongovernor.daemon.jobs.JobRegistry;
+import java.util.Optional;
+import java.util.function.Supplier;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** {@code /v1/status} and {@code /v1/carbon}: what the daemon last saw and did. */
+final class StatusApi {
+
+  private final Supplier<GovernorConfig> config;
+  private final Supplier<Optional<TickReport>> lastTick;
+  private final JobRegistry jobs;
+
+  StatusApi(Supplier<GovernorConfig> config, Supplier<Optional<TickReport>> lastTick, JobRegistry jobs) {
+    this.config = config;
+    this.lastTick = lastTick;
+    this.jobs = jobs;
+  }
+
+  ObjectNode status() {
+    GovernorConfig c = config.get();
+    ObjectNode out = Exchange.JSON.createObjectNode();
+    out.put("zone", c.zone());
+    out.put("mode", c.mode().word());
+    out.put("default_policy", c.defaultPolicy().kind());
+    out.put("interval_s", c.interval().toSeconds());
+    out.put("jobs", jobs.jobs().size());
+    Optional<TickReport> tick = lastTick.get();
+    if (tick.isEmpty()) {
+      out.putNull("last_tick");
+      return out;
+    }
+    TickReport t = tick.get();
+    out.put("last_tick", t.at().toString());
+    putFailSafe(out, t);
+    t.signal().ifPresentOrElse(s -> out.set("signal", signal(s)), () -> out.putNull("signal"));
+    ArrayNode gpus = out.putArray("gpus");
+    for (TickReport.GpuReport g : t.gpus()) {
+      ObjectNode n = gpus.addObject();
+      n.put("index", g.gpu().index());
+      n.put("uuid", g.gpu().uuid());
+      n.put("name", g.gpu().name());
+      n.put("original_limit_w", g.originalLimit().watts());
+      n.put("target_limit_w", g.target().watts());
+      g.limitNow().ifPresent(l -> n.put("limit_w", l.watts()));
+      n.put("outcome", g.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+      n.put("policy", g.policy());
+      ArrayNode teams = n.putArray("claimed_by");
+      g.teams().forEach(teams::add);
+      n.put("reason", g.reason());
+    }
+    return out;
+  }
+
+  ObjectNode carbon() {
+    ObjectNode out = Exchange.JSON.createObjectNode();
+    out.put("zone", config.get().zone());
+    Optional<TickReport> tick = lastTick.get();
+    if (tick.isEmpty()) {
+      out.putNull("signal");
+      return out;
+    }
+    TickReport t = tick.get();
+    t.signal().ifPresentOrElse(s -> out.set("signal", signal(s)), () -> out.putNull("signal"));
+    ArrayNode forecast = out.putArray("forecast");
+    t.forecast().forEach(s -> forecast.add(signal(s)));
+    putFailSafe(out, t);
+    out.put("as_of", t.at().toString());
+    return out;
+  }
+
+  private static void putFailSafe(ObjectNode out, TickReport t) {
+    if (t.failSafe().isPresent()) {
+      out.put("fail_safe", t.failSafe().get());
+    } else {
+      out.putNull("fail_safe");
+    }
+  }
+
+  private static ObjectNode signal(CarbonSignal s) {
+    ObjectNode n = Exchange.JSON.createObjectNode();
+    n.put("start", s.start().toString());
+    n.put("end", s.end().toString());
+    n.put("intensity_g_per_kwh", s.intensity().gramsPerKwh());
+    n.put("kind", s.kind().word());
+    n.put("source", s.source());
+    n.put("estimated", s.estimated());
+    return n;
+  }
+}

@@ -1,0 +1,132 @@
+package io.carbongovernor.daemon.control;
+
+import io.carbongovernor.daemon.teams.GpuClaims.Claim;
+import io.carbongovernor.daemon.teams.PolicySet;
+import io.carbongovernor.gpu.Gpu;
+import io.carbongovernor.gpu.Power;
+import io.carbongovernor.policy.Decision;
+import io.carbongovernor.policy.GpuState;
+import io.carbongovernor.policy.LimitDecision;
+import io.carbongovernor.policy.PolicyInput;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Turns one tick's inputs into a target per GPU. Each team with work on a GPU has its policy
+ * decide for it; a GPU shared by several teams takes the least restrictive (highest) of their
+ * limits, so no team is slowed by another team's stricter policy; a GPU without work keeps its
+ * original limit. Pure: the same inputs give the same plan.
+ */
+final class TickPlan {
+
+  /** The plan for one GPU. */
+  record Target(Gpu gpu, Power target, String policy, List<String> teams, String reason) {}
+
+  private final Map<Gpu, Target> targets;
+  private final Map<String, OptionalInt> batchSizeByTeam;
+
+  private TickPlan(Map<Gpu, Target> targets, Map<String, OptionalInt> batchSizeByTeam) {
+    this.targets = targets;
+    this.batchSizeByTeam = batchSizeByTeam;
+  }
+
+  static final String DEFAULT_POLICY_KEY = "";
+
+  static TickPlan make(
+      Instant now,
+      SignalReading reading,
+      PolicySet policies,
+      List<GpuState> states,
+      Map<Gpu, Set<Claim>> claims) {
+    Map<Gpu, Target> targets = new LinkedHashMap<>();
+    Map<String, OptionalInt> batchSizes = new LinkedHashMap<>();
+    if (reading.failSafeReason().isPresent()) {
+      Decision d = policies.failSafe().policy().decide(input(now, reading, states));
+      for (LimitDecision l : d.limits()) {
+        targets.put(
+            l.gpu(),
+            new Target(l.gpu(), l.target(), d.policy(), teamsOn(claims.get(l.gpu())),
+                "fail-safe (" + reading.failSafeReason().get() + "): " + l.reason()));
+      }
+      return new TickPlan(targets, batchSizes);
+    }
+
+    // Group the busy GPUs by the team (or default policy) that claims them.
+    Map<String, List<GpuState>> byKey = new LinkedHashMap<>();
+    for (GpuState state : states) {
+      Set<Claim> onGpu = claims.getOrDefault(state.gpu(), Set.of());
+      if (onGpu.isEmpty()) {
+        targets.put(
+            state.gpu(),
+            new Target(state.gpu(), state.originalLimit(), "full-speed", List.of(),
+                "no job on this GPU: original limit"));
+        continue;
+      }
+      for (Claim c : onGpu) {
+        byKey.computeIfAbsent(c.team().orElse(DEFAULT_POLICY_KEY), k -> new ArrayList<>()).add(state);
+      }
+    }
+
+    Map<Gpu, List<Target>> candidates = new LinkedHashMap<>();
+    for (Map.Entry<String, List<GpuState>> e : byKey.entrySet()) {
+      String key = e.getKey();
+      Optional<String> team = key.isEmpty() ? Optional.empty() : Optional.of(key);
+      Decision d = policies.policyOf(team).policy().decide(input(now, reading, e.getValue()));
+      batchSizes.put(key, d.batchSize());
+      String who = team.map(t -> "team " + t).orElse("default policy");
+      for (LimitDecision l : d.limits()) {
+        candidates
+            .computeIfAbsent(l.gpu(), g -> new ArrayList<>())
+            .add(new Target(l.gpu(), l.target(), d.policy(), List.of(who), who + ": " + l.reason()));
+      }
+    }
+    for (Map.Entry<Gpu, List<Target>> e : candidates.entrySet()) {
+      List<Target> options = e.getValue();
+      Target winner = options.stream().max((a, b) -> a.target().compareTo(b.target())).orElseThrow();
+      if (options.size() == 1) {
+        targets.put(e.getKey(), winner);
+      } else {
+        List<String> who = options.stream().flatMap(t -> t.teams().stream()).toList();
+        targets.put(
+            e.getKey(),
+            new Target(e.getKey(), winner.target(), winner.policy(), who,
+                "shared by " + String.join(", ", who) + "; least restrictive: " + winner.reason()));
+      }
+    }
+    return new TickPlan(targets, batchSizes);
+  }
+
+  private static PolicyInput input(Instant now, SignalReading reading, List<GpuState> states) {
+    return new PolicyInput(now, reading.current(), reading.forecast(), states);
+  }
+
+  private static List<String> teamsOn(Set<Claim> claims) {
+    if (claims == null) {
+      return List.of();
+    }
+    TreeSet<String> names = new TreeSet<>();
+    claims.forEach(c -> names.add(c.team().map(t -> "team " + t).orElse("default policy")));
+    return List.copyOf(names);
+  }
+
+  Map<Gpu, Power> targets() {
+    Map<Gpu, Power> out = new LinkedHashMap<>();
+    targets.forEach((g, t) -> out.put(g, t.target()));
+    return out;
+  }
+
+  Target target(Gpu gpu) {
+    return targets.get(gpu);
+  }
+
+  Map<String, OptionalInt> batchSizeByTeam() {
+    return batchSizeByTeam;
+  }
+}

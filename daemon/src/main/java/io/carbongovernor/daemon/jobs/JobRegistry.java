@@ -1,0 +1,204 @@
+package io.carbongovernor.daemon.jobs;
+
+import io.carbongovernor.daemon.config.TeamConfig;
+import io.carbongovernor.daemon.identity.ProcFs;
+import io.carbongovernor.daemon.identity.UnixAccounts;
+import io.carbongovernor.daemon.identity.UnixUser;
+import io.carbongovernor.daemon.teams.TeamDirectory;
+import io.carbongovernor.gpu.Gpu;
+import io.carbongovernor.gpu.Power;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training jobs that registered through the local API. Every call names its caller, whose
+ * uid the kernel reported: a caller may register only its own processes (root any), and may read
+ * or report only its own jobs.
+ */
+public final class JobRegistry {
+
+  private static final Logger log = LoggerFactory.getLogger("jobs");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
+  private static final int MAX_JOBS = 1024;
+
+  private final ProcFs proc;
+  private final UnixAccounts accounts;
+  private final Supplier<TeamDirectory> teams;
+  private final SecureRandom ids = new SecureRandom();
+  private final Map<String, Job> jobs = new LinkedHashMap<>();
+
+  public JobRegistry(ProcFs proc, UnixAccounts accounts, Supplier<TeamDirectory> teams) {
+    this.proc = proc;
+    this.accounts = accounts;
+    this.teams = teams;
+  }
+
+  /** The account behind a uid, with its groups, for callers and process owners. */
+  public UnixUser user(long uid) {
+    return accounts.user(uid);
+  }
+
+  public Optional<TeamConfig> teamOf(UnixUser user) {
+    return teams.get().teamOf(user);
+  }
+
+  /**
+   * Registers a job.
+   *
+   * @param available the node's GPUs, to resolve the request's indices and UUIDs
+   * @throws JobException 400 for a malformed request or unknown GPU or process, 403 when the
+   *     process is not the caller's
+   */
+  public synchronized Job register(UnixUser caller, JobRequest request, List<Gpu> available, Instant now) {
+    if (!NAME.matcher(request.name()).matches()) {
+      throw JobException.badRequest(
+          "name must be 1-128 characters of letters, digits and ._:/- starting with a letter or digit");
+    }
+    if (request.gpus().isEmpty()) {
+      throw JobException.badRequest("gpus must list at least one GPU index or UUID");
+    }
+    OptionalLong owner = proc.processUid(request.pid());
+    if (owner.isEmpty()) {
+      throw JobException.badRequest("process " + request.pid() + " does not exist");
+    }
+    if (!caller.isRoot() && owner.getAsLong() != caller.uid()) {
+      throw JobException.forbidden(
+          "process " + request.pid() + " belongs to uid " + owner.getAsLong()
+              + ", not to the caller (uid " + caller.uid() + ")");
+    }
+    List<Gpu> gpus = new ArrayList<>();
+    for (String ref : request.gpus()) {
+      Gpu gpu =
+          available.stream()
+              .filter(g -> g.uuid().equalsIgnoreCase(ref) || Integer.toString(g.index()).equals(ref))
+              .findFirst()
+              .orElseThrow(() -> JobException.badRequest("unknown GPU '" + ref + "'"));
+      if (!gpus.contains(gpu)) {
+        gpus.add(gpu);
+      }
+    }
+    if (jobs.size() >= MAX_JOBS) {
+      throw new JobException(429, "too many registered jobs (" + MAX_JOBS + ")");
+    }
+    // The job runs as the process's owner (root may register someone else's process).
+    UnixUser runsAs = owner.getAsLong() == caller.uid() ? caller : accounts.user(owner.getAsLong());
+    Optional<String> team = teams.get().teamOf(runsAs).map(TeamConfig::name);
+    String id = "j-" + HexFormat.of().formatHex(ids.generateSeed(8));
+    Job job =
+        new Job(
+            id, request.name(), request.pid(), runsAs, team, gpus, request.batchSize(),
+            request.acceptsBatchSizeChanges(), OptionalInt.empty(), now, Optional.empty(),
+            MeasuredProfile.empty());
+    jobs.put(id, job);
+    log.atInfo()
+        .addKeyValue("job", id)
+        .addKeyValue("name", job.name())
+        .addKeyValue("pid", job.pid())
+        .addKeyValue("user", runsAs.name())
+        .addKeyValue("team", team.orElse("(none)"))
+        .addKeyValue("gpus", gpus.stream().map(Gpu::label).toList())
+        .log("job registered");
+    return job;
+  }
+
+  /**
+   * The caller's job.
+   *
+   * @throws JobException 404 when unknown, 403 when someone else's
+   */
+  public synchronized Job get(UnixUser caller, String id) {
+    Job job = jobs.get(id);
+    if (job == null) {
+      throw JobException.notFound("no job " + id);
+    }
+    if (!caller.isRoot() && caller.uid() != job.owner().uid()) {
+      throw JobException.forbidden("job " + id + " belongs to another user");
+    }
+    return job;
+  }
+
+  /**
+   * Records progress. Work done between two reports under the same limit goes into the job's
+   * measured profile; an interval across a limit change is not attributed to either limit.
+   *
+   * @param limit the limit the job's GPUs run at now (the lowest, for a multi-GPU job)
+   */
+  public synchronized Job progress(
+      UnixUser caller, String id, ProgressReport report, Instant now, Optional<Power> limit) {
+    Job job = get(caller, id);
+    MeasuredProfile profile = job.profile();
+    if (job.lastReport().isPresent()) {
+      Job.Reported last = job.lastReport().get();
+      long work = report.workDone() - last.report().workDone();
+      if (work < 0) {
+        throw JobException.badRequest(
+            "work done went back from " + last.report().workDone() + " to " + report.workDone());
+      }
+      if (limit.isPresent() && limit.equals(last.limit())) {
+        profile = profile.plus(limit.get(), work, Duration.between(last.at(), now));
+      }
+    }
+    Job updated = job.withReport(new Job.Reported(report, now, limit), profile);
+    jobs.put(id, updated);
+    return updated;
+  }
+
+  /** Records the batch size advised to a job at registration. */
+  public synchronized Job adviseBatchSize(String id, OptionalInt batchSize) {
+    Job job = jobs.get(id);
+    if (job == null) {
+      throw JobException.notFound("no job " + id);
+    }
+    Job updated = job.withAdvisedBatchSize(batchSize);
+    jobs.put(id, updated);
+    return updated;
+  }
+
+  /** Removes a job at its end. */
+  public synchronized Job finish(UnixUser caller, String id, JobOutcome outcome) {
+    Job job = get(caller, id);
+    jobs.remove(id);
+    log.atInfo()
+        .addKeyValue("job", id)
+        .addKeyValue("name", job.name())
+        .addKeyValue("reached_target", outcome.reachedTarget())
+        .addKeyValue("epochs", outcome.epochs())
+        .log("job finished");
+    return job;
+  }
+
+  /** Forgets jobs whose process has exited without finishing; returns them. */
+  public synchronized List<Job> removeExited() {
+    List<Job> gone = new ArrayList<>();
+    jobs.values().removeIf(
+        job -> {
+          if (proc.alive(job.pid())) {
+            return false;
+          }
+          gone.add(job);
+          return true;
+        });
+    for (Job job : gone) {
+      log.atInfo().addKeyValue("job", job.id()).addKeyValue("pid", job.pid()).log("job process exited; forgotten");
+    }
+    return gone;
+  }
+
+  /** Every registered job, in registration order. */
+  public synchronized List<Job> jobs() {
+    return List.copyOf(jobs.values());
+  }
+}

@@ -1,0 +1,278 @@
+package io.carbongovernor.daemon.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.carbongovernor.daemon.config.ConfigLoader;
+import io.carbongovernor.daemon.config.FileChecks;
+import io.carbongovernor.daemon.control.Daemon;
+import io.carbongovernor.daemon.testing.MutableClock;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The job API over real HTTP on loopback, against a running daemon (simulated GPUs, the real
+ * California trace at a dirty hour), with callers identified by the kernel.
+ */
+class JobApiTest {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Path TRACES = Path.of("..", "traces").toAbsolutePath().normalize();
+  private static final Path CLIENT =
+      Path.of("..", "clients", "python", "carbon_governor_client.py").toAbsolutePath().normalize();
+  private static final String USER = System.getProperty("user.name");
+  private static final long MY_PID = ProcessHandle.current().pid();
+
+  @TempDir Path dir;
+  private Daemon daemon;
+  private MutableClock clock;
+  private String base;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void start() throws Exception {
+    Path teams = Files.createDirectories(dir.resolve("teams.d"));
+    Files.writeString(
+        teams.resolve("vision.yaml"),
+        String.join(
+            "\n",
+            "members: {users: [" + USER + "]}",
+            "policy:",
+            "  kind: bands",
+            "  bands:",
+            "    - {below: 180, cap: 100%, batch-size: 512}",
+            "    - {below: 260, cap: 80%, batch-size: 256}",
+            "    - {cap: 65%, batch-size: 120}",
+            "batch-sizes: [128, 256, 512]",
+            ""));
+    Path config = dir.resolve("governor.yaml");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "zone: US-CAL-CISO",
+            "interval: 1h",
+            "state-dir: " + dir.resolve("state"),
+            "gpu: {backend: simulated, simulated: {count: 2}}",
+            "carbon:",
+            "  sources:",
+            "    - {type: trace, file: " + TRACES.resolve("US-CAL-CISO_2023_hourly.csv") + "}",
+            "default-policy: {kind: static, cap: 60%}",
+            "teams-dir: " + teams,
+            "api: {listen: 127.0.0.1:0}",
+            ""));
+    clock = new MutableClock(Instant.parse("2026-10-03T13:30:00Z")); // 302.44 g/kWh
+    daemon = Daemon.start(ConfigLoader.load(config, FileChecks.CHECK), clock);
+    assertThat(daemon.loop().awaitTicks(1, Duration.ofSeconds(20))).isTrue();
+    base = "http://127.0.0.1:" + daemon.apiAddress().getPort();
+  }
+
+  @AfterEach
+  void stop() {
+    daemon.stop();
+  }
+
+  private HttpResponse<String> send(String method, String path, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonNode json(HttpResponse<String> r) {
+    return JSON.readTree(r.body());
+  }
+
+  private void tick() throws InterruptedException {
+    long before = daemon.loop().completedTicks();
+    daemon.triggerTick();
+    assertThat(daemon.loop().awaitTicks(before + 1, Duration.ofSeconds(20))).isTrue();
+  }
+
+  @Test
+  void aJobRegistersReportsGetsAdviceAndFinishes() throws Exception {
+    HttpResponse<String> reg =
+        send("POST", "/v1/jobs",
+            "{\"name\":\"resnet50\",\"pid\":" + MY_PID + ",\"gpus\":[0],\"batch_size\":256,"
+                + "\"accepts_batch_size_changes\":true}");
+    assertThat(reg.statusCode()).as(reg.body()).isEqualTo(201);
+    JsonNode job = json(reg);
+    String id = job.get("id").stringValue();
+    assertThat(job.get("user").stringValue()).isEqualTo(USER);
+    assertThat(job.get("team").stringValue()).isEqualTo("vision");
+    assertThat(job.get("advice").get("batch_size").intValue()).isEqualTo(256); // the job's own until a tick
+
+    tick();
+    JsonNode advice = json(send("GET", "/v1/jobs/" + id + "/advice", null));
+    // Team band at 302 g/kWh: 65 % (195 W), batch 120 -> nearest allowed 128. GPU 0 is shared
+    // with the default policy's 60 % (180 W): the least restrictive, 195 W, wins.
+    assertThat(advice.get("batch_size").intValue()).isEqualTo(128);
+    assertThat(advice.get("power_limit_w").doubleValue()).isEqualTo(195.0);
+    assertThat(advice.get("power_state").stringValue()).isEqualTo("throttled");
+    assertThat(advice.get("reason").stringValue()).contains("least restrictive").contains("team vision");
+
+    JsonNode status = json(send("GET", "/v1/status", null));
+    assertThat(status.get("gpus").get(0).get("target_limit_w").doubleValue()).isEqualTo(195.0);
+    assertThat(status.get("gpus").get(1).get("target_limit_w").doubleValue()).isEqualTo(180.0);
+    assertThat(status.get("jobs").intValue()).isEqualTo(1);
+
+    HttpResponse<String> progress =
+        send("POST", "/v1/jobs/" + id + "/progress",
+            "{\"samples_done\":1000,\"epoch\":1,\"metric\":{\"name\":\"val_loss\",\"value\":0.7}}");
+    assertThat(progress.statusCode()).as(progress.body()).isEqualTo(200);
+    clock.set(clock.instant().plusSeconds(120));
+    progress = send("POST", "/v1/jobs/" + id + "/progress", "{\"samples_done\":25000,\"epoch\":2}");
+    assertThat(json(progress).get("measured_limits").intValue()).isEqualTo(1);
+    assertThat(json(progress).get("measured_profile_in_use").booleanValue()).isFalse();
+
+    HttpResponse<String> fin = send("POST", "/v1/jobs/" + id + "/finish", "{\"reached_target\":true,\"epochs\":2}");
+    assertThat(fin.statusCode()).as(fin.body()).isEqualTo(200);
+    assertThat(send("GET", "/v1/jobs/" + id + "/advice", null).statusCode()).isEqualTo(404);
+
+    JsonNode carbon = json(send("GET", "/v1/carbon", null));
+    assertThat(carbon.get("signal").get("intensity_g_per_kwh").doubleValue()).isEqualTo(302.44);
+    assertThat(carbon.get("forecast").size()).isGreaterThan(20);
+  }
+
+  @Test
+  void badRequestsGetAClearJsonReasonAndA4xx() throws Exception {
+    record Case(String method, String path, String body, int status, String reason) {}
+    List<Case> cases =
+        List.of(
+            new Case("POST", "/v1/jobs", "{not json", 400, "malformed JSON"),
+            new Case("POST", "/v1/jobs", "[1,2]", 400, "must be a JSON object"),
+            new Case("POST", "/v1/jobs", "{\"name\":\"x\",\"pid\":1,\"gpus\":[0],\"colour\":1}", 400, "unknown field 'colour'"),
+            new Case("POST", "/v1/jobs", "{\"pid\":" + MY_PID + ",\"gpus\":[0]}", 400, "field 'name' is required"),
+            new Case("POST", "/v1/jobs", "{\"name\":\"x\",\"pid\":\"12\",\"gpus\":[0]}", 400, "'pid' must be a whole number"),
+            new Case("POST", "/v1/jobs", "{\"name\":\"x\",\"pid\":" + MY_PID + ",\"gpus\":[7]}", 400, "unknown GPU '7'"),
+            new Case("POST", "/v1/jobs", "{\"name\":\"x\",\"pid\":" + MY_PID + ",\"gpus\":[]}", 400, "list of 1 to 64"),
+            new Case("POST", "/v1/jobs", "{\"name\":\"x\",\"pid\":999999999,\"gpus\":[0]}", 400, "does not exist"),
+            new Case("POST", "/v1/jobs", "{\"name\":\"x\",\"pid\":" + MY_PID + ",\"gpus\":[0],\"batch_size\":0}", 400, "'batch_size' must be a whole number > 0"),
+            new Case("POST", "/v1/jobs", "{\"name\":\" \",\"pid\":" + MY_PID + ",\"gpus\":[0]}", 400, "name must be"),
+            new Case("POST", "/v1/jobs", "{\"x\":\"" + "a".repeat(70_000) + "\"}", 413, "over 65536 bytes"),
+            new Case("GET", "/v1/jobs", null, 405, "use POST"),
+            new Case("GET", "/v1/jobs/j-0000/advice", null, 404, "no job j-0000"),
+            new Case("POST", "/v1/jobs/j-0000/progress", "{\"samples_done\":1}", 404, "no job j-0000"),
+            new Case("POST", "/v1/jobs/j-0000/finish", "{}", 400, "'reached_target' is required"),
+            new Case("GET", "/v2/anything", null, 404, "no such endpoint"));
+    List<String> failures = new ArrayList<>();
+    for (Case c : cases) {
+      HttpResponse<String> r = send(c.method(), c.path(), c.body());
+      JsonNode body = json(r);
+      if (r.statusCode() != c.status() || !body.get("error").stringValue().contains(c.reason())
+          || body.get("status").intValue() != c.status()) {
+        failures.add(c + " -> " + r.statusCode() + " " + r.body());
+      }
+    }
+    assertThat(failures).isEmpty();
+
+    String id = json(send("POST", "/v1/jobs", "{\"name\":\"x\",\"pid\":" + MY_PID + ",\"gpus\":[0]}")).get("id").stringValue();
+    send("POST", "/v1/jobs/" + id + "/progress", "{\"samples_done\":100}");
+    HttpResponse<String> back = send("POST", "/v1/jobs/" + id + "/progress", "{\"samples_done\":50}");
+    assertThat(back.statusCode()).isEqualTo(400);
+    assertThat(json(back).get("error").stringValue()).contains("went back from 100 to 50");
+    HttpResponse<String> both = send("POST", "/v1/jobs/" + id + "/progress", "{\"samples_done\":1,\"iterations_done\":1}");
+    assertThat(json(both).get("error").stringValue()).contains("exactly one of");
+  }
+
+  @Test
+  void jobsWhoseProcessExitedAreForgotten() throws Exception {
+    Process sleeper = new ProcessBuilder("sleep", "60").start();
+    try {
+      HttpResponse<String> reg =
+          send("POST", "/v1/jobs", "{\"name\":\"short\",\"pid\":" + sleeper.pid() + ",\"gpus\":[1]}");
+      assertThat(reg.statusCode()).as(reg.body()).isEqualTo(201);
+      String id = json(reg).get("id").stringValue();
+      sleeper.destroyForcibly();
+      sleeper.waitFor(10, TimeUnit.SECONDS);
+      tick();
+      assertThat(send("GET", "/v1/jobs/" + id + "/advice", null).statusCode()).isEqualTo(404);
+    } finally {
+      sleeper.destroyForcibly();
+    }
+  }
+
+  /** The Python client, run as another uid (nobody) through setpriv: the kernel says who calls. */
+  @Test
+  void anotherUserCannotRegisterOrReadSomeoneElsesJob() throws Exception {
+    assumeTrue(
+        "root".equals(USER) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
+        "switching to another uid needs root and setpriv");
+    String mine =
+        json(send("POST", "/v1/jobs", "{\"name\":\"mine\",\"pid\":" + MY_PID + ",\"gpus\":[0]}")).get("id").stringValue();
+
+    Path client = dir.resolve("client.py");
+    Files.copy(CLIENT, client);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(client, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    Result registerMine = asNobody(client, "register", "--name", "steal", "--pid", Long.toString(MY_PID), "--gpus", "0");
+    assertThat(registerMine.exit).as(registerMine.out).isEqualTo(1);
+    assertThat(registerMine.out).contains("\"status\": 403").contains("belongs to uid 0");
+
+    Result readMine = asNobody(client, "advice", mine);
+    assertThat(readMine.exit).isEqualTo(1);
+    assertThat(readMine.out).contains("\"status\": 403").contains("belongs to another user");
+
+    Result own = asNobody(client, "register", "--name", "nobodys", "--gpus", "1");
+    assertThat(own.exit).as(own.out).isZero();
+    JsonNode job = JSON.readTree(own.out);
+    assertThat(job.get("uid").longValue()).isEqualTo(65534);
+    assertThat(job.get("team").isNull()).isTrue();
+  }
+
+  @Test
+  void thePythonClientRunsAJobThroughItsWholeLife() throws Exception {
+    Result reg = python(CLIENT, "register", "--name", "bert", "--gpus", "0,1", "--batch-size", "256");
+    assertThat(reg.exit).as(reg.out).isZero();
+    String id = JSON.readTree(reg.out).get("id").stringValue();
+    assertThat(python(CLIENT, "progress", id, "--samples-done", "10", "--epoch", "1").exit).isZero();
+    Result advice = python(CLIENT, "advice", id);
+    assertThat(JSON.readTree(advice.out).get("power_state").stringValue()).isIn("throttled", "full-speed");
+    assertThat(python(CLIENT, "finish", id, "--reached-target", "--epochs", "3").exit).isZero();
+    Result gone = python(CLIENT, "advice", id);
+    assertThat(gone.exit).isEqualTo(1);
+    assertThat(gone.out).contains("404");
+  }
+
+  private record Result(int exit, String out) {}
+
+  private Result python(Path script, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), "--url", base));
+    cmd.addAll(List.of(args));
+    return run(cmd);
+  }
+
+  private Result asNobody(Path script, String... args) throws IOException, InterruptedException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "/usr/bin/python3", script.toString(), "--url", base));
+    cmd.addAll(List.of(args));
+    return run(cmd);
+  }
+
+  private static Result run(List<String> cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return new Result(p.exitValue(), out.trim());
+  }
+}

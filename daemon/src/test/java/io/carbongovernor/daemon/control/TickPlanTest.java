@@ -1,0 +1,97 @@
+package io.carbongovernor.daemon.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carbongovernor.carbon.CarbonIntensity;
+import io.carbongovernor.carbon.CarbonSignal;
+import io.carbongovernor.carbon.SignalKind;
+import io.carbongovernor.daemon.config.PolicyConfig;
+import io.carbongovernor.daemon.config.TeamConfig;
+import io.carbongovernor.daemon.teams.GpuClaims.Claim;
+import io.carbongovernor.daemon.teams.PolicySet;
+import io.carbongovernor.daemon.teams.TeamDirectory;
+import io.carbongovernor.gpu.Gpu;
+import io.carbongovernor.gpu.Power;
+import io.carbongovernor.gpu.PowerConstraints;
+import io.carbongovernor.policy.Policies;
+import io.carbongovernor.policy.PowerCap;
+import io.carbongovernor.policy.GpuState;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Which policy decides each GPU: teams, the default, idle GPUs, sharing and the fail-safe. */
+class TickPlanTest {
+
+  private static final Instant NOW = Instant.parse("2026-10-03T13:30:00Z");
+  private static final PowerConstraints A40 = new PowerConstraints(Power.ofWatts(100), Power.ofWatts(300));
+  private static final Gpu G0 = new Gpu(0, "GPU-0", "A40", A40, Power.ofWatts(300));
+  private static final Gpu G1 = new Gpu(1, "GPU-1", "A40", A40, Power.ofWatts(300));
+  private static final Gpu G2 = new Gpu(2, "GPU-2", "A40", A40, Power.ofWatts(300));
+  private static final List<GpuState> STATES =
+      List.of(
+          new GpuState(G0, Power.ofWatts(300), Power.ofWatts(300)),
+          new GpuState(G1, Power.ofWatts(300), Power.ofWatts(300)),
+          new GpuState(G2, Power.ofWatts(300), Power.ofWatts(300)));
+
+  private static PolicyConfig cap(double fraction) {
+    return new PolicyConfig("static", Policies.staticCap(PowerCap.fractionOfMax(fraction)));
+  }
+
+  private static TeamConfig team(String name, double fraction) {
+    return new TeamConfig(name, Path.of(name + ".yaml"), List.of(name), List.of(), cap(fraction), List.of(), OptionalDouble.empty());
+  }
+
+  private static final PolicySet POLICIES =
+      new PolicySet(
+          cap(0.5),
+          new PolicyConfig("full-speed", Policies.fullSpeed()),
+          TeamDirectory.of(List.of(team("vision", 0.8), team("nlp", 0.6))));
+
+  private static SignalReading fresh() {
+    return SignalReading.fresh(
+        new CarbonSignal("Z", NOW, NOW.plusSeconds(3600), CarbonIntensity.gramsPerKwh(300), SignalKind.AVERAGE, "trace", false),
+        List.of());
+  }
+
+  private static Claim claim(String team) {
+    return new Claim(Optional.ofNullable(team));
+  }
+
+  @Test
+  void eachGpuFollowsItsTeamTheDefaultOrStaysAtItsOriginal() {
+    TickPlan plan =
+        TickPlan.make(NOW, fresh(), POLICIES, STATES,
+            Map.of(G0, Set.of(claim("nlp")), G1, Set.of(claim(null)), G2, Set.of()));
+    assertThat(plan.target(G0).target()).isEqualTo(Power.ofWatts(180));
+    assertThat(plan.target(G0).reason()).startsWith("team nlp: static cap");
+    assertThat(plan.target(G1).target()).isEqualTo(Power.ofWatts(150));
+    assertThat(plan.target(G1).reason()).startsWith("default policy: ");
+    assertThat(plan.target(G2).target()).isEqualTo(Power.ofWatts(300));
+    assertThat(plan.target(G2).reason()).isEqualTo("no job on this GPU: original limit");
+  }
+
+  @Test
+  void aSharedGpuTakesTheLeastRestrictiveLimit() {
+    TickPlan plan =
+        TickPlan.make(NOW, fresh(), POLICIES, STATES,
+            Map.of(G0, Set.of(claim("nlp"), claim("vision"), claim(null)), G1, Set.of(), G2, Set.of()));
+    assertThat(plan.target(G0).target()).isEqualTo(Power.ofWatts(240));
+    assertThat(plan.target(G0).reason()).contains("least restrictive: team vision");
+    assertThat(plan.target(G0).teams()).containsExactlyInAnyOrder("team nlp", "team vision", "default policy");
+  }
+
+  @Test
+  void theFailSafeOverridesEveryTeam() {
+    TickPlan plan =
+        TickPlan.make(NOW, SignalReading.failSafe("no fresh signal (trace unavailable)"), POLICIES, STATES,
+            Map.of(G0, Set.of(claim("nlp")), G1, Set.of(claim(null)), G2, Set.of()));
+    assertThat(plan.targets().values()).containsOnly(Power.ofWatts(300));
+    assertThat(plan.target(G0).reason()).startsWith("fail-safe (no fresh signal");
+  }
+}

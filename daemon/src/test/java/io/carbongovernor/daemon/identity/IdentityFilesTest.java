@@ -1,0 +1,93 @@
+package io.carbongovernor.daemon.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** /proc and /etc parsing on copies laid out as the kernel and shadow-utils write them. */
+class IdentityFilesTest {
+
+  @TempDir Path root;
+
+  private static final String TCP_HEADER =
+      "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+
+  @Test
+  void tcpPeerUidComesFromThePeersSocketLine() throws Exception {
+    Path proc = Files.createDirectories(root.resolve("proc/net"));
+    // Listener 127.0.0.1:9464 (0x24F8); a client from 127.0.0.1:40000 (0x9C40) owned by uid 1001,
+    // and the server's own end of that connection owned by uid 0.
+    Files.writeString(
+        proc.resolve("tcp"),
+        TCP_HEADER
+            + "   0: 0100007F:24F8 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0\n"
+            + "   1: 0100007F:9C40 0100007F:24F8 01 00000000:00000000 00:00000000 00000000  1001        0 2 1 0\n"
+            + "   2: 0100007F:24F8 0100007F:9C40 01 00000000:00000000 00:00000000 00000000     0        0 3 1 0\n");
+    ProcFs fs = ProcFs.under(root.resolve("proc"));
+    InetSocketAddress server = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 9464);
+    assertThat(fs.tcpPeerUid(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 40000), server))
+        .isEqualTo(OptionalLong.of(1001));
+    assertThat(fs.tcpPeerUid(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 40001), server))
+        .isEmpty();
+  }
+
+  @Test
+  void tcp6HoldsV6AndV4MappedConnections() throws Exception {
+    Path proc = Files.createDirectories(root.resolve("proc/net"));
+    Files.writeString(proc.resolve("tcp"), TCP_HEADER);
+    Files.writeString(
+        proc.resolve("tcp6"),
+        TCP_HEADER
+            // [::1]:50000 -> [::1]:9464, uid 1002
+            + "   0: 00000000000000000000000001000000:C350 00000000000000000000000001000000:24F8 01 00000000:00000000 00:00000000 00000000  1002        0 4 1 0\n"
+            // ::ffff:127.0.0.1:50001 -> ::ffff:127.0.0.1:9464, uid 1003
+            + "   1: 0000000000000000FFFF00000100007F:C351 0000000000000000FFFF00000100007F:24F8 01 00000000:00000000 00:00000000 00000000  1003        0 5 1 0\n");
+    ProcFs fs = ProcFs.under(root.resolve("proc"));
+    InetAddress v6 = InetAddress.getByName("::1");
+    assertThat(fs.tcpPeerUid(new InetSocketAddress(v6, 50000), new InetSocketAddress(v6, 9464)))
+        .isEqualTo(OptionalLong.of(1002));
+    InetAddress v4 = InetAddress.getByName("127.0.0.1");
+    assertThat(fs.tcpPeerUid(new InetSocketAddress(v4, 50001), new InetSocketAddress(v4, 9464)))
+        .isEqualTo(OptionalLong.of(1003));
+  }
+
+  @Test
+  void processUidIsTheRealUidOfTheStatusFile() throws Exception {
+    Path pid = Files.createDirectories(root.resolve("proc/4242"));
+    Files.writeString(pid.resolve("status"), "Name:\tpython3\nState:\tS\nUid:\t1001\t0\t0\t0\nGid:\t1001\t1001\t1001\t1001\n");
+    ProcFs fs = ProcFs.under(root.resolve("proc"));
+    assertThat(fs.processUid(4242)).isEqualTo(OptionalLong.of(1001));
+    assertThat(fs.alive(4242)).isTrue();
+    assertThat(fs.processUid(4243)).isEmpty();
+    assertThat(fs.alive(4243)).isFalse();
+    Files.writeString(pid.resolve("status"), "Name:\tbroken\n");
+    assertThatThrownBy(() -> fs.processUid(4242)).isInstanceOf(IdentityException.class).hasMessageContaining("no Uid line");
+  }
+
+  @Test
+  void accountsGiveNameAndPrimaryAndSupplementaryGroups() throws Exception {
+    Path etc = Files.createDirectories(root.resolve("etc"));
+    Files.writeString(
+        etc.resolve("passwd"),
+        "root:x:0:0:root:/root:/bin/bash\nalice:x:1001:1001::/home/alice:/bin/bash\n# comment\nbob:x:1002:100::/home/bob:/bin/sh\n");
+    Files.writeString(
+        etc.resolve("group"),
+        "root:x:0:\nalice:x:1001:\nusers:x:100:\nvision:x:2000:alice,carol\nnlp:x:2001:bob\n");
+    UnixAccounts accounts = UnixAccounts.under(root);
+    UnixUser alice = accounts.user(1001);
+    assertThat(alice.name()).isEqualTo("alice");
+    assertThat(alice.groups()).containsExactlyInAnyOrder("alice", "vision");
+    assertThat(accounts.user(1002).groups()).containsExactlyInAnyOrder("users", "nlp");
+    UnixUser unknown = accounts.user(4711);
+    assertThat(unknown.name()).isEqualTo("uid:4711");
+    assertThat(unknown.groups()).isEmpty();
+    assertThat(accounts.user(0).isRoot()).isTrue();
+  }
+}
