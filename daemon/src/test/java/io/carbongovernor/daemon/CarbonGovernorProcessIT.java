@@ -132,11 +132,20 @@ class CarbonGovernorProcessIT {
   }
 
   @Test
-  void sigtermRestoresEveryGpuAndExitsZero() throws Exception {
+  void sighupReloadsAndSigtermRestoresEveryGpuAndExitsZero() throws Exception {
     Process daemon = command("run", "--config", config().toString()).start();
     BlockingQueue<String> out = lines(daemon);
     awaitLine(out, "limit changed gpu=\"gpu1\"");
     assertThat(Files.readString(dir.resolve("state").resolve("ledger.jsonl"))).contains("300000");
+
+    // SIGHUP with a broken team file: rejected with file:line:col, and the daemon keeps going.
+    Files.writeString(dir.resolve("teams.d").resolve("ml.yaml"), "members: {users: [carol]}\npolicy: {kind: nope}\n");
+    assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(daemon.pid())).start().waitFor()).isZero();
+    assertThat(String.join("\n", awaitLine(out, "configuration not reloaded")))
+        .containsPattern("ml.yaml:2:16: .*nope");
+    Files.delete(dir.resolve("teams.d").resolve("ml.yaml"));
+    assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(daemon.pid())).start().waitFor()).isZero();
+    awaitLine(out, "configuration reloaded");
 
     daemon.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of stdout
     String rest = drain(out, daemon);

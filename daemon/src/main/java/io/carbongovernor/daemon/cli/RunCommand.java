@@ -11,13 +11,18 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Runs the daemon until SIGTERM or SIGINT, then restores every GPU and exits 0. */
+/**
+ * Runs the daemon until SIGTERM or SIGINT, then restores every GPU and exits 0. SIGHUP reloads
+ * the policies and team files.
+ */
 @Command(name = "run", description = "Run the daemon.")
 final class RunCommand implements Callable<Integer> {
 
@@ -42,7 +47,6 @@ final class RunCommand implements Callable<Integer> {
     }
 
     CountDownLatch stopRequested = new CountDownLatch(1);
-    StopSignals.install(stopRequested::countDown);
     Daemon daemon;
     try {
       daemon = Daemon.start(loaded, Clock.systemUTC());
@@ -50,11 +54,19 @@ final class RunCommand implements Callable<Integer> {
       log.atError().addKeyValue("error", e.getMessage()).log("cannot start");
       return ExitCodes.RUNTIME_FAILURE;
     }
+    // Reloads run off the signal thread, one at a time.
+    ExecutorService reloads = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "reload");
+      t.setDaemon(true);
+      return t;
+    });
+    DaemonSignals.install(stopRequested::countDown, () -> reloads.execute(daemon::reload));
     // A backstop for exits that bypass the signal handlers (SIGHUP, System.exit elsewhere).
     Thread backstop = new Thread(daemon::stop, "restore-on-exit");
     Runtime.getRuntime().addShutdownHook(backstop);
 
     stopRequested.await();
+    reloads.shutdownNow();
     daemon.stop();
     Runtime.getRuntime().removeShutdownHook(backstop);
     return ExitCodes.OK;

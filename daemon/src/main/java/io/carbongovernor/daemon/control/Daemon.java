@@ -2,7 +2,10 @@ package io.carbongovernor.daemon.control;
 
 import io.carbongovernor.carbon.CarbonSource;
 import io.carbongovernor.daemon.api.ApiServer;
+import io.carbongovernor.daemon.config.ConfigLoader;
+import io.carbongovernor.daemon.config.FileChecks;
 import io.carbongovernor.daemon.config.GovernorConfig;
+import io.carbongovernor.daemon.config.InvalidConfigException;
 import io.carbongovernor.daemon.history.HistoryException;
 import io.carbongovernor.daemon.history.HistoryStore;
 import io.carbongovernor.daemon.identity.ProcFs;
@@ -41,6 +44,8 @@ public final class Daemon {
   private final ControlLoop loop;
   private final TickScheduler scheduler;
   private final ApiServer api;
+  private final AtomicReference<PolicySet> policies;
+  private final AtomicReference<GovernorConfig> current;
   private boolean stopped;
 
   private Daemon(
@@ -49,13 +54,17 @@ public final class Daemon {
       HistoryStore history,
       ControlLoop loop,
       TickScheduler scheduler,
-      ApiServer api) {
+      ApiServer api,
+      AtomicReference<PolicySet> policies,
+      AtomicReference<GovernorConfig> current) {
     this.config = config;
     this.gpus = gpus;
     this.history = history;
     this.loop = loop;
     this.scheduler = scheduler;
     this.api = api;
+    this.policies = policies;
+    this.current = current;
   }
 
   /**
@@ -118,19 +127,20 @@ public final class Daemon {
             jobs,
             history);
     TickScheduler scheduler = TickScheduler.create(loop::tick, config.interval());
+    AtomicReference<GovernorConfig> current = new AtomicReference<>(config);
     ApiServer api;
     try {
       api =
           ApiServer.start(
               config.api(),
-              new ApiServer.Daemon(() -> config, loop::lastReport, gpus::gpus, jobs, proc, clock));
+              new ApiServer.Daemon(current::get, loop::lastReport, gpus::gpus, jobs, proc, clock));
     } catch (IOException e) {
       history.close();
       gpus.close();
       throw new StartupException(
           "cannot listen on " + config.api().host() + ":" + config.api().port() + ": " + e.getMessage(), e);
     }
-    Daemon daemon = new Daemon(config, gpus, history, loop, scheduler, api);
+    Daemon daemon = new Daemon(config, gpus, history, loop, scheduler, api, policies, current);
     scheduler.start();
     log.atInfo()
         .addKeyValue("zone", config.zone())
@@ -166,6 +176,41 @@ public final class Daemon {
       }
     }
     log.info("stopped");
+  }
+
+  /**
+   * Re-reads the configuration file and its team files. Everything is validated first; a bad
+   * configuration is logged problem by problem (file:line:col) and the policies in force stay.
+   * A good one swaps the default policy, the fail-safe and the teams at once; other settings
+   * (interval, sources, GPUs, API, history) take effect at the next start, and the log says so.
+   *
+   * @return whether the new policies are in force
+   */
+  public boolean reload() {
+    GovernorConfig next;
+    try {
+      next = ConfigLoader.load(config.sourceFile(), FileChecks.CHECK);
+    } catch (InvalidConfigException e) {
+      e.problems()
+          .forEach(p -> log.atError().addKeyValue("problem", p.toString()).log("reload rejected"));
+      log.atError()
+          .addKeyValue("problems", e.problems().size())
+          .log("configuration not reloaded; the policies in force stay");
+      return false;
+    }
+    policies.set(PolicySet.of(next));
+    GovernorConfig before = current.getAndSet(next);
+    List<String> needRestart = RestartOnlySettings.changed(before, next);
+    log.atInfo()
+        .addKeyValue("default_policy", next.defaultPolicy().kind())
+        .addKeyValue("teams", next.teams().size())
+        .log("configuration reloaded: policies and teams in force");
+    if (!needRestart.isEmpty()) {
+      log.atWarn()
+          .addKeyValue("settings", String.join(",", needRestart))
+          .log("changed settings take effect at the next start");
+    }
+    return true;
   }
 
   /** Asks for a tick now, besides the schedule (it waits for a running tick). */

@@ -193,6 +193,46 @@ class DaemonEndToEndTest {
     assertThat(limits(gpus)).containsOnly(Power.ofWatts(300));
   }
 
+  @Test
+  void reloadSwapsPoliciesAtOnceAndABadFileKeepsTheOldOnes() throws Exception {
+    Path teams = Files.createDirectories(dir.resolve("teams.d"));
+    Path file = dir.resolve("governor.yaml");
+    String yaml =
+        String.join(
+            "\n",
+            "zone: US-CAL-CISO",
+            "interval: 1h",
+            "state-dir: " + dir.resolve("state"),
+            "gpu: {backend: simulated, simulated: {count: 2}}",
+            "carbon:",
+            "  sources:",
+            "    - {type: trace, file: " + DEMO.getParent().resolve("../traces/US-CAL-CISO_2023_hourly.csv").toAbsolutePath() + "}",
+            "default-policy: {kind: static, cap: 50%}",
+            "teams-dir: " + teams,
+            "api: {listen: 127.0.0.1:0}",
+            "");
+    Files.writeString(file, yaml);
+    MutableClock clock = new MutableClock(Instant.parse("2026-06-15T20:30:00Z"));
+    SimulatedGpuControl gpus = a40s(clock);
+    Daemon daemon = Daemon.start(ConfigLoader.load(file, FileChecks.CHECK), clock, new OutlivingGpus(gpus));
+    try {
+      assertThat(daemon.loop().awaitTicks(1, WAIT)).isTrue();
+      assertThat(limits(gpus)).containsOnly(Power.ofWatts(150));
+
+      Files.writeString(file, yaml.replace("cap: 50%", "cap: 70%"));
+      assertThat(daemon.reload()).isTrue();
+      tickAt(daemon, clock, "2026-06-15T21:30:00Z");
+      assertThat(limits(gpus)).containsOnly(Power.ofWatts(210));
+
+      Files.writeString(teams.resolve("broken.yaml"), "members: {users: [carol]}\npolicy: {kind: static, cap: 250}\n");
+      assertThat(daemon.reload()).isFalse();
+      tickAt(daemon, clock, "2026-06-15T22:30:00Z");
+      assertThat(limits(gpus)).containsOnly(Power.ofWatts(210));
+    } finally {
+      daemon.stop();
+    }
+  }
+
   private static long count(Connection db, String sql) throws SQLException {
     try (Statement st = db.createStatement();
         ResultSet rs = st.executeQuery(sql)) {
