@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Carbon-aware GPU power limits: full speed on a clean grid, efficiency on a dirty one.",
-    subcommands = {RunCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      RunCommand.class,
+      CheckConfigCommand.class,
+      StatusCommand.class,
+      CommandLine.HelpCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:ok",

@@ -3,11 +3,14 @@ package io.carbongovernor.daemon.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.carbongovernor.daemon.cli.CarbonGovernorCommand;
 import io.carbongovernor.daemon.config.ConfigLoader;
 import io.carbongovernor.daemon.config.FileChecks;
 import io.carbongovernor.daemon.control.Daemon;
 import io.carbongovernor.daemon.testing.MutableClock;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -250,6 +254,31 @@ class JobApiTest {
     Result gone = python(CLIENT, "advice", id);
     assertThat(gone.exit).isEqualTo(1);
     assertThat(gone.out).contains("404");
+  }
+
+  @Test
+  void theStatusCommandShowsEachGpusDecision() throws Exception {
+    send("POST", "/v1/jobs", "{\"name\":\"x\",\"pid\":" + MY_PID + ",\"gpus\":[0]}");
+    tick();
+    StringWriter out = new StringWriter();
+    CommandLine cl = CarbonGovernorCommand.commandLine();
+    cl.setOut(new PrintWriter(out));
+    int exit = cl.execute("status", "--api", "127.0.0.1:" + daemon.apiAddress().getPort());
+    assertThat(exit).as(out.toString()).isZero();
+    assertThat(out.toString())
+        .contains("zone US-CAL-CISO, mode enforce, default policy static")
+        .contains("302.4 gCO2eq/kWh (average, trace)")
+        .containsPattern("0 +GPU-5a5a0000-0000-4000-8000-000000000000 +195 +300 applied +shared by");
+
+    StringWriter json = new StringWriter();
+    cl.setOut(new PrintWriter(json));
+    assertThat(cl.execute("status", "--api", "127.0.0.1:" + daemon.apiAddress().getPort(), "--format", "json")).isZero();
+    assertThat(JSON.readTree(json.toString()).get("gpus").size()).isEqualTo(2);
+
+    StringWriter err = new StringWriter();
+    cl.setErr(new PrintWriter(err));
+    assertThat(cl.execute("status", "--api", "127.0.0.1:1")).isEqualTo(1);
+    assertThat(err.toString()).contains("no daemon answers at http://127.0.0.1:1/v1/status");
   }
 
   private record Result(int exit, String out) {}

@@ -1,0 +1,128 @@
+package io.carbongovernor.daemon.cli;
+
+import io.carbongovernor.daemon.config.ApiConfig;
+import io.carbongovernor.daemon.config.ConfigLoader;
+import io.carbongovernor.daemon.config.FileChecks;
+import io.carbongovernor.daemon.config.InvalidConfigException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Asks the running daemon what it last saw and did, through its local API. */
+@Command(name = "status", description = "Show what the running daemon last decided, GPU by GPU.")
+final class StatusCommand implements Callable<Integer> {
+
+  enum Format {
+    TEXT,
+    JSON
+  }
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "governor.yaml, to find the API address (default 127.0.0.1:9464)")
+  Path config;
+
+  @Option(
+      names = "--api",
+      paramLabel = "HOST:PORT",
+      description = "the daemon's API address; overrides --config")
+  String apiAddress;
+
+  @Option(names = "--format", defaultValue = "text", description = "text or json")
+  String format;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Format f;
+    try {
+      f = Format.valueOf(format.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--format must be text or json");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ApiConfig api = new ApiConfig("127.0.0.1", 9464);
+    if (config != null) {
+      try {
+        api = ConfigLoader.load(config, FileChecks.SKIP).api();
+      } catch (InvalidConfigException e) {
+        e.problems().forEach(err::println);
+        err.flush();
+        return ExitCodes.INVALID_CONFIG;
+      }
+    }
+    String host = api.host().contains(":") ? "[" + api.host() + "]" : api.host();
+    String authority = apiAddress != null ? apiAddress : host + ":" + api.port();
+    URI uri;
+    try {
+      uri = new URI("http://" + authority + "/v1/status");
+    } catch (URISyntaxException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--api must be HOST:PORT, got " + apiAddress);
+    }
+    String body;
+    try {
+      HttpResponse<String> r =
+          HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
+              .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        err.printf("carbon-governor status: %s answered %d: %s%n", uri, r.statusCode(), r.body());
+        err.flush();
+        return ExitCodes.RUNTIME_FAILURE;
+      }
+      body = r.body();
+    } catch (IOException e) {
+      err.printf("carbon-governor status: no daemon answers at %s (%s)%n", uri, e.getMessage());
+      err.flush();
+      return ExitCodes.RUNTIME_FAILURE;
+    }
+    if (f == Format.JSON) {
+      out.println(body);
+    } else {
+      printText(JsonMapper.builder().build().readTree(body), out);
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private static void printText(JsonNode s, PrintWriter out) {
+    out.printf("zone %s, mode %s, default policy %s, every %ds, %d job(s)%n",
+        s.get("zone").stringValue(), s.get("mode").stringValue(), s.get("default_policy").stringValue(),
+        s.get("interval_s").longValue(), s.get("jobs").intValue());
+    if (s.get("last_tick").isNull()) {
+      out.println("no tick completed yet");
+      return;
+    }
+    JsonNode signal = s.get("signal");
+    out.printf("last tick %s; signal %s%n", s.get("last_tick").stringValue(),
+        signal == null || signal.isNull()
+            ? "none"
+            : String.format(Locale.ROOT, "%.1f gCO2eq/kWh (%s, %s)", signal.get("intensity_g_per_kwh").doubleValue(),
+                signal.get("kind").stringValue(), signal.get("source").stringValue()));
+    if (!s.get("fail_safe").isNull()) {
+      out.printf("FAIL-SAFE: %s%n", s.get("fail_safe").stringValue());
+    }
+    out.printf("%-4s %-40s %9s %9s %-17s %s%n", "GPU", "UUID", "LIMIT_W", "ORIG_W", "OUTCOME", "REASON");
+    for (JsonNode g : s.get("gpus")) {
+      out.printf(Locale.ROOT, "%-4d %-40s %9s %9.0f %-17s %s%n", g.get("index").intValue(), g.get("uuid").stringValue(),
+          g.has("limit_w") ? String.format(Locale.ROOT, "%.0f", g.get("limit_w").doubleValue()) : "?",
+          g.get("original_limit_w").doubleValue(), g.get("outcome").stringValue(), g.get("reason").stringValue());
+    }
+  }
+}
