@@ -2,6 +2,7 @@ package io.carbongovernor.daemon.api;
 
 import io.carbongovernor.daemon.config.TeamConfig;
 import io.carbongovernor.daemon.control.TickReport;
+import io.carbongovernor.daemon.history.EnergyRecord;
 import io.carbongovernor.daemon.identity.UnixUser;
 import io.carbongovernor.daemon.jobs.Job;
 import io.carbongovernor.daemon.jobs.JobOutcome;
@@ -173,7 +174,10 @@ final class JobsApi {
     Optional<TeamConfig> team = job.team().flatMap(t -> jobs.teamOf(job.owner()));
     List<Integer> allowed = team.map(TeamConfig::batchSizes).orElse(List.of());
     OptionalInt recommended =
-        tick.map(t -> t.batchSizeByTeam().getOrDefault(job.team().orElse(""), OptionalInt.empty()))
+        tick.map(
+                t ->
+                    t.batchSizeByTeam()
+                        .getOrDefault(job.team().orElse(EnergyRecord.DEFAULT_POLICY), OptionalInt.empty()))
             .orElse(OptionalInt.empty());
     if (recommended.isEmpty()) {
       return job.batchSize();

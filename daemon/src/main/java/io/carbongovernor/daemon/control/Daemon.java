@@ -38,11 +38,13 @@ public final class Daemon {
   /** How far ahead a tick asks for a forecast; the policies of this version look at none. */
   private static final Duration FORECAST_HORIZON = Duration.ofHours(24);
 
+  private static final String TICK = "control-tick";
+
   private final GovernorConfig config;
   private final GuardedGpuControl gpus;
   private final HistoryStore history;
   private final ControlLoop loop;
-  private final TickScheduler scheduler;
+  private final DaemonSchedule scheduler;
   private final ApiServer api;
   private final AtomicReference<PolicySet> policies;
   private final AtomicReference<GovernorConfig> current;
@@ -53,7 +55,7 @@ public final class Daemon {
       GuardedGpuControl gpus,
       HistoryStore history,
       ControlLoop loop,
-      TickScheduler scheduler,
+      DaemonSchedule scheduler,
       ApiServer api,
       AtomicReference<PolicySet> policies,
       AtomicReference<GovernorConfig> current) {
@@ -126,7 +128,8 @@ public final class Daemon {
             new GpuClaims(proc, accounts),
             jobs,
             history);
-    TickScheduler scheduler = TickScheduler.create(loop::tick, config.interval());
+    DaemonSchedule scheduler =
+        DaemonSchedule.create(config.sampleEvery()).every(TICK, config.interval(), loop::tick);
     AtomicReference<GovernorConfig> current = new AtomicReference<>(config);
     ApiServer api;
     try {
@@ -215,7 +218,7 @@ public final class Daemon {
 
   /** Asks for a tick now, besides the schedule (it waits for a running tick). */
   public void triggerTick() {
-    scheduler.triggerNow();
+    scheduler.triggerNow(TICK);
   }
 
   /** The local API's bound address. */

@@ -1,5 +1,6 @@
 package io.carbongovernor.daemon.control;
 
+import io.carbongovernor.daemon.history.EnergyRecord;
 import io.carbongovernor.daemon.teams.GpuClaims.Claim;
 import io.carbongovernor.daemon.teams.PolicySet;
 import io.carbongovernor.gpu.Gpu;
@@ -26,7 +27,12 @@ import java.util.TreeSet;
  */
 final class TickPlan {
 
-  /** The plan for one GPU. */
+  /**
+   * The plan for one GPU.
+   *
+   * @param teams the claims on the GPU: team names, and {@link #DEFAULT_POLICY_KEY} for work under
+   *     the default policy; empty for a GPU without work
+   */
   record Target(Gpu gpu, Power target, String policy, List<String> teams, String reason) {}
 
   private final Map<Gpu, Target> targets;
@@ -37,7 +43,8 @@ final class TickPlan {
     this.batchSizeByTeam = batchSizeByTeam;
   }
 
-  static final String DEFAULT_POLICY_KEY = "";
+  /** The claim key of work under the default policy (no team). */
+  static final String DEFAULT_POLICY_KEY = EnergyRecord.DEFAULT_POLICY;
 
   static TickPlan make(
       Instant now,
@@ -77,14 +84,13 @@ final class TickPlan {
     Map<Gpu, List<Target>> candidates = new LinkedHashMap<>();
     for (Map.Entry<String, List<GpuState>> e : byKey.entrySet()) {
       String key = e.getKey();
-      Optional<String> team = key.isEmpty() ? Optional.empty() : Optional.of(key);
+      Optional<String> team = key.equals(DEFAULT_POLICY_KEY) ? Optional.empty() : Optional.of(key);
       Decision d = policies.policyOf(team).policy().decide(input(now, reading, e.getValue()));
       batchSizes.put(key, d.batchSize());
-      String who = team.map(t -> "team " + t).orElse("default policy");
       for (LimitDecision l : d.limits()) {
         candidates
             .computeIfAbsent(l.gpu(), g -> new ArrayList<>())
-            .add(new Target(l.gpu(), l.target(), d.policy(), List.of(who), who + ": " + l.reason()));
+            .add(new Target(l.gpu(), l.target(), d.policy(), List.of(key), display(key) + ": " + l.reason()));
       }
     }
     for (Map.Entry<Gpu, List<Target>> e : candidates.entrySet()) {
@@ -93,11 +99,12 @@ final class TickPlan {
       if (options.size() == 1) {
         targets.put(e.getKey(), winner);
       } else {
-        List<String> who = options.stream().flatMap(t -> t.teams().stream()).toList();
+        List<String> keys = options.stream().flatMap(t -> t.teams().stream()).toList();
+        String who = String.join(", ", keys.stream().map(TickPlan::display).toList());
         targets.put(
             e.getKey(),
-            new Target(e.getKey(), winner.target(), winner.policy(), who,
-                "shared by " + String.join(", ", who) + "; least restrictive: " + winner.reason()));
+            new Target(e.getKey(), winner.target(), winner.policy(), keys,
+                "shared by " + who + "; least restrictive: " + winner.reason()));
       }
     }
     return new TickPlan(targets, batchSizes);
@@ -111,9 +118,14 @@ final class TickPlan {
     if (claims == null) {
       return List.of();
     }
-    TreeSet<String> names = new TreeSet<>();
-    claims.forEach(c -> names.add(c.team().map(t -> "team " + t).orElse("default policy")));
-    return List.copyOf(names);
+    TreeSet<String> keys = new TreeSet<>();
+    claims.forEach(c -> keys.add(c.team().orElse(DEFAULT_POLICY_KEY)));
+    return List.copyOf(keys);
+  }
+
+  /** How a claim key reads in a reason. */
+  static String display(String key) {
+    return key.equals(DEFAULT_POLICY_KEY) ? "default policy" : "team " + key;
   }
 
   Map<Gpu, Power> targets() {

@@ -15,8 +15,8 @@ import java.util.OptionalInt;
  * touching the GPUs or the sources.
  *
  * @param failSafe why the fail-safe applied, when it did
- * @param batchSizeByTeam the batch size each team's policy recommends ({@code ""}: the default
- *     policy), when it recommends one
+ * @param batchSizeByTeam the batch size each team's policy recommends (key {@code (default)}: the
+ *     default policy), when it recommends one
  */
 public record TickReport(
     Instant at,
@@ -26,7 +26,7 @@ public record TickReport(
     List<GpuReport> gpus,
     Map<String, OptionalInt> batchSizeByTeam) {
 
-  /** One GPU's part of a tick. */
+  /** One GPU's part of a tick; {@code teams} holds team names and {@code (default)}. */
   public record GpuReport(
       Gpu gpu,
       Power originalLimit,

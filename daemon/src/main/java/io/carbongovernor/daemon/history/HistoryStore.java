@@ -14,6 +14,15 @@ public interface HistoryStore extends AutoCloseable {
 
   void recordDecisions(List<DecisionRecord> decisions);
 
+  /** One sample period's energy rows, raw and added into their minute and hour rollups. */
+  void recordEnergy(List<EnergyRecord> records);
+
+  /** A period in which a GPU could not be read: a gap in its history, not a zero. */
+  void recordGap(String gpuUuid, Instant start, Instant end, String reason);
+
+  /** Deletes raw samples and minute rows older than the retention allows, as of {@code now}. */
+  void prune(Instant now, Retention retention);
+
   /** Writes that failed since the store was opened. */
   long failedWrites();
 

@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,6 +130,139 @@ final class SqliteHistoryStore implements HistoryStore {
       }
     } catch (SQLException e) {
       failed("decisions", e);
+    }
+  }
+
+  private static final String RAW_INSERT =
+      "INSERT INTO energy_raw (start_ms, end_ms, gpu_uuid, gpu_index, team, job, energy_mj,"
+          + " baseline_mj, emissions_g, baseline_g, intensity_g_per_kwh, limit_mw, original_limit_mw,"
+          + " busy_ms, extra_ms, throttled_ms, profile_source)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  /** Adds a raw row into its rollup row, creating it at the first sample of the bucket. */
+  private static String rollupUpsert(String table) {
+    return "INSERT INTO " + table + " (bucket_ms, gpu_uuid, gpu_index, team, job, profile_source,"
+        + " samples, energy_mj, baseline_mj, emissions_g, baseline_g, unknown_energy_mj, limit_mw_ms,"
+        + " busy_ms, extra_ms, throttled_ms) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        + " ON CONFLICT (bucket_ms, gpu_uuid, team, job, profile_source) DO UPDATE SET"
+        + " samples = samples + 1, energy_mj = energy_mj + excluded.energy_mj,"
+        + " baseline_mj = baseline_mj + excluded.baseline_mj,"
+        + " emissions_g = emissions_g + excluded.emissions_g,"
+        + " baseline_g = baseline_g + excluded.baseline_g,"
+        + " unknown_energy_mj = unknown_energy_mj + excluded.unknown_energy_mj,"
+        + " limit_mw_ms = limit_mw_ms + excluded.limit_mw_ms, busy_ms = busy_ms + excluded.busy_ms,"
+        + " extra_ms = extra_ms + excluded.extra_ms, throttled_ms = throttled_ms + excluded.throttled_ms";
+  }
+
+  @Override
+  public synchronized void recordEnergy(List<EnergyRecord> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    try {
+      connection.setAutoCommit(false);
+      try (PreparedStatement raw = connection.prepareStatement(RAW_INSERT);
+          PreparedStatement minute = connection.prepareStatement(rollupUpsert("energy_minute"));
+          PreparedStatement hour = connection.prepareStatement(rollupUpsert("energy_hour"))) {
+        for (EnergyRecord r : records) {
+          bindRaw(raw, r);
+          raw.addBatch();
+          bindRollup(minute, r, 60_000L);
+          minute.addBatch();
+          bindRollup(hour, r, 3_600_000L);
+          hour.addBatch();
+        }
+        raw.executeBatch();
+        minute.executeBatch();
+        hour.executeBatch();
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      failed("energy", e);
+    }
+  }
+
+  private static void bindRaw(PreparedStatement ps, EnergyRecord r) throws SQLException {
+    ps.setLong(1, r.start().toEpochMilli());
+    ps.setLong(2, r.end().toEpochMilli());
+    ps.setString(3, r.gpu().uuid());
+    ps.setInt(4, r.gpu().index());
+    ps.setString(5, r.team());
+    ps.setString(6, r.job());
+    ps.setLong(7, r.energy().millijoules());
+    ps.setLong(8, r.baseline().millijoules());
+    setNullableDouble(ps, 9, r.emissionsGrams());
+    setNullableDouble(ps, 10, r.baselineGrams());
+    setNullableDouble(ps, 11, r.intensity().map(i -> i.gramsPerKwh()));
+    ps.setLong(12, r.limit().milliwatts());
+    ps.setLong(13, r.originalLimit().milliwatts());
+    ps.setLong(14, r.busy().toMillis());
+    ps.setLong(15, r.extra().toMillis());
+    ps.setLong(16, r.throttled().toMillis());
+    ps.setString(17, r.profileSource());
+  }
+
+  /** Rollup rows are keyed by the bucket of the period's start. */
+  private static void bindRollup(PreparedStatement ps, EnergyRecord r, long bucketMs) throws SQLException {
+    long start = r.start().toEpochMilli();
+    ps.setLong(1, Math.floorDiv(start, bucketMs) * bucketMs);
+    ps.setString(2, r.gpu().uuid());
+    ps.setInt(3, r.gpu().index());
+    ps.setString(4, r.team());
+    ps.setString(5, r.job());
+    ps.setString(6, r.profileSource());
+    ps.setLong(7, r.energy().millijoules());
+    ps.setLong(8, r.baseline().millijoules());
+    ps.setDouble(9, r.emissionsGrams().orElse(0.0));
+    ps.setDouble(10, r.baselineGrams().orElse(0.0));
+    ps.setLong(11, r.intensity().isPresent() ? 0 : r.energy().millijoules());
+    ps.setDouble(12, (double) r.limit().milliwatts() * r.busy().toMillis());
+    ps.setLong(13, r.busy().toMillis());
+    ps.setLong(14, r.extra().toMillis());
+    ps.setLong(15, r.throttled().toMillis());
+  }
+
+  private static void setNullableDouble(PreparedStatement ps, int index, Optional<Double> value)
+      throws SQLException {
+    if (value.isPresent()) {
+      ps.setDouble(index, value.get());
+    } else {
+      ps.setNull(index, Types.REAL);
+    }
+  }
+
+  @Override
+  public synchronized void recordGap(String gpuUuid, Instant start, Instant end, String reason) {
+    try (PreparedStatement ps =
+        connection.prepareStatement("INSERT INTO gaps (gpu_uuid, start_ms, end_ms, reason) VALUES (?, ?, ?, ?)")) {
+      ps.setString(1, gpuUuid);
+      ps.setLong(2, start.toEpochMilli());
+      ps.setLong(3, end.toEpochMilli());
+      ps.setString(4, reason);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      failed("gap", e);
+    }
+  }
+
+  @Override
+  public synchronized void prune(Instant now, Retention retention) {
+    try (Statement st = connection.createStatement()) {
+      long raw = now.minus(retention.raw()).toEpochMilli();
+      long minutes = now.minus(retention.minutes()).toEpochMilli();
+      st.executeUpdate("DELETE FROM energy_raw WHERE end_ms < " + raw);
+      st.executeUpdate("DELETE FROM energy_minute WHERE bucket_ms + 60000 <= " + minutes);
+      if (retention.hours().isPresent()) {
+        long hours = now.minus(retention.hours().get()).toEpochMilli();
+        st.executeUpdate("DELETE FROM energy_hour WHERE bucket_ms + 3600000 <= " + hours);
+      }
+    } catch (SQLException e) {
+      failed("prune", e);
     }
   }
 

@@ -83,7 +83,7 @@ class TickPlanTest {
             Map.of(G0, Set.of(claim("nlp"), claim("vision"), claim(null)), G1, Set.of(), G2, Set.of()));
     assertThat(plan.target(G0).target()).isEqualTo(Power.ofWatts(240));
     assertThat(plan.target(G0).reason()).contains("least restrictive: team vision");
-    assertThat(plan.target(G0).teams()).containsExactlyInAnyOrder("team nlp", "team vision", "default policy");
+    assertThat(plan.target(G0).teams()).containsExactlyInAnyOrder("nlp", "vision", "(default)");
   }
 
   @Test

@@ -7,25 +7,24 @@ import org.quartz.JobExecutionException;
 import org.quartz.SchedulerException;
 
 /**
- * The Quartz job that runs one control tick. {@link DisallowConcurrentExecution} holds per job
- * key, and there is one job key, so a slow tick delays the next instead of overlapping it.
+ * The Quartz job that runs one of the daemon's periodic tasks (the control tick, the sampler).
+ * {@link DisallowConcurrentExecution} holds per job key, and each task has one key, so a slow run
+ * delays the next run of the same task instead of overlapping it.
  */
 @DisallowConcurrentExecution
-public final class TickJob implements Job {
-
-  static final String TICK = "tick";
+public final class ScheduledRun implements Job {
 
   @Override
   public void execute(JobExecutionContext context) throws JobExecutionException {
-    Runnable tick;
+    Runnable task;
     try {
-      tick = (Runnable) context.getScheduler().getContext().get(TICK);
+      task = (Runnable) context.getScheduler().getContext().get(context.getJobDetail().getKey().getName());
     } catch (SchedulerException e) {
       throw new JobExecutionException(e);
     }
-    // A tick handles its own failures; anything escaping is a bug that must not kill the trigger.
+    // Tasks handle their own failures; anything escaping is a bug that must not kill the trigger.
     try {
-      tick.run();
+      task.run();
     } catch (RuntimeException e) {
       throw new JobExecutionException(e, false);
     }
