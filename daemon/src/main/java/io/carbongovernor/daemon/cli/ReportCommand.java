@@ -1,0 +1,131 @@
+package io.carbongovernor.daemon.cli;
+
+import io.carbongovernor.daemon.config.ConfigLoader;
+import io.carbongovernor.daemon.config.FileChecks;
+import io.carbongovernor.daemon.config.InvalidConfigException;
+import io.carbongovernor.daemon.report.Breakdown;
+import io.carbongovernor.daemon.report.Report;
+import io.carbongovernor.daemon.report.ReportFormat;
+import io.carbongovernor.daemon.report.ReportQuery;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The carbon-savings report from the history database; reads only, while the daemon runs. */
+@Command(
+    name = "report",
+    description = "Energy, emissions, avoided emissions and the time they cost, from history.")
+final class ReportCommand implements Callable<Integer> {
+
+  @Option(names = "--config", paramLabel = "FILE", defaultValue = "/etc/carbon-governor/governor.yaml",
+      description = "governor.yaml, for the history database (default: ${DEFAULT-VALUE})")
+  Path config;
+
+  @Option(names = "--from", required = true, paramLabel = "DATE",
+      description = "first day (YYYY-MM-DD, UTC) or an instant (2026-11-01T00:00:00Z)")
+  String from;
+
+  @Option(names = "--to", required = true, paramLabel = "DATE",
+      description = "last day, included (YYYY-MM-DD, UTC), or an instant (excluded)")
+  String to;
+
+  @Option(names = "--team", description = "only this team")
+  String team;
+
+  @Option(names = "--job", description = "only this job name")
+  String job;
+
+  @Option(names = "--by", defaultValue = "team", description = "team, job, gpu or day (default: ${DEFAULT-VALUE})")
+  String by;
+
+  @Option(names = "--format", defaultValue = "text", description = "text, csv, json or html (default: ${DEFAULT-VALUE})")
+  String format;
+
+  @Option(names = "--output", paramLabel = "FILE", description = "write here instead of standard output")
+  Path output;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    Instant start = instant(from, "--from", false);
+    Instant end = instant(to, "--to", true);
+    if (!start.isBefore(end)) {
+      throw usage("--from must be before --to");
+    }
+    Breakdown breakdown = choice(Breakdown.class, by, "--by");
+    ReportFormat fmt = choice(ReportFormat.class, format, "--format");
+    PrintWriter err = spec.commandLine().getErr();
+    String url;
+    try {
+      url = ConfigLoader.load(config, FileChecks.SKIP).history().url();
+    } catch (InvalidConfigException e) {
+      e.problems().forEach(err::println);
+      err.flush();
+      return ExitCodes.INVALID_CONFIG;
+    }
+    Report report;
+    try {
+      report = ReportQuery.run(url, start, end, Optional.ofNullable(team), Optional.ofNullable(job), breakdown);
+    } catch (SQLException e) {
+      err.printf("carbon-governor report: cannot read history %s: %s%n", url, e.getMessage());
+      err.flush();
+      return ExitCodes.RUNTIME_FAILURE;
+    }
+    String text = fmt.render(report);
+    if (output == null) {
+      spec.commandLine().getOut().print(text);
+      spec.commandLine().getOut().flush();
+    } else {
+      try {
+        Files.writeString(output, text, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        err.printf("carbon-governor report: cannot write %s: %s%n", output, e.getMessage());
+        err.flush();
+        return ExitCodes.RUNTIME_FAILURE;
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  /** A day (UTC midnight; for the end, the midnight after it) or an instant. */
+  private Instant instant(String value, String option, boolean endOfDay) {
+    try {
+      if (value.length() == 10) {
+        LocalDate day = LocalDate.parse(value);
+        return (endOfDay ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
+      }
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw usage(option + " must be a date like 2026-11-01 or an instant like 2026-11-01T00:00:00Z, got '" + value + "'");
+    }
+  }
+
+  private <E extends Enum<E>> E choice(Class<E> type, String value, String option) {
+    try {
+      return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw usage(option + " must be one of "
+          + String.join(", ", Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList())
+          + ", got '" + value + "'");
+    }
+  }
+
+  private CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+}
