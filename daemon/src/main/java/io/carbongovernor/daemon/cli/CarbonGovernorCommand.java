@@ -35,7 +35,8 @@ public final class CarbonGovernorCommand implements Runnable {
   /** Builds the command line with the project's exit-code conventions. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new CarbonGovernorCommand());
-    cl.setExitCodeExceptionMapper(t -> ExitCodes.RUNTIME_FAILURE);
+    cl.setExitCodeExceptionMapper(
+        t -> t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.RUNTIME_FAILURE);
     return cl;
   }
 
