@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -46,7 +47,25 @@ final class RunCommand implements Callable<Integer> {
       return ExitCodes.INVALID_CONFIG;
     }
 
+    // Signals are handled from before the start, so a stop asked for while starting still
+    // restores and exits 0; a reload before the daemon runs has nothing to reload.
     CountDownLatch stopRequested = new CountDownLatch(1);
+    AtomicReference<Daemon> running = new AtomicReference<>();
+    ExecutorService reloads =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "reload");
+              t.setDaemon(true);
+              return t;
+            });
+    DaemonSignals.install(
+        stopRequested::countDown,
+        () -> {
+          Daemon d = running.get();
+          if (d != null) {
+            reloads.execute(d::reload);
+          }
+        });
     Daemon daemon;
     try {
       daemon = Daemon.start(loaded, Clock.systemUTC());
@@ -54,13 +73,7 @@ final class RunCommand implements Callable<Integer> {
       log.atError().addKeyValue("error", e.getMessage()).log("cannot start");
       return ExitCodes.RUNTIME_FAILURE;
     }
-    // Reloads run off the signal thread, one at a time.
-    ExecutorService reloads = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "reload");
-      t.setDaemon(true);
-      return t;
-    });
-    DaemonSignals.install(stopRequested::countDown, () -> reloads.execute(daemon::reload));
+    running.set(daemon);
     // A backstop for exits that bypass the signal handlers (SIGHUP, System.exit elsewhere).
     Thread backstop = new Thread(daemon::stop, "restore-on-exit");
     Runtime.getRuntime().addShutdownHook(backstop);
