@@ -217,8 +217,11 @@ public final class BatchSizeEvaluation {
     return Math.sqrt(sq / values.length);
   }
 
-  /** Three significant digits, no exponent. */
+  /** Three significant digits, no exponent; rounding noise shows as 0. */
   private static String num(double value) {
+    if (Math.abs(value) < 1e-9) {
+      return "0";
+    }
     return new java.math.BigDecimal(value).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
   }
 

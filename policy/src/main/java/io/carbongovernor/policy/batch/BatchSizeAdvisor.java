@@ -20,6 +20,7 @@ import io.carbongovernor.carbon.CarbonIntensity;
  *       the default likewise. The sizes that reached the target survive into the next round, which
  *       starts from the round's cheapest size. A run at another size than the one expected (a
  *       concurrent run) is remembered but does not move pruning on, as in Zeus's concurrency mode.
+ *       A run cut short by the early stop has not reached its target, so its size is pruned.
  *   <li>Sampling: Gaussian Thompson sampling over the survivors; an arm's mean is the mean cost of
  *       its runs and its precision {@code n / variance} (Zeus learns the reward precision per arm
  *       with a flat prior); zero variance samples the mean. Sizes with fewer than {@code
@@ -33,14 +34,16 @@ import io.carbongovernor.carbon.CarbonIntensity;
  * <ul>
  *   <li>The state is the list of finished runs, and pruning is replayed from it on every call
  *       instead of living in a generator, so it can be persisted and reloaded.
- *   <li>Costs are compared at one intensity: the sampler prices every past run's energy at the
- *       intensity given to {@link #recommend(AdvisorState, JobSpec, CarbonIntensity)} and the
- *       early stop prices the best run at the running job's own mean intensity. Otherwise a run
- *       at a clean hour would look better than the same run at a dirty one, and a good size
- *       started at a dirty hour could be stopped. Pruning compares each run at the intensity it
- *       actually ran at, so that its replay never depends on the current grid.
- *   <li>The early-stop threshold is the cheapest single run that reached the target; Zeus's
- *       simulator uses the cheapest recurrence including its failed tries.
+ *   <li>Costs are compared at one intensity, so that a run at a clean hour does not look better
+ *       than the same run at a dirty one: the sampler prices every past run's energy at the
+ *       intensity given to {@link #recommend(AdvisorState, JobSpec, CarbonIntensity)}; the early
+ *       stop prices the best run at the running job's own mean intensity so far (a good size
+ *       started at a dirty hour is not stopped for it); pruning picks the next round's start at
+ *       the round's own mean intensity (so its replay never depends on the current grid).
+ *   <li>The early-stop threshold is the cheapest single run that reached the target among the
+ *       sizes still in the running (the round's candidates, or the survivors). Zeus's simulator
+ *       uses the cheapest recurrence so far, pruned sizes included; on noisy traces a size pruned
+ *       by one unlucky run then set a bar no survivor could meet, and every later run was stopped.
  *   <li>In sampling, a run that did not reach its target counts as at least {@code beta} times
  *       the best cost (it has to be run again); Zeus takes its cost as it was.
  *   <li>If a pruning round ends with no size that reached the target, pruning starts over from

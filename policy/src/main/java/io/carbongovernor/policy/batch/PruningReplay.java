@@ -1,6 +1,8 @@
 package io.carbongovernor.policy.batch;
 
+import io.carbongovernor.carbon.CarbonIntensity;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,8 +12,11 @@ import java.util.Optional;
  */
 final class PruningReplay {
 
-  /** The next size pruning wants, or (when {@code next} is empty) the survivors. */
-  record Plan(Optional<Step> next, List<Integer> survivors, int restarts) {}
+  /**
+   * The next size pruning wants (empty once pruning is over), and the sizes still in the running:
+   * the current round's candidates, or the survivors once pruning is over.
+   */
+  record Plan(Optional<Step> next, List<Integer> candidates, int restarts) {}
 
   /** One size to try, where it sits in the exploration. */
   record Step(int batchSize, int round, boolean downward, int from, List<Integer> candidates) {}
@@ -27,11 +32,10 @@ final class PruningReplay {
     while (round <= rounds) {
       int at = candidates.indexOf(from);
       List<Integer> down = new ArrayList<>(candidates.subList(0, at + 1));
-      java.util.Collections.reverse(down);
+      Collections.reverse(down);
       List<Integer> up = candidates.subList(at + 1, candidates.size());
+      List<RunOutcome> tried = new ArrayList<>();
       List<Integer> good = new ArrayList<>();
-      int best = from;
-      double bestCost = Double.POSITIVE_INFINITY;
       for (List<Integer> direction : List.of(down, up)) {
         for (int size : direction) {
           int found = next(runs, cursor, size);
@@ -40,15 +44,11 @@ final class PruningReplay {
           }
           cursor = found + 1;
           RunOutcome run = runs.get(found);
+          tried.add(run);
           if (!run.reachedTarget()) {
             break;
           }
           good.add(size);
-          double cost = run.costGrams(job.timeWeight());
-          if (cost < bestCost) {
-            bestCost = cost;
-            best = size;
-          }
         }
       }
       if (good.isEmpty()) {
@@ -59,12 +59,31 @@ final class PruningReplay {
         round = 1;
         continue;
       }
+      from = cheapest(tried, job);
       good.sort(null);
       candidates = List.copyOf(good);
-      from = best;
       round++;
     }
     return new Plan(Optional.empty(), candidates, restarts);
+  }
+
+  /**
+   * The size of the round's cheapest run that reached the target, every run priced at the
+   * round's mean intensity (so that a clean hour does not pick the next round's start); the
+   * earliest wins a tie. Depends only on the round's runs, so later runs never change it.
+   */
+  private static int cheapest(List<RunOutcome> tried, JobSpec job) {
+    CarbonIntensity at = Costs.meanIntensity(tried);
+    int best = -1;
+    double bestCost = Double.POSITIVE_INFINITY;
+    for (RunOutcome run : tried) {
+      double cost = run.costGramsAt(at, job.timeWeight());
+      if (run.reachedTarget() && cost < bestCost) {
+        bestCost = cost;
+        best = run.batchSize();
+      }
+    }
+    return best;
   }
 
   /** Index of the first run at or after {@code from} with {@code size}; -1 if none. */

@@ -35,15 +35,15 @@ final class PruningThompsonAdvisor implements BatchSizeAdvisor {
       return new Advice(step.batchSize(), Advice.Phase.PRUNING, step.candidates(), pruningReason(step, plan.restarts()));
     }
     SplittableRandom random = new SplittableRandom(seed(job.key(), runs.size()));
-    ThompsonSampler.Choice choice = sampler.choose(plan.survivors(), runs, job, intensity, random);
-    return new Advice(choice.batchSize(), Advice.Phase.SAMPLING, plan.survivors(), choice.reason());
+    ThompsonSampler.Choice choice = sampler.choose(plan.candidates(), runs, job, intensity, random);
+    return new Advice(choice.batchSize(), Advice.Phase.SAMPLING, plan.candidates(), choice.reason());
   }
 
   @Override
   public Advice recommend(AdvisorState state, JobSpec job) {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(job, "job");
-    return recommend(state, job, meanIntensity(state.outcomes(job.key())));
+    return recommend(state, job, Costs.meanIntensity(state.outcomes(job.key())));
   }
 
   @Override
@@ -63,11 +63,12 @@ final class PruningThompsonAdvisor implements BatchSizeAdvisor {
     job.requireAllowed(progress.batchSize());
     List<RunOutcome> runs = state.outcomes(job.key());
     double cost = progress.costGrams(job.timeWeight());
-    CarbonIntensity at = progress.meanIntensity().orElseGet(() -> meanIntensity(runs));
-    double best = ThompsonSampler.bestReachedCost(runs, job, at);
+    CarbonIntensity at = progress.meanIntensity().orElseGet(() -> Costs.meanIntensity(runs));
+    List<Integer> candidates = PruningReplay.replay(runs, job, settings.pruningRounds()).candidates();
+    double best = Costs.bestReached(runs, candidates, job, at);
     if (Double.isInfinite(best)) {
       return new StopAdvice(false, cost, OptionalDouble.empty(),
-          "no run of " + job.key() + " has reached its target yet: nothing to compare with");
+          "no run of " + job.key() + " has reached its target yet at any of " + candidates + ": nothing to compare with");
     }
     double threshold = settings.beta() * best;
     boolean stop = cost > threshold;
@@ -82,18 +83,6 @@ final class PruningThompsonAdvisor implements BatchSizeAdvisor {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);
-  }
-
-  /** The job's energy-weighted mean intensity over its runs; zero when they used no energy. */
-  private static CarbonIntensity meanIntensity(List<RunOutcome> runs) {
-    double kwh = 0;
-    double grams = 0;
-    for (RunOutcome run : runs) {
-      kwh += run.energy().kilowattHours();
-      grams += run.emissions().grams();
-    }
-    return kwh == 0 ? CarbonIntensity.gramsPerKwh(0)
-        : CarbonIntensity.gramsPerKwh(Math.min(grams / kwh, CarbonIntensity.PLAUSIBLE_MAX_G_PER_KWH));
   }
 
   private static String pruningReason(PruningReplay.Step step, int restarts) {

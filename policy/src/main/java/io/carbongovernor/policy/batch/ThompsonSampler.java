@@ -19,7 +19,7 @@ final class ThompsonSampler {
   }
 
   Choice choose(List<Integer> arms, List<RunOutcome> runs, JobSpec job, CarbonIntensity at, RandomGenerator random) {
-    double best = bestReachedCost(runs, job, at);
+    double best = Costs.bestReached(runs, arms, job, at);
     List<Integer> order = new ArrayList<>(arms);
     Collections.shuffle(order, asRandom(random));
     for (int arm : order) {
@@ -48,7 +48,10 @@ final class ThompsonSampler {
         arms, at.gramsPerKwh(), chosen, lowest, chosenMean));
   }
 
-  /** The arm's recent run costs at {@code at}; a run that missed its target costs at least beta * best. */
+  /**
+   * The arm's recent run costs at {@code at}; a run that missed its target costs at least beta
+   * times the best run of the arms.
+   */
   private List<Double> costs(int arm, List<RunOutcome> runs, JobSpec job, CarbonIntensity at, double best) {
     List<Double> costs = new ArrayList<>();
     for (int i = runs.size() - 1; i >= 0; i--) {
@@ -63,17 +66,6 @@ final class ThompsonSampler {
       }
     }
     return costs;
-  }
-
-  /** The cheapest run of the job, any allowed size, that reached its target; infinity if none. */
-  static double bestReachedCost(List<RunOutcome> runs, JobSpec job, CarbonIntensity at) {
-    double best = Double.POSITIVE_INFINITY;
-    for (RunOutcome run : runs) {
-      if (run.reachedTarget() && job.allows(run.batchSize())) {
-        best = Math.min(best, run.costGramsAt(at, job.timeWeight()));
-      }
-    }
-    return best;
   }
 
   private static double mean(List<Double> values) {

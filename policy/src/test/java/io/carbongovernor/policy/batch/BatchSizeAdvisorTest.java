@@ -237,4 +237,18 @@ class BatchSizeAdvisorTest {
     JobSpec now = job(List.of(64, 128), 64);
     assertThat(ZEUS.recommend(s, now, GRID).batchSize()).isEqualTo(128);
   }
+
+  @Test
+  void theNextRoundStartsFromTheSizeCheapestAtTheRoundsMeanIntensity() {
+    // 128 ran at a clean hour and emitted least (200 g), but used more energy than 64, which ran
+    // at a dirty hour. Priced alike, 64 is the cheapest: round 2 starts there, not at 128.
+    JobSpec job = job(List.of(64, 128, 256), 128);
+    AdvisorState t = AdvisorState.empty();
+    t = ZEUS.observe(t, job, outcome(128, 10, 3600, CarbonIntensity.gramsPerKwh(20), true, 5));
+    t = ZEUS.observe(t, job, outcome(64, 8, 3600, CarbonIntensity.gramsPerKwh(300), true, 5));
+    t = ZEUS.observe(t, job, outcome(256, 12, 3600, CarbonIntensity.gramsPerKwh(300), true, 5));
+    Advice round2 = ZEUS.recommend(t, job, GRID);
+    assertThat(round2.batchSize()).isEqualTo(64);
+    assertThat(round2.reason()).contains("round 2").contains("starting size 64");
+  }
 }

@@ -75,4 +75,21 @@ class EarlyStopTest {
     assertThat(advice.costGrams()).isCloseTo(100 + 1080, org.assertj.core.data.Offset.offset(1e-6));
     assertThat(advice.stop()).isTrue();
   }
+
+  @Test
+  void aPrunedSizeNoLongerSetsTheBar() {
+    // 16 reached once very cheaply, then failed in round 2 and was pruned: the bar is the best
+    // run of the survivors (32: 1 kWh), not 16's lucky 0.3 kWh.
+    AdvisorState s = AdvisorState.empty();
+    s = ZEUS.observe(s, JOB, outcome(32, 1, 3600, GRID, true, 5));
+    s = ZEUS.observe(s, JOB, outcome(16, 0.3, 3600, GRID, true, 5));
+    s = ZEUS.observe(s, JOB, outcome(64, 1.2, 3600, GRID, true, 5));
+    s = ZEUS.observe(s, JOB, outcome(16, 0.7, 3600, GRID, false, 2));
+    s = ZEUS.observe(s, JOB, outcome(32, 1, 3600, GRID, true, 5));
+    s = ZEUS.observe(s, JOB, outcome(64, 1.1, 3600, GRID, true, 5));
+    assertThat(ZEUS.recommend(s, JOB, GRID).candidates()).containsExactly(32, 64);
+    StopAdvice advice = ZEUS.shouldStop(s, JOB, progress(64, 1.5, GRID));
+    assertThat(advice.thresholdGrams().orElseThrow()).isCloseTo(200, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(advice.stop()).isFalse();
+  }
 }
