@@ -1,0 +1,255 @@
+package io.carbongovernor.bench.batch;
+
+import io.carbongovernor.carbon.CarbonTrace;
+import io.carbongovernor.gpu.Power;
+import io.carbongovernor.gpu.PowerProfile;
+import io.carbongovernor.gpu.ZeusProfiles;
+import io.carbongovernor.policy.batch.AdvisorSettings;
+import io.carbongovernor.policy.batch.BatchSizeAdvisor;
+import io.carbongovernor.policy.batch.JobKey;
+import io.carbongovernor.policy.batch.JobSpec;
+import io.carbongovernor.policy.batch.TimeWeight;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.SortedSet;
+import java.util.TreeMap;
+
+/**
+ * Energy and carbon to target of the advisor's batch sizes over recurring runs, against the best
+ * fixed batch size in hindsight and Zeus's default, on the Zeus NSDI'23 traces. Prints Markdown.
+ *
+ * <p>Usage: {@code bench/batch-size-eval [--trace-dir DIR] [--carbon-trace FILE] [--gpu a40|v100]
+ * [--recurrences 50] [--seeds 20] [--limit WATTS]}
+ */
+public final class BatchSizeEvaluation {
+
+  private BatchSizeEvaluation() {}
+
+  /** What a scenario ranks strategies by. */
+  private enum Metric {
+    ENERGY("kWh"),
+    EMISSIONS("kg CO2eq"),
+    COST("kg-eq");
+
+    final String unit;
+
+    Metric(String unit) {
+      this.unit = unit;
+    }
+
+    double of(RecurrenceSimulator.Totals t) {
+      return switch (this) {
+        case ENERGY -> t.kwh();
+        case EMISSIONS -> t.grams() / 1000;
+        case COST -> t.cost() / 1000;
+      };
+    }
+
+    double of(RecurrenceSimulator.Recurrence r) {
+      return switch (this) {
+        case ENERGY -> r.kwh();
+        case EMISSIONS -> r.grams() / 1000;
+        case COST -> r.cost() / 1000;
+      };
+    }
+  }
+
+  /** One way of pricing runs: a grid, a time weight, and what the table reports. */
+  private record Scenario(String title, Grid grid, TimeWeight timeWeight, Metric metric) {}
+
+  public static void main(String[] args) throws IOException {
+    Map<String, String> options = options(args);
+    Path traceDir = Path.of(options.getOrDefault("--trace-dir", "../shared/data/zeus-traces/nsdi23-trace"));
+    Path carbonFile = Path.of(options.getOrDefault("--carbon-trace", "traces/US-CAL-CISO_2023_hourly.csv"));
+    String gpu = options.getOrDefault("--gpu", "a40");
+    int recurrences = Integer.parseInt(options.getOrDefault("--recurrences", "50"));
+    int seeds = Integer.parseInt(options.getOrDefault("--seeds", "20"));
+    OptionalInt fixedLimit = options.containsKey("--limit")
+        ? OptionalInt.of(Integer.parseInt(options.get("--limit"))) : OptionalInt.empty();
+
+    TrainingPaths training = TrainingPaths.read(traceDir.resolve("summary_train.csv"));
+    ZeusProfiles power = ZeusProfiles.read(traceDir.resolve("summary_power_" + gpu + ".csv"));
+    CarbonTrace carbon = CarbonTrace.read(carbonFile);
+    double mean = carbon.mean().gramsPerKwh();
+    double maxWatts = 0;
+    for (String w : power.workloads()) {
+      for (int b : power.batchSizes(w)) {
+        maxWatts = Math.max(maxWatts, power.profile(w, b).highestLimit().watts());
+      }
+    }
+    List<Scenario> scenarios = List.of(
+        new Scenario("Constant grid, time weight 0 (cost = energy x constant intensity)",
+            Grid.constant(mean), TimeWeight.ZERO, Metric.ENERGY),
+        new Scenario("Real grid: " + carbonFile.getFileName() + ", time weight 0 (cost = emissions)",
+            Grid.hourly(carbon, carbonFile.getFileName().toString()), TimeWeight.ZERO, Metric.EMISSIONS),
+        new Scenario("Constant grid, time priced as Zeus's eta = 0.5 (cost = emissions + time weight x seconds)",
+            Grid.constant(mean), TimeWeight.zeusEquivalent(0.5, maxWatts, mean), Metric.COST));
+
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT,
+        "GPU %s, power limit %s, %d recurrences per workload, %d seeds (means over seeds), advisor settings %s.%n%n",
+        gpu, fixedLimit.isPresent() ? fixedLimit.getAsInt() + " W" : "the maximum of each profile", recurrences, seeds,
+        AdvisorSettings.ZEUS));
+    for (Scenario scenario : scenarios) {
+      out.append("### ").append(scenario.title()).append("\n\n");
+      String u = scenario.metric().unit;
+      out.append("Grid: ").append(scenario.grid().describe()).append("; time weight ").append(scenario.timeWeight())
+          .append("; totals in ").append(u).append(" over ").append(recurrences).append(" recurrences.\n\n");
+      out.append("| workload | sizes | default | best fixed | default | best fixed | advisor (sd) | advisor regret "
+          + "| advisor vs default | regret in last " + recurrences / 2 + " | advisor runs (stopped) | advisor's final size "
+          + "| " + (scenario.metric() == Metric.COST ? "hours: advisor / best / default" : scenario.metric() == Metric.EMISSIONS
+              ? "kWh: advisor / best / default" : "hours: advisor / best / default") + " |\n");
+      out.append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
+      for (Workload workload : Workload.ZEUS_DEFAULTS) {
+        out.append(row(workload, scenario, training, power, fixedLimit, recurrences, seeds)).append('\n');
+      }
+      out.append('\n');
+    }
+    System.out.print(out);
+  }
+
+  private static String row(Workload workload, Scenario scenario, TrainingPaths training, ZeusProfiles power,
+      OptionalInt fixedLimit, int recurrences, int seeds) {
+    SortedSet<Integer> profiled = power.batchSizes(workload.name());
+    SortedSet<Integer> trained = training.batchSizes(workload.name(), workload.optimizer(), workload.target());
+    List<Integer> sizes = new ArrayList<>(trained);
+    sizes.retainAll(profiled);
+    int b0 = workload.defaultFor(profiled.last());
+    Map<Integer, List<java.util.OptionalInt>> paths = new HashMap<>();
+    Map<Integer, PowerProfile> profiles = new HashMap<>();
+    for (int b : sizes) {
+      paths.put(b, training.runs(workload.name(), workload.optimizer(), workload.target(), b));
+      profiles.put(b, power.profile(workload.name(), b));
+    }
+    Power limit = fixedLimit.isPresent() ? Power.ofWatts(fixedLimit.getAsInt()) : profiles.get(b0).highestLimit();
+    JobSpec job = JobSpec.of(new JobKey("eval", workload.name()), sizes, OptionalInt.of(b0), scenario.timeWeight());
+    RecurrenceSimulator sim = new RecurrenceSimulator(workload, job, paths, profiles, limit, scenario.grid());
+
+    List<RecurrenceSimulator.Totals> advisor = new ArrayList<>();
+    List<RecurrenceSimulator.Totals> best = new ArrayList<>();
+    List<RecurrenceSimulator.Totals> byDefault = new ArrayList<>();
+    Map<Integer, Integer> bestCounts = new TreeMap<>();
+    Map<Integer, Integer> finalSizes = new TreeMap<>();
+    for (long seed = 1; seed <= seeds; seed++) {
+      BatchSizeAdvisor adv = BatchSizeAdvisor.create(AdvisorSettings.ZEUS.withSeed(seed));
+      RecurrenceSimulator.Totals a = sim.simulate(Strategy.advisor(adv), recurrences, seed);
+      advisor.add(a);
+      List<RecurrenceSimulator.Recurrence> each = a.recurrences();
+      finalSizes.merge(each.get(each.size() - 1).finalSize(), 1, Integer::sum);
+      RecurrenceSimulator.Totals bestHere = null;
+      int bestSize = -1;
+      for (int b : sizes) {
+        RecurrenceSimulator.Totals f = sim.simulate(Strategy.fixed(b), recurrences, seed);
+        if (b == b0) {
+          byDefault.add(f);
+        }
+        if (f.feasible() && (bestHere == null || f.cost() < bestHere.cost())) {
+          bestHere = f;
+          bestSize = b;
+        }
+      }
+      best.add(bestHere);
+      bestCounts.merge(bestSize, 1, Integer::sum);
+    }
+    Metric m = scenario.metric();
+    double[] adv = advisor.stream().mapToDouble(m::of).toArray();
+    double aMean = mean(adv);
+    double fMean = best.stream().mapToDouble(m::of).average().orElseThrow();
+    double dMean = byDefault.stream().mapToDouble(m::of).average().orElseThrow();
+    double lateAdvisor = 0;
+    double lateBest = 0;
+    for (int i = 0; i < advisor.size(); i++) {
+      lateAdvisor += late(advisor.get(i), m, recurrences / 2);
+      lateBest += late(best.get(i), m, recurrences / 2);
+    }
+    String bestLabel = mostCommon(bestCounts) + (bestCounts.size() > 1 ? " " + counts(bestCounts) : "");
+    double[] also = switch (m) {
+      case EMISSIONS -> new double[] {
+          avg(advisor, RecurrenceSimulator.Totals::kwh), avg(best, RecurrenceSimulator.Totals::kwh),
+          avg(byDefault, RecurrenceSimulator.Totals::kwh)};
+      default -> new double[] {
+          avg(advisor, t -> t.seconds() / 3600), avg(best, t -> t.seconds() / 3600),
+          avg(byDefault, t -> t.seconds() / 3600)};
+    };
+    return String.format(Locale.ROOT,
+        "| %s | %s | %d | %s | %s | %s | %s (%s) | %s (%+.1f %%) | %+.1f %% | %+.1f %% | %.1f (%.1f) | %s | %s / %s / %s |",
+        workload.name(), sizes, b0, bestLabel, num(dMean), num(fMean), num(aMean), num(sd(adv)),
+        signed(aMean - fMean), 100 * (aMean - fMean) / fMean, 100 * (aMean - dMean) / dMean,
+        100 * (lateAdvisor - lateBest) / lateBest, avg(advisor, t -> t.runs()), avg(advisor, t -> t.stopped()),
+        counts(finalSizes), num(also[0]), num(also[1]), num(also[2]));
+  }
+
+  /** The metric summed over the last {@code n} recurrences. */
+  private static double late(RecurrenceSimulator.Totals t, Metric m, int n) {
+    List<RecurrenceSimulator.Recurrence> each = t.recurrences();
+    double sum = 0;
+    for (RecurrenceSimulator.Recurrence r : each.subList(each.size() - n, each.size())) {
+      sum += m.of(r);
+    }
+    return sum;
+  }
+
+  private static double avg(List<RecurrenceSimulator.Totals> all, java.util.function.ToDoubleFunction<RecurrenceSimulator.Totals> f) {
+    return all.stream().mapToDouble(f).average().orElseThrow();
+  }
+
+  private static double mean(double[] values) {
+    double sum = 0;
+    for (double v : values) {
+      sum += v;
+    }
+    return sum / values.length;
+  }
+
+  private static double sd(double[] values) {
+    double m = mean(values);
+    double sq = 0;
+    for (double v : values) {
+      sq += (v - m) * (v - m);
+    }
+    return Math.sqrt(sq / values.length);
+  }
+
+  /** Three significant digits, no exponent; rounding noise shows as 0. */
+  private static String num(double value) {
+    if (Math.abs(value) < 1e-9) {
+      return "0";
+    }
+    return new java.math.BigDecimal(value).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+  }
+
+  private static String signed(double value) {
+    return (value >= 0 ? "+" : "") + num(value);
+  }
+
+  private static int mostCommon(Map<Integer, Integer> counts) {
+    return counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+  }
+
+  private static String counts(Map<Integer, Integer> counts) {
+    StringBuilder s = new StringBuilder();
+    counts.entrySet().stream()
+        .sorted(Map.Entry.<Integer, Integer>comparingByValue().reversed())
+        .forEach(e -> s.append(s.length() == 0 ? "" : ", ").append(e.getKey()).append(" x").append(e.getValue()));
+    return "(" + s + ")";
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("usage: bench/batch-size-eval [--trace-dir DIR] [--carbon-trace FILE] "
+            + "[--gpu a40|v100] [--recurrences N] [--seeds N] [--limit WATTS]; bad argument: " + args[i]);
+      }
+      options.put(args[i], args[++i]);
+    }
+    return options;
+  }
+}
