@@ -7,6 +7,7 @@ import io.carbongovernor.daemon.control.TickReport;
 import io.carbongovernor.daemon.identity.IdentityException;
 import io.carbongovernor.daemon.identity.ProcFs;
 import io.carbongovernor.daemon.identity.UnixUser;
+import io.carbongovernor.daemon.jobs.BatchSizes;
 import io.carbongovernor.daemon.jobs.JobException;
 import io.carbongovernor.daemon.jobs.JobRegistry;
 import io.carbongovernor.gpu.Gpu;
@@ -48,6 +49,7 @@ public final class ApiServer implements AutoCloseable {
       Supplier<Optional<TickReport>> lastTick,
       Supplier<List<Gpu>> gpus,
       JobRegistry jobs,
+      BatchSizes batchSizes,
       ProcFs proc,
       Clock clock) {}
 
@@ -93,7 +95,8 @@ public final class ApiServer implements AutoCloseable {
 
     Router(Daemon daemon) {
       this.daemon = daemon;
-      this.jobs = new JobsApi(daemon.jobs(), daemon.gpus(), daemon.lastTick(), daemon.clock());
+      this.jobs =
+          new JobsApi(daemon.jobs(), daemon.batchSizes(), daemon.gpus(), daemon.lastTick(), daemon.clock());
       this.status = new StatusApi(daemon.config(), daemon.lastTick(), daemon.jobs());
     }
 

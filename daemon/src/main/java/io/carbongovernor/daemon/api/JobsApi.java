@@ -4,6 +4,7 @@ import io.carbongovernor.daemon.config.TeamConfig;
 import io.carbongovernor.daemon.control.TickReport;
 import io.carbongovernor.daemon.history.EnergyRecord;
 import io.carbongovernor.daemon.identity.UnixUser;
+import io.carbongovernor.daemon.jobs.BatchSizes;
 import io.carbongovernor.daemon.jobs.Job;
 import io.carbongovernor.daemon.jobs.JobOutcome;
 import io.carbongovernor.daemon.jobs.JobRegistry;
@@ -12,6 +13,8 @@ import io.carbongovernor.daemon.jobs.ProgressReport;
 import io.carbongovernor.gpu.Gpu;
 import io.carbongovernor.gpu.LimitOutcome;
 import io.carbongovernor.gpu.Power;
+import io.carbongovernor.policy.batch.Advice;
+import io.carbongovernor.policy.batch.StopAdvice;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -33,12 +36,19 @@ final class JobsApi {
   private static final Set<String> FINISH_FIELDS = Set.of("reached_target", "epochs");
 
   private final JobRegistry jobs;
+  private final BatchSizes batchSizes;
   private final Supplier<List<Gpu>> gpus;
   private final Supplier<Optional<TickReport>> lastTick;
   private final Clock clock;
 
-  JobsApi(JobRegistry jobs, Supplier<List<Gpu>> gpus, Supplier<Optional<TickReport>> lastTick, Clock clock) {
+  JobsApi(
+      JobRegistry jobs,
+      BatchSizes batchSizes,
+      Supplier<List<Gpu>> gpus,
+      Supplier<Optional<TickReport>> lastTick,
+      Clock clock) {
     this.jobs = jobs;
+    this.batchSizes = batchSizes;
     this.gpus = gpus;
     this.lastTick = lastTick;
     this.clock = clock;
@@ -54,9 +64,19 @@ final class JobsApi {
             f.optionalPositiveInt("batch_size"),
             f.optionalBoolean("accepts_batch_size_changes").orElse(false));
     Job job = jobs.register(caller, request, gpus.get(), clock.instant());
-    job = jobs.adviseBatchSize(job.id(), batchSize(job, lastTick.get()));
+    // A recurring job of a team that lists batch sizes gets the advisor's pick for this run;
+    // other jobs the size their policy recommends now, or their own.
+    Optional<Advice> learned =
+        batchSizes.recommend(
+            job, jobs.teamOf(job.owner()), lastTick.get().flatMap(TickReport::signal).map(s -> s.intensity()));
+    job =
+        jobs.adviseBatchSize(
+            job.id(),
+            learned.isPresent() ? OptionalInt.of(learned.get().batchSize()) : batchSize(job, lastTick.get()));
     ObjectNode out = describe(job);
-    out.set("advice", advice(job));
+    ObjectNode advice = advice(job);
+    learned.ifPresent(a -> advice.put("batch_size_reason", a.reason()));
+    out.set("advice", advice);
     return out;
   }
 
@@ -88,6 +108,9 @@ final class JobsApi {
     out.put("id", job.id());
     out.put("measured_limits", job.profile().throughputByLimit().size());
     out.put("measured_profile_in_use", job.profile().usable());
+    Optional<StopAdvice> stop = batchSizes.shouldStop(job, jobs.teamOf(job.owner()), clock.instant());
+    out.put("stop", stop.map(StopAdvice::stop).orElse(false));
+    stop.filter(StopAdvice::stop).ifPresent(s -> out.put("stop_reason", s.reason()));
     return out;
   }
 
@@ -101,8 +124,12 @@ final class JobsApi {
         f.optionalBoolean("reached_target")
             .orElseThrow(() -> new ApiException(400, "field 'reached_target' is required"));
     int epochs = (int) Math.min(Integer.MAX_VALUE, f.optionalNonNegativeLong("epochs").orElse(0));
-    Job job = jobs.finish(caller, id, new JobOutcome(reached, epochs));
+    JobOutcome outcome = new JobOutcome(reached, epochs);
+    Job job = jobs.finish(caller, id, outcome);
+    batchSizes.finished(job, jobs.teamOf(job.owner()), outcome, clock.instant());
     ObjectNode out = describe(job);
+    out.put("energy_kwh", job.energy().kilowattHours());
+    out.put("emissions_g", job.emissionsGrams());
     out.put("finished", true);
     return out;
   }
@@ -171,7 +198,7 @@ final class JobsApi {
   }
 
   private OptionalInt batchSize(Job job, Optional<TickReport> tick) {
-    Optional<TeamConfig> team = job.team().flatMap(t -> jobs.teamOf(job.owner()));
+    Optional<TeamConfig> team = jobs.teamOf(job.owner());
     List<Integer> allowed = team.map(TeamConfig::batchSizes).orElse(List.of());
     OptionalInt recommended =
         tick.map(

@@ -5,7 +5,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.OptionalDouble;
 
-/** One {@code teams.d/<name>.yaml}: who belongs to the team and the policy its jobs follow. */
+/**
+ * One {@code teams.d/<name>.yaml}: who belongs to the team and the policy its jobs follow.
+ *
+ * @param timeWeightGramsPerHour what an hour of training time is worth to the team in grams CO2e,
+ *     for the batch-size advisor's cost (0: energy x intensity alone)
+ */
 public record TeamConfig(
     String name,
     Path file,
@@ -13,7 +18,8 @@ public record TeamConfig(
     List<String> groups,
     PolicyConfig policy,
     List<Integer> batchSizes,
-    OptionalDouble monthlyCarbonBudgetKg) {
+    OptionalDouble monthlyCarbonBudgetKg,
+    double timeWeightGramsPerHour) {
 
   public TeamConfig {
     Objects.requireNonNull(name, "name");

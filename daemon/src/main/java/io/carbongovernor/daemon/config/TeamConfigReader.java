@@ -22,7 +22,7 @@ final class TeamConfigReader {
   private static final Pattern UNIX_NAME = Pattern.compile("[a-z_][a-z0-9_-]*\\$?");
   private static final int MAX_UNIX_NAME = 32;
   private static final Set<String> KEYS =
-      Set.of("members", "policy", "batch-sizes", "monthly-carbon-budget-kg");
+      Set.of("members", "policy", "batch-sizes", "monthly-carbon-budget-kg", "time-weight-g-per-hour");
 
   /** The team that first listed a user or group. */
   private record Claim(String team, Path shownFile) {}
@@ -60,9 +60,11 @@ final class TeamConfigReader {
             .flatMap(TeamConfigReader::budget)
             .map(OptionalDouble::of)
             .orElse(OptionalDouble.empty());
+    double timeWeight =
+        root.get("time-weight-g-per-hour").flatMap(TeamConfigReader::timeWeight).orElse(0.0);
     List<String> u = userNames;
     List<String> g = groupNames;
-    return policy.map(p -> new TeamConfig(team, file, u, g, p, batchSizes, budget));
+    return policy.map(p -> new TeamConfig(team, file, u, g, p, batchSizes, budget, timeWeight));
   }
 
   /**
@@ -145,6 +147,18 @@ final class TeamConfigReader {
                 value.problem("must be above 0, got " + value.node().asString());
               }
               return kg > 0;
+            });
+  }
+
+  private static Optional<Double> timeWeight(ConfigValue value) {
+    return value
+        .asNumber()
+        .filter(
+            g -> {
+              if (g < 0) {
+                value.problem("must be 0 or more grams per hour, got " + value.node().asString());
+              }
+              return g >= 0;
             });
   }
 }

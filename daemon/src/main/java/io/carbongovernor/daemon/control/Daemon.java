@@ -10,6 +10,7 @@ import io.carbongovernor.daemon.history.HistoryException;
 import io.carbongovernor.daemon.history.HistoryStore;
 import io.carbongovernor.daemon.identity.ProcFs;
 import io.carbongovernor.daemon.identity.UnixAccounts;
+import io.carbongovernor.daemon.jobs.BatchSizes;
 import io.carbongovernor.daemon.jobs.JobRegistry;
 import io.carbongovernor.daemon.teams.GpuClaims;
 import io.carbongovernor.daemon.teams.PolicySet;
@@ -17,6 +18,7 @@ import io.carbongovernor.gpu.GpuControl;
 import io.carbongovernor.gpu.GuardedGpuControl;
 import io.carbongovernor.gpu.Ledger;
 import io.carbongovernor.gpu.RestoreResult;
+import io.carbongovernor.policy.batch.BatchSizeAdvisor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -136,7 +138,9 @@ public final class Daemon {
       api =
           ApiServer.start(
               config.api(),
-              new ApiServer.Daemon(current::get, loop::lastReport, gpus::gpus, jobs, proc, clock));
+              new ApiServer.Daemon(
+                  current::get, loop::lastReport, gpus::gpus, jobs,
+                  new BatchSizes(BatchSizeAdvisor.zeus(), history), proc, clock));
     } catch (IOException e) {
       history.close();
       gpus.close();

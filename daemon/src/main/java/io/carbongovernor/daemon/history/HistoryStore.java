@@ -1,6 +1,9 @@
 package io.carbongovernor.daemon.history;
 
 import io.carbongovernor.carbon.CarbonSignal;
+import io.carbongovernor.policy.batch.AdvisorState;
+import io.carbongovernor.policy.batch.JobKey;
+import io.carbongovernor.policy.batch.RunOutcome;
 import java.time.Instant;
 import java.util.List;
 
@@ -19,6 +22,12 @@ public interface HistoryStore extends AutoCloseable {
 
   /** A period in which a GPU could not be read: a gap in its history, not a zero. */
   void recordGap(String gpuUuid, Instant start, Instant end, String reason);
+
+  /** A finished run of a recurring job, appended to what the batch-size advisor has learned. */
+  void recordBatchRun(JobKey job, RunOutcome outcome, Instant finishedAt);
+
+  /** Every finished run, in order per job; empty (and logged) when it cannot be read. */
+  AdvisorState batchRuns();
 
   /** Deletes raw samples and minute rows older than the retention allows, as of {@code now}. */
   void prune(Instant now, Retention retention);

@@ -19,7 +19,10 @@ final class Migrations {
 
   /** Scripts on the classpath next to this class, in version order: {@code V<n>__<what>.sql}. */
   static final List<String> SCRIPTS =
-      List.of("V1__signals_and_decisions.sql", "V2__energy_and_rollups.sql");
+      List.of(
+          "V1__signals_and_decisions.sql",
+          "V2__energy_and_rollups.sql",
+          "V3__batch_size_runs.sql");
 
   private Migrations() {}
 

@@ -1,17 +1,27 @@
 package io.carbongovernor.daemon.history;
 
 import io.carbongovernor.carbon.CarbonSignal;
+import io.carbongovernor.gpu.Energy;
+import io.carbongovernor.policy.batch.AdvisorState;
+import io.carbongovernor.policy.batch.Emissions;
+import io.carbongovernor.policy.batch.JobKey;
+import io.carbongovernor.policy.batch.RunOutcome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -247,6 +257,56 @@ final class SqliteHistoryStore implements HistoryStore {
       ps.executeUpdate();
     } catch (SQLException e) {
       failed("gap", e);
+    }
+  }
+
+  @Override
+  public synchronized void recordBatchRun(JobKey job, RunOutcome outcome, Instant finishedAt) {
+    String sql =
+        "INSERT INTO batch_runs (team, job, seq, batch_size, energy_mj, duration_ms, emissions_g, reached,"
+            + " epochs, finished_ms) SELECT ?, ?, coalesce(max(seq), 0) + 1, ?, ?, ?, ?, ?, ?, ?"
+            + " FROM batch_runs WHERE team = ? AND job = ?";
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      ps.setString(1, job.team());
+      ps.setString(2, job.job());
+      ps.setInt(3, outcome.batchSize());
+      ps.setLong(4, outcome.energy().millijoules());
+      ps.setLong(5, outcome.duration().toMillis());
+      ps.setDouble(6, outcome.emissions().grams());
+      ps.setInt(7, outcome.reachedTarget() ? 1 : 0);
+      ps.setInt(8, outcome.epochs());
+      ps.setLong(9, finishedAt.toEpochMilli());
+      ps.setString(10, job.team());
+      ps.setString(11, job.job());
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      failed("batch run", e);
+    }
+  }
+
+  @Override
+  public synchronized AdvisorState batchRuns() {
+    Map<JobKey, List<RunOutcome>> runs = new LinkedHashMap<>();
+    try (Statement st = connection.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT team, job, batch_size, energy_mj, duration_ms, emissions_g, reached, epochs"
+                    + " FROM batch_runs ORDER BY team, job, seq")) {
+      while (rs.next()) {
+        runs.computeIfAbsent(new JobKey(rs.getString(1), rs.getString(2)), k -> new ArrayList<>())
+            .add(
+                new RunOutcome(
+                    rs.getInt(3),
+                    Energy.ofMillijoules(rs.getLong(4)),
+                    Duration.ofMillis(rs.getLong(5)),
+                    Emissions.ofGrams(rs.getDouble(6)),
+                    rs.getInt(7) == 1,
+                    rs.getInt(8)));
+      }
+      return AdvisorState.of(runs);
+    } catch (SQLException e) {
+      failed("reading batch runs", e);
+      return AdvisorState.empty();
     }
   }
 

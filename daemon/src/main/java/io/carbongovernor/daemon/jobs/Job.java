@@ -1,6 +1,7 @@
 package io.carbongovernor.daemon.jobs;
 
 import io.carbongovernor.daemon.identity.UnixUser;
+import io.carbongovernor.gpu.Energy;
 import io.carbongovernor.gpu.Gpu;
 import io.carbongovernor.gpu.Power;
 import java.time.Instant;
@@ -18,6 +19,8 @@ import java.util.OptionalInt;
  * @param advisedBatchSize the batch size advised at registration, which a job that does not
  *     accept changes keeps for its whole run
  * @param lastReport the last progress report and when, and the limit in force then
+ * @param energy the GPU energy attributed to the job so far (by the sampler)
+ * @param emissionsGrams the emissions of that energy, where the intensity was known
  */
 public record Job(
     String id,
@@ -31,7 +34,9 @@ public record Job(
     OptionalInt advisedBatchSize,
     Instant registeredAt,
     Optional<Reported> lastReport,
-    MeasuredProfile profile) {
+    MeasuredProfile profile,
+    Energy energy,
+    double emissionsGrams) {
 
   /** A progress report with the time it arrived and the power limit the job ran under. */
   public record Reported(ProgressReport report, Instant at, Optional<Power> limit) {}
@@ -47,17 +52,29 @@ public record Job(
     Objects.requireNonNull(registeredAt, "registeredAt");
     Objects.requireNonNull(lastReport, "lastReport");
     Objects.requireNonNull(profile, "profile");
+    Objects.requireNonNull(energy, "energy");
   }
 
   Job withReport(Reported reported, MeasuredProfile newProfile) {
     return new Job(
         id, name, pid, owner, team, gpus, batchSize, acceptsBatchSizeChanges, advisedBatchSize,
-        registeredAt, Optional.of(reported), newProfile);
+        registeredAt, Optional.of(reported), newProfile, energy, emissionsGrams);
   }
 
   Job withAdvisedBatchSize(OptionalInt advised) {
     return new Job(
         id, name, pid, owner, team, gpus, batchSize, acceptsBatchSizeChanges, advised,
-        registeredAt, lastReport, profile);
+        registeredAt, lastReport, profile, energy, emissionsGrams);
+  }
+
+  Job plusUsage(Energy used, double grams) {
+    return new Job(
+        id, name, pid, owner, team, gpus, batchSize, acceptsBatchSizeChanges, advisedBatchSize,
+        registeredAt, lastReport, profile, energy.plus(used), emissionsGrams + grams);
+  }
+
+  /** The batch size this run trains at, as far as the daemon knows. */
+  public OptionalInt runningBatchSize() {
+    return advisedBatchSize.isPresent() ? advisedBatchSize : batchSize;
   }
 }

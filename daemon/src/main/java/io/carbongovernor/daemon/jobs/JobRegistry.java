@@ -5,6 +5,7 @@ import io.carbongovernor.daemon.identity.ProcFs;
 import io.carbongovernor.daemon.identity.UnixAccounts;
 import io.carbongovernor.daemon.identity.UnixUser;
 import io.carbongovernor.daemon.teams.TeamDirectory;
+import io.carbongovernor.gpu.Energy;
 import io.carbongovernor.gpu.Gpu;
 import io.carbongovernor.gpu.Power;
 import java.security.SecureRandom;
@@ -101,7 +102,7 @@ public final class JobRegistry {
         new Job(
             id, request.name(), request.pid(), runsAs, team, gpus, request.batchSize(),
             request.acceptsBatchSizeChanges(), OptionalInt.empty(), now, Optional.empty(),
-            MeasuredProfile.empty());
+            MeasuredProfile.empty(), Energy.ZERO, 0.0);
     jobs.put(id, job);
     log.atInfo()
         .addKeyValue("job", id)
@@ -165,6 +166,11 @@ public final class JobRegistry {
     Job updated = job.withAdvisedBatchSize(batchSize);
     jobs.put(id, updated);
     return updated;
+  }
+
+  /** Adds a sample period's energy (and its emissions) to a job; unknown jobs are skipped. */
+  public synchronized void addUsage(String id, Energy energy, double grams) {
+    jobs.computeIfPresent(id, (k, job) -> job.plusUsage(energy, grams));
   }
 
   /** Removes a job at its end. */

@@ -143,6 +143,16 @@ class TeamConfigErrorsTest {
   }
 
   @Test
+  void negativeTimeWeight() {
+    assertOnly(
+        "vision.yaml",
+        "members: {users: [alice]}\n" + POLICY + "time-weight-g-per-hour: -1\n",
+        3,
+        25,
+        "time-weight-g-per-hour: must be 0 or more grams per hour, got -1");
+  }
+
+  @Test
   void missingPolicy() {
     assertOnly(
         "vision.yaml",

@@ -44,7 +44,7 @@ class TickPlanTest {
   }
 
   private static TeamConfig team(String name, double fraction) {
-    return new TeamConfig(name, Path.of(name + ".yaml"), List.of(name), List.of(), cap(fraction), List.of(), OptionalDouble.empty());
+    return new TeamConfig(name, Path.of(name + ".yaml"), List.of(name), List.of(), cap(fraction), List.of(), OptionalDouble.empty(), 0);
   }
 
   private static final PolicySet POLICIES =
