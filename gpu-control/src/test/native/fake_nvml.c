@@ -8,7 +8,7 @@
  *   FAKE_NVML_DEVICE_COUNT  number of GPUs (default 2)
  *   FAKE_NVML_FAIL          "fn=code[:count],fn@idx=code[:count],..." injected return codes
  *   FAKE_NVML_PROC_STRIDE   24 or 32: entry size written by ..._v3 (32 is what R535 shipped)
- *   FAKE_NVML_STATE         a key=value file holding every mutable value, re-read when it changes
+ *   FAKE_NVML_STATE         a key=value file holding the GPUs' mutable state, re-read when it changes
  *                           and rewritten (temp + rename, under an fcntl lock on FILE.lock) on
  *                           every change. GPU limits outlive a process as real ones do, so a
  *                           killed daemon's limits can be checked, and another process can play
@@ -193,14 +193,9 @@ static void save_state(void) {
   snprintf(tmp, sizeof tmp, "%s.tmp.%d", state_path, (int)getpid());
   FILE *f = fopen(tmp, "w");
   if (!f) return;
-  fprintf(f, "count=%u\nproc_stride=%d\nmanual_clock=%d\nclock_ms=%lld\nintegrated_ms=%lld\n",
-          ndev, proc_stride, manual_clock, clock_ms, integrated_ms);
-  fprintf(f, "fail=");
-  for (int k = 0; k < nfail; k++) {
-    if (fails[k].dev >= 0) fprintf(f, "%s%s@%d=%d:%d", k ? "," : "", fails[k].fn, fails[k].dev, fails[k].code, fails[k].count);
-    else fprintf(f, "%s%s=%d:%d", k ? "," : "", fails[k].fn, fails[k].code, fails[k].count);
-  }
-  fputc('\n', f);
+  /* The GPUs' state only: injected failures, the entry stride and the clock mode belong to each
+     process (its environment and backdoor calls). */
+  fprintf(f, "count=%u\nintegrated_ms=%lld\n", ndev, integrated_ms);
   for (unsigned i = 0; i < ndev; i++) {
     struct dev *d = &devs[i];
     fprintf(f, "name.%u=%s\nuuid.%u=%s\nmin_mw.%u=%u\nmax_mw.%u=%u\ndefault_mw.%u=%u\nlimit_mw.%u=%u\n"
@@ -222,11 +217,7 @@ static void apply_key(const char *key, const char *val) {
   const char *dot = strrchr(key, '.');
   if (!dot) {
     if (!strcmp(key, "count")) { int n = atoi(val); ndev = n < 0 ? 0 : n > MAXDEV ? MAXDEV : (unsigned)n; }
-    else if (!strcmp(key, "proc_stride")) proc_stride = atoi(val);
-    else if (!strcmp(key, "manual_clock")) manual_clock = atoi(val);
-    else if (!strcmp(key, "clock_ms")) clock_ms = atoll(val);
-    else if (!strcmp(key, "integrated_ms")) integrated_ms = atoll(val);
-    else if (!strcmp(key, "fail")) { nfail = 0; parse_fails(val); }
+    else if (!strcmp(key, "integrated_ms") && !manual_clock) integrated_ms = atoll(val);
     return;
   }
   unsigned i = (unsigned)atoi(dot + 1);
@@ -309,7 +300,7 @@ static int injected(const char *fn, int idx) {
   for (int k = 0; k < nfail; k++) {
     if (strcmp(fails[k].fn, fn) != 0 || (fails[k].dev >= 0 && fails[k].dev != idx)) continue;
     int code = fails[k].code;
-    if (fails[k].count > 0 && --fails[k].count == 0) { fails[k] = fails[--nfail]; save_state(); }
+    if (fails[k].count > 0 && --fails[k].count == 0) fails[k] = fails[--nfail];
     return code;
   }
   return 0;

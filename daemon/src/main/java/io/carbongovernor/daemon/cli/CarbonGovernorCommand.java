@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Carbon-aware GPU power limits: full speed on a clean grid, efficiency on a dirty one.",
-    subcommands = {RunCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {RunCommand.class, CheckConfigCommand.class, GpusCommand.class, RestoreCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:ok",
@@ -29,7 +29,9 @@ public final class CarbonGovernorCommand implements Runnable {
   /** Builds the command line with the project's exit-code conventions. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new CarbonGovernorCommand());
-    cl.setExitCodeExceptionMapper(t -> ExitCodes.RUNTIME_FAILURE);
+    // Bad command lines reach the mapper too: keep them at exit 2.
+    cl.setExitCodeExceptionMapper(
+        t -> t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.RUNTIME_FAILURE);
     return cl;
   }
 
