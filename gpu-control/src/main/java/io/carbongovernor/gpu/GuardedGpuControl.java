@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  *   <li>clamps the request into the GPU's {@code [min, max]};
  *   <li>skips changes smaller than the minimum step, except a return to the original limit;
  *   <li>in shadow mode, logs what it would set and stops there (no setter, no ledger write);
- *   <li>durably ledgers the original limit before the first change, sets, records the set, and
- *       reads back, warning when the GPU reports another limit.
+ *   <li>durably ledgers the original limit before the first change, sets, and reads back,
+ *       warning when the GPU reports another limit; the sets of one {@link #apply} are recorded
+ *       together, with one fsync.
  * </ol>
  *
  * A failure on one GPU becomes that GPU's {@link LimitOutcome} and never stops the others. A GPU
@@ -173,11 +174,12 @@ public final class GuardedGpuControl implements GpuControl {
     List<Map.Entry<Gpu, Power>> ordered = new ArrayList<>(targets.entrySet());
     ordered.sort(Comparator.comparingInt((Map.Entry<Gpu, Power> e) -> e.getKey().index()));
     List<LimitOutcome> outcomes = new ArrayList<>();
+    List<Ledger.LimitChange> changes = new ArrayList<>();
     for (Map.Entry<Gpu, Power> e : ordered) {
       Gpu gpu = e.getKey();
       Power requested = Objects.requireNonNull(e.getValue(), "target");
       try {
-        outcomes.add(applyOne(gpu, requested));
+        outcomes.add(applyOne(gpu, requested, changes));
       } catch (RuntimeException ex) {
         // A backend bug on one GPU must not stop the others.
         log.atError().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).setCause(ex).log("unexpected failure setting power limit");
@@ -186,10 +188,16 @@ public final class GuardedGpuControl implements GpuControl {
             !target.equals(requested), Optional.of(LimitOutcome.UNEXPECTED), String.valueOf(ex)));
       }
     }
+    try {
+      // One fsync for the tick's changes; each original was made durable before its GPU's set.
+      ledger.recordSets(changes);
+    } catch (UncheckedIOException e) {
+      log.atError().setCause(e).log("cannot ledger power limit changes; the originals are safe");
+    }
     return outcomes;
   }
 
-  private LimitOutcome applyOne(Gpu gpu, Power requested) {
+  private LimitOutcome applyOne(Gpu gpu, Power requested, List<Ledger.LimitChange> changes) {
     Track t = track(gpu);
     Power target = gpu.constraints().clamp(requested);
     boolean clamped = !target.equals(requested);
@@ -267,12 +275,7 @@ public final class GuardedGpuControl implements GpuControl {
           Optional.of(e.code()), "set failed: " + e.getMessage());
     }
     t.lastSet = target;
-    try {
-      ledger.recordSet(gpu.uuid(), current, target);
-    } catch (UncheckedIOException e) {
-      // The original is already durable, which is what restore needs.
-      log.atError().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).setCause(e).log("cannot ledger power limit change");
-    }
+    changes.add(new Ledger.LimitChange(gpu.uuid(), current, target));
     String detail = current + " -> " + target + readBack(gpu, t, target);
     return new LimitOutcome(gpu, LimitOutcome.Status.APPLIED, requested, target, previous, clamped,
         Optional.empty(), detail);

@@ -183,9 +183,13 @@ class NvmlSafetyTest {
   @Test
   void atMostOneSetPerGpuPerTickAndHysteresis() {
     NvmlGpuControl nvml = nvml();
-    GuardedGpuControl guard = GuardedGpuControl.builder(nvml, ledger()).minimumStep(w(10)).build();
+    Ledger ledger = ledger();
+    GuardedGpuControl guard = GuardedGpuControl.builder(nvml, ledger).minimumStep(w(10)).build();
     guard.apply(all(nvml.gpus(), w(200)));
     assertThat(List.of(fake.fakeNvmlSetCalls(0), fake.fakeNvmlSetCalls(1), fake.fakeNvmlSetCalls(2))).containsOnly(1);
+    // An fsync per original, then one for the tick's three recorded sets.
+    assertThat(ledger.forceCount()).isEqualTo(4);
+    assertThat(Ledger.open(stateDir).lastSetLimit(nvml.gpus().get(2).uuid())).contains(w(200));
     assertThat(guard.apply(all(nvml.gpus(), w(205)))).extracting(LimitOutcome::status).containsOnly(Status.UNCHANGED);
     assertThat(List.of(fake.fakeNvmlSetCalls(0), fake.fakeNvmlSetCalls(1), fake.fakeNvmlSetCalls(2))).containsOnly(1);
   }
