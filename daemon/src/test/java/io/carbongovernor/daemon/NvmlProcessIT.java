@@ -5,9 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,11 +65,15 @@ class NvmlProcessIT {
   }
 
   private Path config(String mode) throws IOException {
+    return config(mode, "1h");
+  }
+
+  private Path config(String mode, String interval) throws IOException {
     Path teams = Files.createDirectories(dir.resolve("teams.d"));
     Path file = dir.resolve("governor-" + mode + ".yaml");
     Files.writeString(file, String.join("\n",
         "zone: US-CAL-CISO",
-        "interval: 1h",
+        "interval: " + interval,
         "mode: " + mode,
         "state-dir: " + dir.resolve("state"),
         "gpu: {backend: nvml, nvml-library: " + FAKE + "}",
@@ -84,6 +96,42 @@ class NvmlProcessIT {
       }
     }
     return state;
+  }
+
+  /** Waits until the daemon's history holds {@code n} held-by-operator decisions for gpu0. */
+  private void awaitHeldDecisions(int n) throws Exception {
+    String url = "jdbc:sqlite:" + dir.resolve("state").resolve("history.db");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    int found = 0;
+    while (System.nanoTime() < deadline) {
+      try (Connection c = DriverManager.getConnection(url);
+          Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery(
+              "SELECT count(*) FROM decisions WHERE gpu_index = 0 AND outcome = 'held-by-operator'")) {
+        found = rs.next() ? rs.getInt(1) : 0;
+      }
+      if (found >= n) {
+        return;
+      }
+      TimeUnit.MILLISECONDS.sleep(200); // polling the child's database, not timing it
+    }
+    throw new AssertionError("only " + found + " held-by-operator decisions for gpu0");
+  }
+
+  /** Another process changes GPU {@code index}'s limit, as {@code nvidia-smi -pl} would. */
+  private void setLimitBehindTheDaemonsBack(int index, int watts) throws IOException {
+    Path lock = hardware().resolveSibling(hardware().getFileName() + ".lock");
+    try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock ignored = ch.lock()) { // the fake takes the same fcntl lock
+      String key = "limit_mw." + index + "=";
+      List<String> lines = new ArrayList<>();
+      for (String line : Files.readAllLines(hardware())) {
+        lines.add(line.startsWith(key) ? key + watts * 1000 : line);
+      }
+      Path tmp = hardware().resolveSibling("gpus.state.operator");
+      Files.write(tmp, lines);
+      Files.move(tmp, hardware(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
   }
 
   private List<Integer> limitsWatts() throws IOException {
@@ -214,6 +262,26 @@ class NvmlProcessIT {
     String rest = drain(out, second);
     assertThat(second.exitValue()).as(rest).isZero();
     assertThat(limitsWatts()).containsExactly(300, 300);
+  }
+
+  @Test
+  void aLimitChangedByAnotherProcessIsNoticedAndLeftAlone() throws Exception {
+    Process daemon = command("run", "--config", config("enforce", "1s").toString()).start();
+    BlockingQueue<String> out = lines(daemon);
+    awaitLine(out, "limit changed gpu=\"gpu1\"");
+    int setsOfGpu0 = setCalls().get(0);
+
+    setLimitBehindTheDaemonsBack(0, 250);
+    String seen = String.join("\n", awaitLine(out, "changed by someone else"));
+    assertThat(seen).contains("gpu=\"gpu0\"").contains("limit=\"250 W\"");
+    // Ticks go on every second (the history says so); gpu0 keeps the operator's limit.
+    awaitHeldDecisions(3);
+    assertThat(limitsWatts()).containsExactly(250, 180);
+    assertThat(setCalls().get(0)).isEqualTo(setsOfGpu0);
+
+    daemon.toHandle().destroy();
+    String rest = drain(out, daemon);
+    assertThat(daemon.exitValue()).as(rest).isZero();
   }
 
   @Test
