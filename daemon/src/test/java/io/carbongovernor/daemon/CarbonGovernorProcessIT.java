@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,20 @@ class CarbonGovernorProcessIT {
   private static final long WAIT_SECONDS = 60;
 
   @TempDir Path dir;
+
+  private final List<Process> started = new ArrayList<>();
+
+  /** A failed assertion must not leave a daemon running. */
+  @AfterEach
+  void killLeftovers() {
+    started.forEach(Process::destroyForcibly);
+  }
+
+  private Process start(ProcessBuilder pb) throws IOException {
+    Process p = pb.start();
+    started.add(p);
+    return p;
+  }
 
   private ProcessBuilder command(String... args) {
     List<String> cmd = new ArrayList<>();
@@ -107,7 +122,7 @@ class CarbonGovernorProcessIT {
 
   @Test
   void checkConfigAcceptsTheDemoAndRejectsABrokenCopyWithLineAndColumn() throws Exception {
-    Process ok = command("check-config", "--config", CONFIG_DIR.resolve("demo.yaml").toString()).start();
+    Process ok = start(command("check-config", "--config", CONFIG_DIR.resolve("demo.yaml").toString()));
     String okOut = drain(lines(ok), ok);
     assertThat(ok.exitValue()).as(okOut).isZero();
     assertThat(okOut).contains("ok");
@@ -120,20 +135,20 @@ class CarbonGovernorProcessIT {
             .replace("../traces/", TRACES + "/")
             .replace("teams-dir: teams.d", "teams-dir: " + CONFIG_DIR.resolve("teams.d"))
             .replace("mode: enforce", "mode: enforce\nmodes: shadow"));
-    Process bad = command("check-config", "--config", broken.toString()).start();
+    Process bad = start(command("check-config", "--config", broken.toString()));
     String badOut = drain(lines(bad), bad);
     assertThat(bad.exitValue()).as(badOut).isEqualTo(78);
     assertThat(badOut).containsPattern(broken + ":5:11: .*duration");
     assertThat(badOut).containsPattern(broken + ":8:1: .*modes");
 
-    Process run = command("run", "--config", broken.toString()).start();
+    Process run = start(command("run", "--config", broken.toString()));
     String runOut = drain(lines(run), run);
     assertThat(run.exitValue()).as(runOut).isEqualTo(78);
   }
 
   @Test
   void sighupReloadsAndSigtermRestoresEveryGpuAndExitsZero() throws Exception {
-    Process daemon = command("run", "--config", config().toString()).start();
+    Process daemon = start(command("run", "--config", config().toString()));
     BlockingQueue<String> out = lines(daemon);
     awaitLine(out, "limit changed gpu=\"gpu1\"");
     assertThat(Files.readString(dir.resolve("state").resolve("ledger.jsonl"))).contains("300000");
@@ -156,14 +171,14 @@ class CarbonGovernorProcessIT {
   @Test
   void afterKillMinusNineTheNextStartRestoresFirst() throws Exception {
     Path config = config();
-    Process first = command("run", "--config", config.toString()).start();
+    Process first = start(command("run", "--config", config.toString()));
     BlockingQueue<String> out = lines(first);
     awaitLine(out, "limit changed gpu=\"gpu1\"");
     first.destroyForcibly(); // SIGKILL: no chance to restore
     assertThat(first.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
     assertThat(first.exitValue()).isEqualTo(137);
 
-    Process second = command("run", "--config", config.toString()).start();
+    Process second = start(command("run", "--config", config.toString()));
     BlockingQueue<String> out2 = lines(second);
     List<String> seen = awaitLine(out2, "controlling");
     assertThat(String.join("\n", seen))

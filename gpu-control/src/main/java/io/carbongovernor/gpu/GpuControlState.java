@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param lastSetLimit the last limit this layer set
  * @param lastReadLimit the limit last read from the GPU
  * @param heldByOperator someone else changed the limit; the layer leaves the GPU alone
+ * @param shadowReason why this GPU alone is in shadow mode (e.g. no permission to set limits)
  */
 public record GpuControlState(
     String uuid,
@@ -18,9 +19,17 @@ public record GpuControlState(
     boolean ledgered,
     Optional<Power> lastSetLimit,
     Optional<Power> lastReadLimit,
-    boolean heldByOperator) {
+    boolean heldByOperator,
+    Optional<String> shadowReason) {
+
+  /** A GPU the layer controls normally (not in shadow mode of its own). */
+  public GpuControlState(String uuid, Power originalLimit, boolean ledgered, Optional<Power> lastSetLimit,
+      Optional<Power> lastReadLimit, boolean heldByOperator) {
+    this(uuid, originalLimit, ledgered, lastSetLimit, lastReadLimit, heldByOperator, Optional.empty());
+  }
 
   public GpuControlState {
+    Objects.requireNonNull(shadowReason, "shadowReason");
     Objects.requireNonNull(uuid, "uuid");
     Objects.requireNonNull(originalLimit, "originalLimit");
     Objects.requireNonNull(lastSetLimit, "lastSetLimit");

@@ -23,13 +23,17 @@ import org.slf4j.LoggerFactory;
  *   <li>clamps the request into the GPU's {@code [min, max]};
  *   <li>skips changes smaller than the minimum step, except a return to the original limit;
  *   <li>in shadow mode, logs what it would set and stops there (no setter, no ledger write);
- *   <li>durably ledgers the original limit before the first change, sets, records the set, and
- *       reads back, warning when the GPU reports another limit.
+ *   <li>durably ledgers the original limit before the first change, sets, and reads back,
+ *       warning when the GPU reports another limit; the sets of one {@link #apply} are recorded
+ *       together, with one fsync.
  * </ol>
  *
- * A failure on one GPU becomes that GPU's {@link LimitOutcome} and never stops the others.
- * {@link #close()} closes the backend and the ledger but changes no limit; call {@link
- * #restoreAll()} first. Thread-safe.
+ * A failure on one GPU becomes that GPU's {@link LimitOutcome} and never stops the others. A GPU
+ * whose setter answers {@code NVML_ERROR_NO_PERMISSION} continues in shadow mode on its own. A GPU
+ * that was lost ({@code NVML_ERROR_GPU_IS_LOST}) and answers again may have been reset to its
+ * default limit; that is not taken for an operator's change, so control resumes. {@link #close()}
+ * closes the backend and the ledger but changes no limit; call {@link #restoreAll()} first.
+ * Thread-safe.
  */
 public final class GuardedGpuControl implements GpuControl {
 
@@ -44,7 +48,13 @@ public final class GuardedGpuControl implements GpuControl {
     Power lastSet;
     Power lastRead;
     boolean held;
+    boolean lost;
+    String shadowReason;
   }
+
+  /** Why a GPU whose setter was refused continues in shadow mode. */
+  static final String NO_PERMISSION_REASON =
+      "no permission to set power limits: needs root or the CAP_SYS_ADMIN capability";
 
   private final GpuControl backend;
   private final Ledger ledger;
@@ -136,6 +146,9 @@ public final class GuardedGpuControl implements GpuControl {
     if (outcome.status() == LimitOutcome.Status.FAILED) {
       throw new GpuException(outcome.errorCode().orElse(LimitOutcome.UNEXPECTED), outcome.detail());
     }
+    if (outcome.status() == LimitOutcome.Status.SHADOW && !shadow) {
+      throw new GpuException(NvmlReturn.NO_PERMISSION.codeName(), outcome.detail());
+    }
   }
 
   /** Closes the backend and the ledger. Changes no limit. */
@@ -161,11 +174,12 @@ public final class GuardedGpuControl implements GpuControl {
     List<Map.Entry<Gpu, Power>> ordered = new ArrayList<>(targets.entrySet());
     ordered.sort(Comparator.comparingInt((Map.Entry<Gpu, Power> e) -> e.getKey().index()));
     List<LimitOutcome> outcomes = new ArrayList<>();
+    List<Ledger.LimitChange> changes = new ArrayList<>();
     for (Map.Entry<Gpu, Power> e : ordered) {
       Gpu gpu = e.getKey();
       Power requested = Objects.requireNonNull(e.getValue(), "target");
       try {
-        outcomes.add(applyOne(gpu, requested));
+        outcomes.add(applyOne(gpu, requested, changes));
       } catch (RuntimeException ex) {
         // A backend bug on one GPU must not stop the others.
         log.atError().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).setCause(ex).log("unexpected failure setting power limit");
@@ -174,10 +188,16 @@ public final class GuardedGpuControl implements GpuControl {
             !target.equals(requested), Optional.of(LimitOutcome.UNEXPECTED), String.valueOf(ex)));
       }
     }
+    try {
+      // One fsync for the tick's changes; each original was made durable before its GPU's set.
+      ledger.recordSets(changes);
+    } catch (UncheckedIOException e) {
+      log.atError().setCause(e).log("cannot ledger power limit changes; the originals are safe");
+    }
     return outcomes;
   }
 
-  private LimitOutcome applyOne(Gpu gpu, Power requested) {
+  private LimitOutcome applyOne(Gpu gpu, Power requested, List<Ledger.LimitChange> changes) {
     Track t = track(gpu);
     Power target = gpu.constraints().clamp(requested);
     boolean clamped = !target.equals(requested);
@@ -186,11 +206,21 @@ public final class GuardedGpuControl implements GpuControl {
       current = backend.sample(gpu).limit();
     } catch (GpuException e) {
       log.atWarn().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("code", e.code()).log("cannot read GPU");
+      if (NvmlReturn.GPU_IS_LOST.is(e) || NvmlReturn.RESET_REQUIRED.is(e)) {
+        t.lost = true;
+      }
       return new LimitOutcome(gpu, LimitOutcome.Status.FAILED, requested, target, Optional.empty(), clamped,
           Optional.of(e.code()), "read failed: " + e.getMessage());
     }
     if (t.startupLimit == null) {
       t.startupLimit = current;
+    }
+    if (t.lost) {
+      // A lost GPU comes back reset, at its default limit: not an operator's doing.
+      t.lost = false;
+      t.lastRead = null;
+      log.atInfo().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("limit", current)
+          .log("GPU answers again; resuming control");
     }
     noticeOperator(gpu, t, current);
     t.lastRead = current;
@@ -213,11 +243,12 @@ public final class GuardedGpuControl implements GpuControl {
       return new LimitOutcome(gpu, LimitOutcome.Status.UNCHANGED, requested, target, previous, clamped,
           Optional.empty(), "change " + current + " -> " + target + " below minimum step " + minimumStep);
     }
-    if (shadow) {
+    if (shadow || t.shadowReason != null) {
       log.atInfo().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("from", current).addKeyValue("to", target)
           .log("shadow mode: would set power limit");
       return new LimitOutcome(gpu, LimitOutcome.Status.SHADOW, requested, target, previous, clamped,
-          Optional.empty(), "would set " + current + " -> " + target);
+          Optional.empty(), (t.shadowReason != null && !shadow ? t.shadowReason + "; " : "")
+              + "would set " + current + " -> " + target);
     }
     try {
       if (ledger.recordOriginal(gpu.uuid(), current)) {
@@ -231,18 +262,20 @@ public final class GuardedGpuControl implements GpuControl {
     try {
       backend.setPowerLimit(gpu, target);
     } catch (GpuException e) {
-      log.atWarn().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("to", target).addKeyValue("code", e.code())
-          .log("setting power limit failed");
+      if (NvmlReturn.NO_PERMISSION.is(e)) {
+        t.shadowReason = NO_PERMISSION_REASON;
+        log.atError().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("code", e.code())
+            .log("setting power limits needs root or the CAP_SYS_ADMIN capability; this GPU continues in shadow mode "
+                + "(run the daemon as root or grant it CAP_SYS_ADMIN, then restart it)");
+      } else {
+        log.atWarn().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("to", target).addKeyValue("code", e.code())
+            .log("setting power limit failed");
+      }
       return new LimitOutcome(gpu, LimitOutcome.Status.FAILED, requested, target, previous, clamped,
           Optional.of(e.code()), "set failed: " + e.getMessage());
     }
     t.lastSet = target;
-    try {
-      ledger.recordSet(gpu.uuid(), current, target);
-    } catch (UncheckedIOException e) {
-      // The original is already durable, which is what restore needs.
-      log.atError().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).setCause(e).log("cannot ledger power limit change");
-    }
+    changes.add(new Ledger.LimitChange(gpu.uuid(), current, target));
     String detail = current + " -> " + target + readBack(gpu, t, target);
     return new LimitOutcome(gpu, LimitOutcome.Status.APPLIED, requested, target, previous, clamped,
         Optional.empty(), detail);
@@ -298,6 +331,12 @@ public final class GuardedGpuControl implements GpuControl {
     return t != null && t.startupLimit != null ? t.startupLimit : gpu.defaultLimit();
   }
 
+  /** Why the GPU is in shadow mode on its own (its setter was refused); empty when it is not. */
+  public synchronized Optional<String> shadowReason(Gpu gpu) {
+    Track t = tracks.get(gpu.uuid());
+    return Optional.ofNullable(t == null ? null : t.shadowReason);
+  }
+
   /** Whether the GPU is left alone because someone else changed its limit. */
   public synchronized boolean heldByOperator(Gpu gpu) {
     Track t = tracks.get(gpu.uuid());
@@ -323,7 +362,7 @@ public final class GuardedGpuControl implements GpuControl {
       Gpu gpu = t.gpu;
       states.put(gpu.uuid(), new GpuControlState(gpu.uuid(), originalLimit(gpu),
           ledger.originalLimit(gpu.uuid()).isPresent(), Optional.ofNullable(t.lastSet),
-          Optional.ofNullable(t.lastRead), t.held));
+          Optional.ofNullable(t.lastRead), t.held, Optional.ofNullable(t.shadowReason)));
     }
     return states;
   }

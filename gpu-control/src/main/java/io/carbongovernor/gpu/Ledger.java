@@ -113,16 +113,36 @@ public final class Ledger implements AutoCloseable {
     }
     Map<String, Object> e = entry("original", uuid);
     e.put("limit_mw", limit.milliwatts());
-    append(e);
+    append(List.of(e));
     return true;
+  }
+
+  /** One GPU's limit change, for {@link #recordSets}. */
+  public record LimitChange(String uuid, Power oldLimit, Power newLimit) {
+    public LimitChange {
+      Objects.requireNonNull(uuid, "uuid");
+      Objects.requireNonNull(oldLimit, "oldLimit");
+      Objects.requireNonNull(newLimit, "newLimit");
+    }
   }
 
   /** Durably records that the GPU's limit was changed from {@code oldLimit} to {@code newLimit}. */
   public synchronized void recordSet(String uuid, Power oldLimit, Power newLimit) {
-    Map<String, Object> e = entry("set", uuid);
-    e.put("old_mw", oldLimit.milliwatts());
-    e.put("new_mw", newLimit.milliwatts());
-    append(e);
+    recordSets(List.of(new LimitChange(uuid, oldLimit, newLimit)));
+  }
+
+  /** Durably records several changes (one tick's) with one write and one fsync. */
+  public synchronized void recordSets(List<LimitChange> changes) {
+    List<Map<String, Object>> lines = new ArrayList<>();
+    for (LimitChange c : changes) {
+      Map<String, Object> e = entry("set", c.uuid());
+      e.put("old_mw", c.oldLimit().milliwatts());
+      e.put("new_mw", c.newLimit().milliwatts());
+      lines.add(e);
+    }
+    if (!lines.isEmpty()) {
+      append(lines);
+    }
   }
 
   /** Forgets every GPU: the file is emptied. */
@@ -265,8 +285,10 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
-  private void append(Map<String, Object> e) {
-    ByteBuffer buffer = ByteBuffer.wrap((FlatJson.write(e) + "\n").getBytes(StandardCharsets.UTF_8));
+  private void append(List<Map<String, Object>> lines) {
+    StringBuilder text = new StringBuilder();
+    lines.forEach(e -> text.append(FlatJson.write(e)).append('\n'));
+    ByteBuffer buffer = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
     long before = -1;
     try {
       before = channel.size();
@@ -279,7 +301,7 @@ public final class Ledger implements AutoCloseable {
       undo(before);
       throw new UncheckedIOException("cannot write ledger " + file, ex);
     }
-    apply(e);
+    lines.forEach(this::apply);
   }
 
   /** After a failed append, cut the partial line so that later appends stay parseable. */

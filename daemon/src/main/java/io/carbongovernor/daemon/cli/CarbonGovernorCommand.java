@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       CheckConfigCommand.class,
       StatusCommand.class,
+      GpusCommand.class,
+      RestoreCommand.class,
       ReportCommand.class,
       CommandLine.HelpCommand.class
     },
@@ -35,6 +37,7 @@ public final class CarbonGovernorCommand implements Runnable {
   /** Builds the command line with the project's exit-code conventions. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new CarbonGovernorCommand());
+    // Bad command lines reach the mapper too: keep them at exit 2.
     cl.setExitCodeExceptionMapper(
         t -> t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.RUNTIME_FAILURE);
     return cl;

@@ -80,7 +80,7 @@ public final class Daemon {
   public static Daemon start(GovernorConfig config, Clock clock) {
     List<CarbonSource> sources =
         config.carbon().sources().stream().map(s -> CarbonSourceFactory.create(s, clock)).toList();
-    return start(config, clock, sources, GpuBackendFactory.create(config.gpu(), clock));
+    return start(config, clock, sources, GpuBackendFactory.create(config, clock));
   }
 
   /** As {@link #start(GovernorConfig, Clock)}, on a GPU backend the caller holds (tests). */

@@ -1,0 +1,135 @@
+package io.carbongovernor.daemon.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carbongovernor.gpu.Ledger;
+import io.carbongovernor.gpu.Power;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code gpus} and {@code restore} as a user runs them, on simulated GPUs. */
+class GpuCommandsTest {
+
+  private static final String GPU0 = "GPU-5a5a0000-0000-4000-8000-000000000000";
+  private static final String GPU1 = "GPU-5a5a0000-0000-4000-8000-000000000001";
+
+  @TempDir Path dir;
+
+  private Path config(String gpuSection) throws IOException {
+    Files.createDirectories(dir.resolve("teams.d"));
+    Path file = dir.resolve("governor.yaml");
+    Files.writeString(file, String.join("\n",
+        "zone: US-CAL-CISO",
+        "state-dir: state",
+        gpuSection,
+        "carbon:",
+        "  sources:",
+        "    - {type: trace, file: missing-is-fine-for-these-commands.csv}",
+        "teams-dir: teams.d",
+        ""));
+    return file;
+  }
+
+  private Path simulated() throws IOException {
+    return config("gpu: {backend: simulated, simulated: {count: 2, model: v100}}");
+  }
+
+  @Test
+  void gpusListsEveryGpuAsText() throws IOException {
+    CommandRun run = CommandRun.of("gpus", "--config", simulated().toString());
+    assertThat(run.exitCode()).as(run.all()).isZero();
+    assertThat(run.out())
+        .contains("2 GPU(s), backend simulated")
+        .contains("gpu0  " + GPU0 + "  Tesla V100 (simulated)")
+        .contains("gpu1  " + GPU1)
+        .contains("limit 250 W (default 250 W, enforced 250 W), range [100 W, 250 W]")
+        .contains("pid 10001  owner unknown  8192 MiB");
+  }
+
+  @Test
+  void gpusAsJson() throws IOException {
+    CommandRun run = CommandRun.of("gpus", "--config", simulated().toString(), "--format", "json");
+    assertThat(run.exitCode()).as(run.all()).isZero();
+    JsonNode doc = JsonMapper.builder().build().readTree(run.out());
+    assertThat(doc.get("backend").asString()).isEqualTo("simulated");
+    assertThat(doc.get("gpus")).hasSize(2);
+    JsonNode gpu1 = doc.get("gpus").get(1);
+    assertThat(gpu1.get("index").asInt()).isEqualTo(1);
+    assertThat(gpu1.get("uuid").asString()).isEqualTo(GPU1);
+    assertThat(gpu1.get("limit_w").asDouble()).isEqualTo(250.0);
+    assertThat(gpu1.get("min_limit_w").asDouble()).isEqualTo(100.0);
+    assertThat(gpu1.get("enforced_limit_w").asDouble()).isEqualTo(250.0);
+    assertThat(gpu1.get("energy_j").isNumber()).isTrue();
+    assertThat(gpu1.get("processes").get(0).get("pid").asLong()).isEqualTo(10001);
+  }
+
+  @Test
+  void gpusWithABadFormatIsAUsageError() throws IOException {
+    assertThat(CommandRun.of("gpus", "--config", simulated().toString(), "--format", "xml").exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void aMissingNvmlLibraryFailsWithAMessageNamingSimulatedAndShadow() throws IOException {
+    Path cfg = config("gpu: {backend: nvml, nvml-library: /nonexistent/libnvidia-ml.so.1}");
+    CommandRun run = CommandRun.of("gpus", "--config", cfg.toString());
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("/nonexistent/libnvidia-ml.so.1").contains("backend: simulated").contains("mode: shadow");
+  }
+
+  @Test
+  void restoreWithoutLedgerHasNothingToDo() throws IOException {
+    CommandRun run = CommandRun.of("restore", "--config", simulated().toString());
+    assertThat(run.exitCode()).as(run.all()).isZero();
+    assertThat(run.out()).contains("nothing to restore");
+    assertThat(dir.resolve("state")).doesNotExist();
+  }
+
+  @Test
+  void restoreSetsEveryLedgeredGpuToItsOriginalAndClearsTheLedger() throws IOException {
+    Path cfg = simulated();
+    try (Ledger ledger = Ledger.open(dir.resolve("state"))) {
+      ledger.recordOriginal(GPU0, Power.ofWatts(200)); // the simulated GPUs start at 250 W
+      ledger.recordSet(GPU0, Power.ofWatts(200), Power.ofWatts(150));
+      ledger.recordOriginal(GPU1, Power.ofWatts(250));
+    }
+    CommandRun run = CommandRun.of("restore", "--config", cfg.toString());
+    assertThat(run.exitCode()).as(run.all()).isZero();
+    assertThat(run.out())
+        .contains("gpu0 " + GPU0 + ": ok to 200 W: restored")
+        .contains("gpu1 " + GPU1 + ": ok to 250 W: already-at-original")
+        .contains("2 GPU(s) at their original power limit; ledger cleared");
+    try (Ledger after = Ledger.open(dir.resolve("state"))) {
+      assertThat(after.isEmpty()).isTrue();
+    }
+    assertThat(CommandRun.of("restore", "--config", cfg.toString()).out()).contains("ledger").contains("is empty");
+  }
+
+  @Test
+  void aGpuThatCannotBeRestoredStaysInTheLedgerAndExitsOne() throws IOException {
+    Path cfg = simulated();
+    try (Ledger ledger = Ledger.open(dir.resolve("state"))) {
+      ledger.recordOriginal("GPU-not-on-this-node", Power.ofWatts(300));
+      ledger.recordOriginal(GPU0, Power.ofWatts(200));
+    }
+    CommandRun run = CommandRun.of("restore", "--config", cfg.toString());
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("GPU-not-on-this-node: NOT restored").contains("1 of 2 GPU(s) not restored");
+    try (Ledger after = Ledger.open(dir.resolve("state"))) {
+      assertThat(after.originalLimits()).containsOnlyKeys("GPU-not-on-this-node");
+    }
+  }
+
+  @Test
+  void restoreOnAnInvalidConfigIsExit78() throws IOException {
+    Path cfg = simulated();
+    Files.writeString(cfg, Files.readString(cfg) + "bogus-key: 1\n");
+    CommandRun run = CommandRun.of("restore", "--config", cfg.toString());
+    assertThat(run.exitCode()).isEqualTo(78);
+    assertThat(run.err()).contains("bogus-key");
+  }
+}
