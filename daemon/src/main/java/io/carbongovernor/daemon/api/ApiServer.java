@@ -6,7 +6,6 @@ import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.daemon.control.TickReport;
 import io.carbongovernor.daemon.identity.IdentityException;
 import io.carbongovernor.daemon.identity.ProcFs;
-import io.carbongovernor.daemon.identity.UnixUser;
 import io.carbongovernor.daemon.jobs.BatchSizes;
 import io.carbongovernor.daemon.jobs.JobException;
 import io.carbongovernor.daemon.jobs.JobRegistry;
@@ -165,7 +164,8 @@ public final class ApiServer implements AutoCloseable {
       }
     }
 
-    private UnixUser caller(Exchange ex) {
+    /** The uid that owns the caller's socket. */
+    private long caller(Exchange ex) {
       OptionalLong uid;
       try {
         uid = daemon.proc().tcpPeerUid(ex.http().getRemoteAddress(), ex.http().getLocalAddress());
@@ -175,7 +175,7 @@ public final class ApiServer implements AutoCloseable {
       if (uid.isEmpty()) {
         throw new ApiException(403, "cannot identify the caller: connect over loopback TCP from this host");
       }
-      return daemon.jobs().user(uid.getAsLong());
+      return uid.getAsLong();
     }
   }
 }

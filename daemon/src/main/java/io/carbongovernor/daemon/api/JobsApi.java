@@ -3,7 +3,6 @@ package io.carbongovernor.daemon.api;
 import io.carbongovernor.daemon.config.TeamConfig;
 import io.carbongovernor.daemon.control.TickReport;
 import io.carbongovernor.daemon.history.EnergyRecord;
-import io.carbongovernor.daemon.identity.UnixUser;
 import io.carbongovernor.daemon.jobs.BatchSizes;
 import io.carbongovernor.daemon.jobs.Job;
 import io.carbongovernor.daemon.jobs.JobOutcome;
@@ -54,7 +53,7 @@ final class JobsApi {
     this.clock = clock;
   }
 
-  ObjectNode register(UnixUser caller, ObjectNode body) {
+  ObjectNode register(long caller, ObjectNode body) {
     Fields f = Fields.of(body, REGISTER_FIELDS);
     JobRequest request =
         new JobRequest(
@@ -80,7 +79,7 @@ final class JobsApi {
     return out;
   }
 
-  ObjectNode progress(UnixUser caller, String id, ObjectNode body) {
+  ObjectNode progress(long caller, String id, ObjectNode body) {
     Fields f = Fields.of(body, PROGRESS_FIELDS);
     var samples = f.optionalNonNegativeLong("samples_done");
     var iterations = f.optionalNonNegativeLong("iterations_done");
@@ -114,11 +113,11 @@ final class JobsApi {
     return out;
   }
 
-  ObjectNode advice(UnixUser caller, String id) {
+  ObjectNode advice(long caller, String id) {
     return advice(jobs.get(caller, id));
   }
 
-  ObjectNode finish(UnixUser caller, String id, ObjectNode body) {
+  ObjectNode finish(long caller, String id, ObjectNode body) {
     Fields f = Fields.of(body, FINISH_FIELDS);
     boolean reached =
         f.optionalBoolean("reached_target")

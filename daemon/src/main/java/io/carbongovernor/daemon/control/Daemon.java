@@ -9,7 +9,6 @@ import io.carbongovernor.daemon.config.InvalidConfigException;
 import io.carbongovernor.daemon.history.HistoryException;
 import io.carbongovernor.daemon.history.HistoryStore;
 import io.carbongovernor.daemon.identity.ProcFs;
-import io.carbongovernor.daemon.identity.UnixAccounts;
 import io.carbongovernor.daemon.jobs.BatchSizes;
 import io.carbongovernor.daemon.jobs.JobRegistry;
 import io.carbongovernor.daemon.teams.GpuClaims;
@@ -17,6 +16,7 @@ import io.carbongovernor.daemon.teams.PolicySet;
 import io.carbongovernor.gpu.GpuControl;
 import io.carbongovernor.gpu.GuardedGpuControl;
 import io.carbongovernor.gpu.Ledger;
+import io.carbongovernor.gpu.ProcessOwners;
 import io.carbongovernor.gpu.RestoreResult;
 import io.carbongovernor.policy.batch.BatchSizeAdvisor;
 import java.io.IOException;
@@ -93,7 +93,7 @@ public final class Daemon {
   private static Daemon start(
       GovernorConfig config, Clock clock, List<CarbonSource> sources, GpuControl backend) {
     ProcFs proc = ProcFs.system();
-    UnixAccounts accounts = UnixAccounts.system();
+    ProcessOwners owners = ProcessOwners.system();
     Ledger ledger;
     try {
       ledger = Ledger.open(config.stateDir());
@@ -120,14 +120,14 @@ public final class Daemon {
       throw new StartupException(e.getMessage(), e);
     }
     AtomicReference<PolicySet> policies = new AtomicReference<>(PolicySet.of(config));
-    JobRegistry jobs = new JobRegistry(proc, accounts, () -> policies.get().teams());
+    JobRegistry jobs = new JobRegistry(proc, owners, () -> policies.get().teams());
     ControlLoop loop =
         new ControlLoop(
             clock,
             new SignalReader(sources, config.zone(), config.carbon().maxAge(), FORECAST_HORIZON),
             policies::get,
             gpus,
-            new GpuClaims(proc, accounts),
+            new GpuClaims(owners),
             jobs,
             history);
     DaemonSchedule scheduler =

@@ -14,8 +14,9 @@ import java.util.Locale;
 import java.util.OptionalLong;
 
 /**
- * What the kernel says about processes and sockets, read from {@code /proc} (or a test's copy).
- * Identities come from here, never from a request body.
+ * What the kernel says about processes and the API's callers, read from {@code /proc} (or a
+ * test's copy). Identities come from here, never from a request body. (Who owns a GPU process is
+ * gpu-control's {@code ProcessOwners}.)
  */
 public final class ProcFs {
 
@@ -37,25 +38,6 @@ public final class ProcFs {
   /** Whether a process with this pid exists. */
   public boolean alive(long pid) {
     return pid > 0 && Files.isDirectory(root.resolve(Long.toString(pid)));
-  }
-
-  /** The real uid of a process, from its {@code status} file; empty when it has exited. */
-  public OptionalLong processUid(long pid) {
-    if (pid <= 0) {
-      return OptionalLong.empty();
-    }
-    try {
-      for (String line : Files.readAllLines(root.resolve(pid + "/status"))) {
-        if (line.startsWith("Uid:")) {
-          return OptionalLong.of(Long.parseLong(line.substring(4).trim().split("\\s+")[0]));
-        }
-      }
-      throw new IdentityException("no Uid line in " + root.resolve(pid + "/status"));
-    } catch (NoSuchFileException e) {
-      return OptionalLong.empty();
-    } catch (IOException e) {
-      throw new IdentityException("cannot read the status of process " + pid + ": " + e.getMessage(), e);
-    }
   }
 
   /**

@@ -2,11 +2,12 @@ package io.carbongovernor.daemon.jobs;
 
 import io.carbongovernor.daemon.config.TeamConfig;
 import io.carbongovernor.daemon.identity.ProcFs;
-import io.carbongovernor.daemon.identity.UnixAccounts;
 import io.carbongovernor.daemon.identity.UnixUser;
 import io.carbongovernor.daemon.teams.TeamDirectory;
 import io.carbongovernor.gpu.Energy;
 import io.carbongovernor.gpu.Gpu;
+import io.carbongovernor.gpu.ProcessOwner;
+import io.carbongovernor.gpu.ProcessOwners;
 import io.carbongovernor.gpu.Power;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -36,20 +36,15 @@ public final class JobRegistry {
   private static final int MAX_JOBS = 1024;
 
   private final ProcFs proc;
-  private final UnixAccounts accounts;
+  private final ProcessOwners owners;
   private final Supplier<TeamDirectory> teams;
   private final SecureRandom ids = new SecureRandom();
   private final Map<String, Job> jobs = new LinkedHashMap<>();
 
-  public JobRegistry(ProcFs proc, UnixAccounts accounts, Supplier<TeamDirectory> teams) {
+  public JobRegistry(ProcFs proc, ProcessOwners owners, Supplier<TeamDirectory> teams) {
     this.proc = proc;
-    this.accounts = accounts;
+    this.owners = owners;
     this.teams = teams;
-  }
-
-  /** The account behind a uid, with its groups, for callers and process owners. */
-  public UnixUser user(long uid) {
-    return accounts.user(uid);
   }
 
   public Optional<TeamConfig> teamOf(UnixUser user) {
@@ -63,7 +58,7 @@ public final class JobRegistry {
    * @throws JobException 400 for a malformed request or unknown GPU or process, 403 when the
    *     process is not the caller's
    */
-  public synchronized Job register(UnixUser caller, JobRequest request, List<Gpu> available, Instant now) {
+  public synchronized Job register(long callerUid, JobRequest request, List<Gpu> available, Instant now) {
     if (!NAME.matcher(request.name()).matches()) {
       throw JobException.badRequest(
           "name must be 1-128 characters of letters, digits and ._:/- starting with a letter or digit");
@@ -71,14 +66,14 @@ public final class JobRegistry {
     if (request.gpus().isEmpty()) {
       throw JobException.badRequest("gpus must list at least one GPU index or UUID");
     }
-    OptionalLong owner = proc.processUid(request.pid());
+    Optional<ProcessOwner> owner = owners.owner(request.pid());
     if (owner.isEmpty()) {
       throw JobException.badRequest("process " + request.pid() + " does not exist");
     }
-    if (!caller.isRoot() && owner.getAsLong() != caller.uid()) {
+    if (callerUid != 0 && owner.get().uid() != callerUid) {
       throw JobException.forbidden(
-          "process " + request.pid() + " belongs to uid " + owner.getAsLong()
-              + ", not to the caller (uid " + caller.uid() + ")");
+          "process " + request.pid() + " belongs to uid " + owner.get().uid()
+              + ", not to the caller (uid " + callerUid + ")");
     }
     List<Gpu> gpus = new ArrayList<>();
     for (String ref : request.gpus()) {
@@ -95,7 +90,7 @@ public final class JobRegistry {
       throw new JobException(429, "too many registered jobs (" + MAX_JOBS + ")");
     }
     // The job runs as the process's owner (root may register someone else's process).
-    UnixUser runsAs = owner.getAsLong() == caller.uid() ? caller : accounts.user(owner.getAsLong());
+    UnixUser runsAs = UnixUser.of(owner.get());
     Optional<String> team = teams.get().teamOf(runsAs).map(TeamConfig::name);
     String id = "j-" + HexFormat.of().formatHex(ids.generateSeed(8));
     Job job =
@@ -120,12 +115,12 @@ public final class JobRegistry {
    *
    * @throws JobException 404 when unknown, 403 when someone else's
    */
-  public synchronized Job get(UnixUser caller, String id) {
+  public synchronized Job get(long callerUid, String id) {
     Job job = jobs.get(id);
     if (job == null) {
       throw JobException.notFound("no job " + id);
     }
-    if (!caller.isRoot() && caller.uid() != job.owner().uid()) {
+    if (callerUid != 0 && callerUid != job.owner().uid()) {
       throw JobException.forbidden("job " + id + " belongs to another user");
     }
     return job;
@@ -138,8 +133,8 @@ public final class JobRegistry {
    * @param limit the limit the job's GPUs run at now (the lowest, for a multi-GPU job)
    */
   public synchronized Job progress(
-      UnixUser caller, String id, ProgressReport report, Instant now, Optional<Power> limit) {
-    Job job = get(caller, id);
+      long callerUid, String id, ProgressReport report, Instant now, Optional<Power> limit) {
+    Job job = get(callerUid, id);
     MeasuredProfile profile = job.profile();
     if (job.lastReport().isPresent()) {
       Job.Reported last = job.lastReport().get();
@@ -174,8 +169,8 @@ public final class JobRegistry {
   }
 
   /** Removes a job at its end. */
-  public synchronized Job finish(UnixUser caller, String id, JobOutcome outcome) {
-    Job job = get(caller, id);
+  public synchronized Job finish(long callerUid, String id, JobOutcome outcome) {
+    Job job = get(callerUid, id);
     jobs.remove(id);
     log.atInfo()
         .addKeyValue("job", id)

@@ -1,18 +1,18 @@
 package io.carbongovernor.daemon.teams;
 
-import io.carbongovernor.daemon.identity.ProcFs;
-import io.carbongovernor.daemon.identity.UnixAccounts;
+import io.carbongovernor.daemon.identity.UnixUser;
 import io.carbongovernor.daemon.jobs.Job;
 import io.carbongovernor.gpu.Gpu;
 import io.carbongovernor.gpu.GpuControl;
 import io.carbongovernor.gpu.GpuException;
 import io.carbongovernor.gpu.GpuProcess;
+import io.carbongovernor.gpu.ProcessOwner;
+import io.carbongovernor.gpu.ProcessOwners;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -25,12 +25,10 @@ public final class GpuClaims {
   /** One claim on a GPU: a team, or empty for the default policy. */
   public record Claim(Optional<String> team) {}
 
-  private final ProcFs proc;
-  private final UnixAccounts accounts;
+  private final ProcessOwners owners;
 
-  public GpuClaims(ProcFs proc, UnixAccounts accounts) {
-    this.proc = proc;
-    this.accounts = accounts;
+  public GpuClaims(ProcessOwners owners) {
+    this.owners = owners;
   }
 
   /**
@@ -38,21 +36,14 @@ public final class GpuClaims {
    * treated as busy under the default policy: better a policy than a guess that it is idle.
    */
   public Map<Gpu, Set<Claim>> resolve(GpuControl gpus, List<Gpu> gpuList, List<Job> jobs, TeamDirectory teams) {
-    Map<Long, Optional<String>> teamByUid = new LinkedHashMap<>();
+
     Map<Gpu, Set<Claim>> claims = new LinkedHashMap<>();
     for (Gpu gpu : gpuList) {
       Set<Claim> set = new LinkedHashSet<>();
       try {
         for (GpuProcess p : gpus.processes(gpu)) {
-          OptionalLong uid = proc.processUid(p.pid());
-          if (uid.isEmpty()) {
-            set.add(new Claim(Optional.empty()));
-          } else {
-            set.add(
-                new Claim(
-                    teamByUid.computeIfAbsent(
-                        uid.getAsLong(), u -> teams.teamOf(accounts.user(u)).map(t -> t.name()))));
-          }
+          Optional<ProcessOwner> owner = owners.owner(p.pid());
+          set.add(new Claim(owner.flatMap(o -> teams.teamOf(UnixUser.of(o))).map(t -> t.name())));
         }
       } catch (GpuException e) {
         set.add(new Claim(Optional.empty()));
