@@ -135,4 +135,9 @@ public final class CarbonSources {
       List<CarbonSource> sources, Clock clock, Duration maxAge, Duration budget, Executor executor) {
     return new FallbackCarbonSource(sources, clock, maxAge, budget, executor);
   }
+
+  /** {@code source} asked for {@code zone} whatever zone it is asked for: a per-source zone. */
+  public static CarbonSource inZone(CarbonSource source, String zone) {
+    return new ZonedCarbonSource(source, zone);
+  }
 }

@@ -1,6 +1,6 @@
 package io.carbongovernor.daemon.control;
 
-import io.carbongovernor.carbon.CarbonSource;
+import io.carbongovernor.carbon.SourceHealth;
 import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.daemon.history.HistoryException;
 import io.carbongovernor.daemon.history.HistoryStore;
@@ -28,6 +28,7 @@ public final class Daemon {
   private final GovernorConfig config;
   private final GuardedGpuControl gpus;
   private final HistoryStore history;
+  private final SignalReader signals;
   private final ControlLoop loop;
   private final TickScheduler scheduler;
   private boolean stopped;
@@ -36,11 +37,13 @@ public final class Daemon {
       GovernorConfig config,
       GuardedGpuControl gpus,
       HistoryStore history,
+      SignalReader signals,
       ControlLoop loop,
       TickScheduler scheduler) {
     this.config = config;
     this.gpus = gpus;
     this.history = history;
+    this.signals = signals;
     this.loop = loop;
     this.scheduler = scheduler;
   }
@@ -52,20 +55,23 @@ public final class Daemon {
    * @throws StartupException when a part cannot start; nothing is left changed then
    */
   public static Daemon start(GovernorConfig config, Clock clock) {
-    List<CarbonSource> sources =
-        config.carbon().sources().stream().map(s -> CarbonSourceFactory.create(s, clock)).toList();
+    List<SignalReader.Configured> sources = sources(config, clock);
     return start(config, clock, sources, GpuBackendFactory.create(config.gpu(), clock));
+  }
+
+  private static List<SignalReader.Configured> sources(GovernorConfig config, Clock clock) {
+    return config.carbon().sources().stream()
+        .map(s -> new SignalReader.Configured(s, CarbonSourceFactory.create(s, clock)))
+        .toList();
   }
 
   /** As {@link #start(GovernorConfig, Clock)}, on a GPU backend the caller holds (tests). */
   static Daemon start(GovernorConfig config, Clock clock, GpuControl backend) {
-    List<CarbonSource> sources =
-        config.carbon().sources().stream().map(s -> CarbonSourceFactory.create(s, clock)).toList();
-    return start(config, clock, sources, backend);
+    return start(config, clock, sources(config, clock), backend);
   }
 
   private static Daemon start(
-      GovernorConfig config, Clock clock, List<CarbonSource> sources, GpuControl backend) {
+      GovernorConfig config, Clock clock, List<SignalReader.Configured> sources, GpuControl backend) {
     Ledger ledger;
     try {
       ledger = Ledger.open(config.stateDir());
@@ -91,16 +97,24 @@ public final class Daemon {
       gpus.close();
       throw new StartupException(e.getMessage(), e);
     }
+    SignalReader signals =
+        new SignalReader(
+            sources,
+            config.zone(),
+            config.carbon().maxAge(),
+            config.carbon().fetchBudget(),
+            FORECAST_HORIZON,
+            clock);
     ControlLoop loop =
         new ControlLoop(
             clock,
-            new SignalReader(sources, config.zone(), config.carbon().maxAge(), FORECAST_HORIZON),
+            signals,
             config.defaultPolicy().policy(),
             config.failSafe().policy(),
             gpus,
             history);
     TickScheduler scheduler = TickScheduler.create(loop::tick, config.interval());
-    Daemon daemon = new Daemon(config, gpus, history, loop, scheduler);
+    Daemon daemon = new Daemon(config, gpus, history, signals, loop, scheduler);
     scheduler.start();
     log.atInfo()
         .addKeyValue("zone", config.zone())
@@ -109,7 +123,7 @@ public final class Daemon {
         .addKeyValue("mode", config.mode().word())
         .addKeyValue("policy", config.defaultPolicy().kind())
         .addKeyValue("interval", config.interval())
-        .addKeyValue("sources", String.join(",", sources.stream().map(CarbonSource::name).toList()))
+        .addKeyValue("sources", String.join(",", sources.stream().map(s -> s.source().name()).toList()))
         .log("controlling");
     return daemon;
   }
@@ -130,6 +144,7 @@ public final class Daemon {
       try {
         logRestore(gpus.restoreAll());
       } finally {
+        signals.close();
         history.close();
         gpus.close();
       }
@@ -140,6 +155,11 @@ public final class Daemon {
   /** Asks for a tick now, besides the schedule (it waits for a running tick). */
   public void triggerTick() {
     scheduler.triggerNow();
+  }
+
+  /** Each configured carbon source's health, in config order (for status and metrics). */
+  public List<SourceHealth> sourceHealth() {
+    return signals.health();
   }
 
   public ControlLoop loop() {
