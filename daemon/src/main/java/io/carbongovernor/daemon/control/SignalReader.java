@@ -42,6 +42,7 @@ final class SignalReader implements AutoCloseable {
   static final Duration REFRESH_AFTER = Duration.ofMinutes(5);
   /** With nothing cached, a failure is answered this long before the source is asked again. */
   static final Duration FAILURE_RETRY = Duration.ofSeconds(30);
+  private static final Duration MAX_MARGIN = Duration.ofMillis(100);
 
   /** A configured source: its config entry and the source built from it. */
   record Configured(SourceConfig config, CarbonSource source) {
@@ -87,7 +88,16 @@ final class SignalReader implements AutoCloseable {
               : CarbonSources.cached(t, cache, clock, ticker, executor));
     }
     this.tracked = List.copyOf(health);
-    this.chain = CarbonSources.fallback(links, clock, maxAge, budget, executor);
+    this.chain = CarbonSources.fallback(links, clock, maxAge, chainBudget(budget), executor);
+  }
+
+  /**
+   * The chain's own budget: the tick's, less a margin for handing answers between threads, so
+   * that a forecast the chain settles at its deadline still reaches the tick within the budget.
+   */
+  static Duration chainBudget(Duration budget) {
+    Duration margin = budget.dividedBy(10);
+    return budget.minus(margin.compareTo(MAX_MARGIN) > 0 ? MAX_MARGIN : margin);
   }
 
   private static ThreadFactory daemonThreads() {
