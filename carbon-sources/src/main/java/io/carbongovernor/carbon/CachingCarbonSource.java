@@ -1,9 +1,9 @@
 package io.carbongovernor.carbon;
 
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.carbongovernor.carbon.CarbonSourceException.Kind;
 import java.time.Clock;
@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
@@ -20,8 +22,10 @@ import java.util.function.Function;
  * refreshed on the executor at its next use while the cached one is served; a failed refresh
  * keeps the last good answer until {@code expireAfter}. With nothing cached, a failure is
  * remembered for {@code failureRetry} (or a 429's Retry-After) instead of asking again at once.
- * The cache never throws from a refresh, so Caffeine logs nothing of its own. {@code history}
- * passes through uncached.
+ * The cache never throws from a load, so Caffeine logs nothing of its own. Loads run on the
+ * executor; {@link #currentAsync} and {@link #forecastAsync} hand out their futures, so that a
+ * caller with a budget waits on a load without a thread of its own. {@code history} passes
+ * through uncached.
  */
 final class CachingCarbonSource implements CarbonSource {
 
@@ -37,8 +41,8 @@ final class CachingCarbonSource implements CarbonSource {
   private final CacheOptions options;
   private final Ticker ticker;
   private final Clock clock;
-  private final LoadingCache<String, Entry<CarbonSignal>> current;
-  private final LoadingCache<ForecastKey, Entry<List<CarbonSignal>>> forecasts;
+  private final AsyncLoadingCache<String, Entry<CarbonSignal>> current;
+  private final AsyncLoadingCache<ForecastKey, Entry<List<CarbonSignal>>> forecasts;
   private volatile long notBefore;
 
   CachingCarbonSource(
@@ -53,7 +57,7 @@ final class CachingCarbonSource implements CarbonSource {
     this.forecasts = build(executor, k -> upstream.forecast(k.zone(), k.horizon()));
   }
 
-  private <K, T> LoadingCache<K, Entry<T>> build(Executor executor, Function<K, T> fetch) {
+  private <K, T> AsyncLoadingCache<K, Entry<T>> build(Executor executor, Function<K, T> fetch) {
     CacheLoader<K, Entry<T>> loader =
         new CacheLoader<>() {
           @Override
@@ -89,7 +93,7 @@ final class CachingCarbonSource implements CarbonSource {
         .refreshAfterWrite(options.refreshAfter())
         .expireAfter(expiry)
         .maximumSize(256)
-        .build(loader);
+        .buildAsync(loader);
   }
 
   private long lifetime(Entry<?> e, long now) {
@@ -137,24 +141,50 @@ final class CachingCarbonSource implements CarbonSource {
 
   @Override
   public CarbonSignal current(String zone) {
-    Entry<CarbonSignal> e = current.get(zone);
-    if (e.good() != null) {
-      return e.good();
-    }
-    throw e.failure();
+    return join(currentAsync(zone));
   }
 
   @Override
   public List<CarbonSignal> forecast(String zone, Duration horizon) {
-    Entry<List<CarbonSignal>> e = forecasts.get(new ForecastKey(zone, horizon));
+    return join(forecastAsync(zone, horizon));
+  }
+
+  /** The current signal: completed at once from the cache, else when the load ends. */
+  CompletableFuture<CarbonSignal> currentAsync(String zone) {
+    return current.get(zone).thenApply(CachingCarbonSource::goodOrThrow);
+  }
+
+  /** The forecast, cut to the future at the moment it is read. */
+  CompletableFuture<List<CarbonSignal>> forecastAsync(String zone, Duration horizon) {
+    return forecasts
+        .get(new ForecastKey(zone, horizon))
+        .thenApply(e -> cut(goodOrThrow(e), horizon));
+  }
+
+  private static <T> T goodOrThrow(Entry<T> e) {
     if (e.good() == null) {
       throw e.failure();
     }
+    return e.good();
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof CarbonSourceException c) {
+        throw c;
+      }
+      throw e;
+    }
+  }
+
+  private List<CarbonSignal> cut(List<CarbonSignal> all, Duration horizon) {
     // Cut again at every use: time has moved on since the answer was fetched.
     Instant now = clock.instant();
     Instant until = now.plus(horizon);
     List<CarbonSignal> out = new ArrayList<>();
-    for (CarbonSignal s : e.good()) {
+    for (CarbonSignal s : all) {
       if (s.start().isAfter(now) && s.start().isBefore(until)) {
         out.add(s);
       }

@@ -51,10 +51,16 @@ final class FallbackCarbonSource implements CarbonSource {
   }
 
   @Override
+  public boolean local() {
+    return sources.stream().allMatch(CarbonSource::local);
+  }
+
+  @Override
   public CarbonSignal current(String zone) {
     Instant now = clock.instant();
     return first(
         s -> s.current(zone),
+        c -> c.currentAsync(zone),
         signal -> {
           Duration age = signal.ageAt(now);
           return age.compareTo(maxAge) > 0 ? "stale (" + age + " old, max-age " + maxAge + ")" : null;
@@ -65,7 +71,10 @@ final class FallbackCarbonSource implements CarbonSource {
   @Override
   public List<CarbonSignal> forecast(String zone, Duration horizon) {
     return first(
-        s -> s.forecast(zone, horizon), list -> list.isEmpty() ? "empty forecast" : null, "no forecast");
+        s -> s.forecast(zone, horizon),
+        c -> c.forecastAsync(zone, horizon),
+        list -> list.isEmpty() ? "empty forecast" : null,
+        "no forecast");
   }
 
   /** Not on the tick path: each source in turn, without a budget. */
@@ -88,13 +97,30 @@ final class FallbackCarbonSource implements CarbonSource {
 
   /**
    * Asks every source at once; returns the first answer, in source order, that arrived within the
-   * budget and that {@code unusable} has no objection to (null).
+   * budget and that {@code unusable} has no objection to (null). A cache hands over its own
+   * future (complete at once when it holds the answer), a local source is asked on this thread,
+   * any other on the executor, so that no answer at hand waits on a thread hop.
    */
-  private <T> T first(Function<CarbonSource, T> ask, Function<T, String> unusable, String none) {
+  private <T> T first(
+      Function<CarbonSource, T> ask,
+      Function<CachingCarbonSource, CompletableFuture<T>> askCache,
+      Function<T, String> unusable,
+      String none) {
     long deadline = System.nanoTime() + budget.toNanos();
     List<CompletableFuture<T>> answers = new ArrayList<>();
     for (CarbonSource s : sources) {
-      answers.add(CompletableFuture.supplyAsync(() -> ask.apply(s), executor));
+      if (s instanceof CachingCarbonSource c) {
+        answers.add(askCache.apply(c));
+      } else if (s.local()) {
+        answers.add(null); // asked below, once every remote call is under way
+      } else {
+        answers.add(CompletableFuture.supplyAsync(() -> ask.apply(s), executor));
+      }
+    }
+    for (int i = 0; i < sources.size(); i++) {
+      if (answers.get(i) == null) {
+        answers.set(i, inline(ask, sources.get(i)));
+      }
     }
     List<String> why = new ArrayList<>();
     for (int i = 0; i < sources.size(); i++) {
@@ -125,6 +151,14 @@ final class FallbackCarbonSource implements CarbonSource {
       why.add(s.name() + ": " + objection);
     }
     throw new CarbonSourceException(Kind.UNAVAILABLE, name, none + " (" + String.join("; ", why) + ")");
+  }
+
+  private static <T> CompletableFuture<T> inline(Function<CarbonSource, T> ask, CarbonSource s) {
+    try {
+      return CompletableFuture.completedFuture(ask.apply(s));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private static String describe(Throwable t) {

@@ -39,6 +39,11 @@ final class HealthTrackingSource implements TrackedCarbonSource {
   }
 
   @Override
+  public boolean local() {
+    return upstream.local();
+  }
+
+  @Override
   public SourceHealth health() {
     return health;
   }

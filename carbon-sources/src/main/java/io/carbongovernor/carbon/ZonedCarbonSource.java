@@ -22,6 +22,11 @@ final class ZonedCarbonSource implements CarbonSource {
   }
 
   @Override
+  public boolean local() {
+    return source.local();
+  }
+
+  @Override
   public CarbonSignal current(String ignored) {
     return source.current(zone);
   }

@@ -41,9 +41,11 @@ class CachingCarbonSourceTest {
     cache.current("DE");
     ticker.advance(Duration.ofMinutes(6));
 
+    executor.hold(true);
     assertThat(cache.current("DE")).as("stale while refreshing").isEqualTo(first);
     assertThat(upstream.currentCalls).as("the refresh waits for the executor").hasValue(1);
     executor.runAll();
+    executor.hold(false);
     assertThat(upstream.currentCalls).hasValue(2);
     assertThat(cache.current("DE")).isEqualTo(second);
   }

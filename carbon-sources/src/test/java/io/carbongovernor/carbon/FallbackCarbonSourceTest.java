@@ -84,6 +84,25 @@ class FallbackCarbonSourceTest {
   }
 
   @Test
+  void answersAtHandAreTakenWithoutAThreadHop() {
+    java.util.concurrent.Executor none = r -> {
+      throw new java.util.concurrent.RejectedExecutionException("no thread for an answer at hand");
+    };
+    CarbonSource cached = CarbonSources.cached(new ScriptedSource("em").answers(fresh), CacheOptions.defaults(), clock,
+        com.github.benmanes.caffeine.cache.Ticker.systemTicker(), new QueuedExecutor());
+    cached.current("DE"); // warm
+    CarbonTrace t = CarbonTrace.of(null, List.of(new CarbonTrace.Slot(
+        java.time.Instant.parse("2026-03-01T10:00:00Z"), java.time.Instant.parse("2026-03-01T11:00:00Z"),
+        CarbonIntensity.gramsPerKwh(250), false)));
+    CarbonSource local = CarbonSources.trace(t, clock, TraceTiming.ABSOLUTE, "trace");
+
+    CarbonSource chain = CarbonSources.fallback(List.of(cached, local), clock, Duration.ofHours(2), Duration.ofSeconds(1), none);
+    assertThat(chain.current("DE")).isEqualTo(fresh);
+    assertThat(CarbonSources.fallback(List.of(local), clock, Duration.ofHours(2), Duration.ofSeconds(1), none)
+        .current("DE").intensity().gramsPerKwh()).isEqualTo(250);
+  }
+
+  @Test
   void theForecastIsTheFirstNonEmptyOne() {
     List<CarbonSignal> f = List.of(signal("trace", "2026-03-01T11:00:00Z", 260));
     CarbonSource c = chain(Duration.ofSeconds(5),

@@ -4,14 +4,28 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Executor;
 
-/** Holds tasks until the test runs them, so background refreshes happen when the test says. */
+/**
+ * Runs tasks on the caller's thread, or, while {@link #hold} is on, keeps them until the test
+ * runs them: background refreshes then happen exactly when the test says.
+ */
 final class QueuedExecutor implements Executor {
 
   private final Deque<Runnable> tasks = new ArrayDeque<>();
+  private volatile boolean hold;
 
   @Override
-  public synchronized void execute(Runnable task) {
-    tasks.add(task);
+  public void execute(Runnable task) {
+    if (!hold) {
+      task.run();
+      return;
+    }
+    synchronized (this) {
+      tasks.add(task);
+    }
+  }
+
+  void hold(boolean on) {
+    hold = on;
   }
 
   void runAll() {
