@@ -194,6 +194,9 @@ final class JsonHttp {
   }
 
   private String describe(IOException e) {
+    if (e instanceof SocketTimeoutException && String.valueOf(e.getMessage()).contains("connect")) {
+      return "connect timed out after " + endpoint.timeouts().connect().toMillis() + " ms";
+    }
     if (e instanceof SocketTimeoutException) {
       return "read timed out (no data for " + endpoint.timeouts().read().toMillis() + " ms)";
     }

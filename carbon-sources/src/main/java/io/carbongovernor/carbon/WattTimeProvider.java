@@ -37,6 +37,7 @@ final class WattTimeProvider implements Provider {
   private final JsonFields json;
   private final WattTimeLogin login;
   private final Clock clock;
+  private String lastWarnings;
 
   WattTimeProvider(HttpEndpoint endpoint, String username, String password, Clock clock) {
     if (username == null || username.isBlank() || password == null || password.isEmpty()) {
@@ -155,10 +156,7 @@ final class WattTimeProvider implements Provider {
       }
       JsonNode warnings = meta.get("warnings");
       if (warnings != null && warnings.isArray() && !warnings.isEmpty()) {
-        log.atInfo()
-            .addKeyValue("source", name())
-            .addKeyValue("warnings", JsonHttp.summary(warnings.toString()))
-            .log("carbon source warns");
+        warn(warnings.toString());
       }
     }
     List<CarbonSignal> out = new ArrayList<>();
@@ -180,6 +178,17 @@ final class WattTimeProvider implements Provider {
     }
     out.sort(java.util.Comparator.comparing(CarbonSignal::start));
     return out;
+  }
+
+  /** WattTime's {@code meta.warnings}, logged when they change rather than with every answer. */
+  private synchronized void warn(String warnings) {
+    if (!warnings.equals(lastWarnings)) {
+      lastWarnings = warnings;
+      log.atInfo()
+          .addKeyValue("source", name())
+          .addKeyValue("warnings", warnings.length() > 300 ? warnings.substring(0, 300) + "..." : warnings)
+          .log("carbon source warns");
+    }
   }
 
   @Override
