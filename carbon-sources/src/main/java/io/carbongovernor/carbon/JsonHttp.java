@@ -41,11 +41,14 @@ final class JsonHttp {
 
   private final HttpEndpoint endpoint;
   private final OkHttpClient client;
+  private final Redactor configured;
   private volatile Redactor redactor;
+  private volatile String lastToken;
 
   JsonHttp(HttpEndpoint endpoint, Redactor redactor) {
     this.endpoint = endpoint;
     this.client = SharedHttpClient.with(endpoint.timeouts());
+    this.configured = redactor;
     this.redactor = redactor;
   }
 
@@ -53,9 +56,14 @@ final class JsonHttp {
     return endpoint.name();
   }
 
-  /** Also masks {@code secret} from now on (a token obtained at run time). */
-  void redactAlso(String secret) {
-    redactor = redactor.and(secret);
+  /**
+   * Also masks {@code token} from now on (one obtained at run time), and the one before it, which
+   * a call still in flight may carry; older tokens have expired.
+   */
+  synchronized void redactToken(String token) {
+    Redactor r = configured.and(token);
+    redactor = lastToken == null ? r : r.and(lastToken);
+    lastToken = token;
   }
 
   /** The base URL as a builder to add path segments and query parameters to. */

@@ -95,7 +95,7 @@ final class WattTimeLogin {
       throw new CarbonSourceException(Kind.BAD_RESPONSE, http.source(), "login: no token in the answer");
     }
     token = t.asString();
-    http.redactAlso(token);
+    http.redactToken(token);
     renewAt = now.plus(TOKEN_LIFETIME).minus(RENEW_BEFORE_EXPIRY);
     log.atDebug().addKeyValue("source", http.source()).addKeyValue("renew_at", renewAt).log("logged in");
     return token;
