@@ -133,6 +133,16 @@ class WattTimeSourceTest extends HttpSourceTest {
   }
 
   @Test
+  void aTokenEchoedInAnErrorIsMasked() {
+    loginAnswers(TOKEN);
+    wm.stubFor(get(urlPathEqualTo("/v3/historical"))
+        .willReturn(aResponse().withStatus(403).withBody("{\"error\":\"token " + TOKEN + " not valid for PSCO\"}")));
+    CarbonSourceException e = catchThrowableOfType(CarbonSourceException.class, () -> source.current("PSCO"));
+    assertThat(e.getMessage()).contains("token [redacted] not valid for PSCO").doesNotContain(TOKEN);
+    Secrets.assertNoSecretIn(Secrets.printed(e));
+  }
+
+  @Test
   void loginsAreCappedWellBelowWattTimesLimit() {
     loginAnswers(TOKEN);
     wm.stubFor(get(urlPathEqualTo("/v3/historical")).willReturn(aResponse().withStatus(401)));
