@@ -23,4 +23,12 @@ public interface CarbonSource {
 
   /** Signals for slots that overlap {@code [from, to)}, in time order. */
   List<CarbonSignal> history(String zone, Instant from, Instant to);
+
+  /**
+   * Whether this source answers from memory or a local file and never waits on a network: a
+   * fallback chain then asks it on the caller's thread instead of handing the call to another.
+   */
+  default boolean local() {
+    return false;
+  }
 }

@@ -1,6 +1,12 @@
 package io.carbongovernor.carbon;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /** Factories for the carbon sources whose implementations are not public. */
 public final class CarbonSources {
@@ -42,5 +48,96 @@ public final class CarbonSources {
    */
   public static CarbonSource trace(CarbonTrace trace, Clock clock, TraceTiming timing, String name) {
     return new TraceCarbonSource(trace, clock, timing, name);
+  }
+
+  /** Electricity Maps' API host; the version ({@code /v3}, {@code /v4}) is added to it. */
+  public static final URI ELECTRICITY_MAPS_URL = URI.create("https://api.electricitymaps.com");
+
+  /** WattTime's API host ({@code /login} at its root, data under {@code /v3}). */
+  public static final URI WATTTIME_URL = URI.create("https://api.watttime.org");
+
+  /** The GB Carbon Intensity API (NESO). */
+  public static final URI UK_URL = URI.create("https://api.carbonintensity.org.uk");
+
+  /**
+   * Electricity Maps, API v3 or v4, with the {@code auth-token} header: {@code latest} for the
+   * current hour, {@code forecast}, {@code history} within the last 24 h and {@code past-range}
+   * before that (10 days per call). Asks by zone, or by coordinates when the options carry them,
+   * always with {@code shouldUseFallbackCallerLookup=false}. Signals are {@link
+   * SignalKind#AVERAGE}, hourly; slots whose {@code carbonIntensity} is null are left out, and
+   * when {@code latest} has none (or fails) the forecast's current slot stands in.
+   *
+   * @param token the API key; it never appears in a log line or an exception message
+   */
+  public static CarbonSource electricityMaps(
+      HttpEndpoint endpoint, String token, ElectricityMapsOptions options, Clock clock) {
+    return new ProviderCarbonSource(new ElectricityMapsProvider(endpoint, token, options, clock), clock);
+  }
+
+  /**
+   * WattTime API v3, signal {@code co2_moer}: {@link SignalKind#MARGINAL}, converted from lbs/MWh
+   * to g/kWh (x 0.45359237), 5-minute slots. The zone is the WattTime region ({@code
+   * CAISO_NORTH}). Logs in with HTTP Basic on {@code /login}; the 30-minute token is renewed 5
+   * minutes before it expires and once when a call is refused with 401 or 403 (an HTML 403 page
+   * included); at most 10 logins per 5 minutes (WattTime allows 100), beyond that calls fail as
+   * {@link CarbonSourceException.Kind#RATE_LIMITED} until the window frees.
+   *
+   * @param password never appears in a log line or an exception message, nor does the token
+   */
+  public static CarbonSource wattTime(
+      HttpEndpoint endpoint, String username, String password, Clock clock) {
+    return new ProviderCarbonSource(new WattTimeProvider(endpoint, username, password, clock), clock);
+  }
+
+  /**
+   * The GB Carbon Intensity API (no key): national data, or one region when {@code region} is a
+   * region id (1 to 17) or an outward postcode ({@code RG10}). Half-hour {@link
+   * SignalKind#AVERAGE} slots; the value is {@code actual} when published, else {@code forecast}
+   * (then marked estimated). Forecasts reach 48 h.
+   *
+   * @throws IllegalArgumentException for a region that is neither an id nor a postcode
+   */
+  public static CarbonSource uk(HttpEndpoint endpoint, Optional<String> region, Clock clock) {
+    return new ProviderCarbonSource(new UkProvider(endpoint, region, clock), clock);
+  }
+
+  /**
+   * A Carbon Aware SDK WebAPI (a site's relay). The zone is the SDK's location name; {@code kind}
+   * is what its upstream provides (WattTime: marginal, Electricity Maps: average).
+   */
+  public static CarbonSource carbonAwareSdk(HttpEndpoint endpoint, SignalKind kind, Clock clock) {
+    return new ProviderCarbonSource(new CarbonAwareSdkProvider(endpoint, kind, clock), clock);
+  }
+
+  /** Keeps {@link SourceHealth} for {@code source}: every call's outcome and latency. */
+  public static TrackedCarbonSource tracked(CarbonSource source, Clock clock, Ticker ticker) {
+    return new HealthTrackingSource(source, clock, ticker);
+  }
+
+  /**
+   * A Caffeine cache in front of {@code source}: refreshed ahead (on {@code executor}) while the
+   * cached answer is served, the last good answer kept through failing refreshes; see {@link
+   * CacheOptions}. {@code history} is not cached.
+   */
+  public static CarbonSource cached(
+      CarbonSource source, CacheOptions options, Clock clock, Ticker ticker, Executor executor) {
+    return new CachingCarbonSource(source, options, clock, ticker, executor);
+  }
+
+  /**
+   * Sources in order of preference, asked at once on {@code executor}: {@code current} is the
+   * first source's signal (in order) that arrived within {@code budget} and is at most {@code
+   * maxAge} old; {@code forecast} the first non-empty forecast within the budget. Neither waits
+   * longer than the budget. When nothing qualifies: {@link CarbonSourceException.Kind#UNAVAILABLE}
+   * with every source's reason. {@code history} asks each in turn, without a budget.
+   */
+  public static CarbonSource fallback(
+      List<CarbonSource> sources, Clock clock, Duration maxAge, Duration budget, Executor executor) {
+    return new FallbackCarbonSource(sources, clock, maxAge, budget, executor);
+  }
+
+  /** {@code source} asked for {@code zone} whatever zone it is asked for: a per-source zone. */
+  public static CarbonSource inZone(CarbonSource source, String zone) {
+    return new ZonedCarbonSource(source, zone);
   }
 }

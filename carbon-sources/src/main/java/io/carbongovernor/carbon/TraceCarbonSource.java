@@ -56,6 +56,11 @@ final class TraceCarbonSource implements CarbonSource {
   }
 
   @Override
+  public boolean local() {
+    return true;
+  }
+
+  @Override
   public CarbonSignal current(String zone) {
     checkZone(zone);
     Instant now = clock.instant();

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       CheckConfigCommand.class,
       StatusCommand.class,
       GpusCommand.class,
+      SourcesCommand.class,
       RestoreCommand.class,
       ReportCommand.class,
       CommandLine.HelpCommand.class

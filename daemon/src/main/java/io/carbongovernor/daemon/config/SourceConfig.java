@@ -20,9 +20,12 @@ public record SourceConfig(
     Optional<Secret> token,
     Optional<ApiVersion> apiVersion,
     Optional<EmissionFactor> emissionFactor,
+    Optional<Double> latitude,
+    Optional<Double> longitude,
     Optional<String> username,
     Optional<Secret> password,
     Optional<String> region,
+    Optional<IntensityKind> kind,
     Optional<Path> file,
     Optional<Timing> timing,
     Optional<Column> column) {
@@ -47,6 +50,12 @@ public record SourceConfig(
     LIFECYCLE
   }
 
+  /** What a Carbon Aware SDK relay's values are: its upstream's kind of intensity. */
+  public enum IntensityKind implements ConfigWord {
+    AVERAGE,
+    MARGINAL
+  }
+
   /** How a trace's timestamps map onto now: replayed at the same hour of its year, or as is. */
   public enum Timing implements ConfigWord {
     YEAR_ALIGNED,
@@ -68,9 +77,12 @@ public record SourceConfig(
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(apiVersion, "apiVersion");
     Objects.requireNonNull(emissionFactor, "emissionFactor");
+    Objects.requireNonNull(latitude, "latitude");
+    Objects.requireNonNull(longitude, "longitude");
     Objects.requireNonNull(username, "username");
     Objects.requireNonNull(password, "password");
     Objects.requireNonNull(region, "region");
+    Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(timing, "timing");
     Objects.requireNonNull(column, "column");

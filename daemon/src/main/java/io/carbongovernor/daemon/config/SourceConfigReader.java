@@ -3,6 +3,7 @@ package io.carbongovernor.daemon.config;
 import io.carbongovernor.daemon.config.SourceConfig.ApiVersion;
 import io.carbongovernor.daemon.config.SourceConfig.Column;
 import io.carbongovernor.daemon.config.SourceConfig.EmissionFactor;
+import io.carbongovernor.daemon.config.SourceConfig.IntensityKind;
 import io.carbongovernor.daemon.config.SourceConfig.Timing;
 import io.carbongovernor.daemon.config.SourceConfig.Type;
 import java.net.URI;
@@ -31,15 +32,19 @@ final class SourceConfigReader {
 
   static {
     Set<String> electricityMaps = new LinkedHashSet<>(SecretReader.keys("token"));
-    electricityMaps.addAll(List.of("api-version", "emission-factor"));
+    electricityMaps.addAll(List.of("api-version", "emission-factor", "latitude", "longitude"));
     Set<String> wattTime = new LinkedHashSet<>(SecretReader.keys("password"));
     wattTime.add("username");
     TYPE_KEYS.put(Type.ELECTRICITYMAPS, electricityMaps);
     TYPE_KEYS.put(Type.WATTTIME, wattTime);
     TYPE_KEYS.put(Type.UK, Set.of("region"));
-    TYPE_KEYS.put(Type.CARBON_AWARE_SDK, Set.of());
+    TYPE_KEYS.put(Type.CARBON_AWARE_SDK, Set.of("kind"));
     TYPE_KEYS.put(Type.TRACE, Set.of("file", "timing", "column"));
   }
+
+  /** A GB region id (1 to 17) or an outward postcode such as RG10 or BS7. */
+  private static final java.util.regex.Pattern UK_REGION =
+      java.util.regex.Pattern.compile("[1-9]|1[0-7]|[A-Za-z]{1,2}[0-9][A-Za-z0-9]?");
 
   private static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
   private static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
@@ -108,13 +113,39 @@ final class SourceConfigReader {
             forType(t, Type.ELECTRICITYMAPS, () -> map.word("api-version", ApiVersion.V3)),
             forType(
                 t, Type.ELECTRICITYMAPS, () -> map.word("emission-factor", EmissionFactor.DIRECT)),
+            forType(t, Type.ELECTRICITYMAPS, () -> coordinate(map, "latitude", 90)),
+            forType(t, Type.ELECTRICITYMAPS, () -> coordinate(map, "longitude", 180)),
             forType(t, Type.WATTTIME, () -> map.require("username").flatMap(ConfigValue::asString)),
             forType(t, Type.WATTTIME, () -> SecretReader.read(map, "password", t.word(), context)),
-            forType(t, Type.UK, () -> map.string("region")),
+            forType(t, Type.UK, () -> map.get("region").flatMap(this::ukRegion)),
+            forType(t, Type.CARBON_AWARE_SDK, () -> map.word("kind", IntensityKind.MARGINAL)),
             forType(t, Type.TRACE, () -> map.require("file").flatMap(this::traceFile)),
             forType(t, Type.TRACE, () -> map.word("timing", Timing.YEAR_ALIGNED)),
             forType(t, Type.TRACE, () -> map.word("column", Column.DIRECT)));
+    if (t == Type.ELECTRICITYMAPS && map.has("latitude") != map.has("longitude")) {
+      map.value().problem("give both latitude and longitude, or neither");
+    }
     return Optional.of(source);
+  }
+
+  private static Optional<Double> coordinate(ConfigMap map, String key, double limit) {
+    Optional<ConfigValue> value = map.get(key);
+    Optional<Double> number = value.flatMap(ConfigValue::asNumber);
+    if (number.isPresent() && Math.abs(number.get()) > limit) {
+      value.get().problem("must be from -" + (int) limit + " to " + (int) limit + ", got " + number.get());
+      return Optional.empty();
+    }
+    return number;
+  }
+
+  private Optional<String> ukRegion(ConfigValue value) {
+    Optional<String> region = value.node().isNumber() ? Optional.of(value.node().asString()) : value.asString();
+    if (region.isPresent() && !UK_REGION.matcher(region.get().strip()).matches()) {
+      value.problem(
+          "expected a region id 1 to 17 or an outward postcode like RG10, got '" + region.get() + "'");
+      return Optional.empty();
+    }
+    return region.map(String::strip);
   }
 
   private Optional<Path> traceFile(ConfigValue value) {

@@ -1,6 +1,6 @@
 package io.carbongovernor.daemon.control;
 
-import io.carbongovernor.carbon.CarbonSource;
+import io.carbongovernor.carbon.SourceHealth;
 import io.carbongovernor.daemon.api.ApiServer;
 import io.carbongovernor.daemon.config.ConfigLoader;
 import io.carbongovernor.daemon.config.FileChecks;
@@ -45,6 +45,7 @@ public final class Daemon {
   private final GovernorConfig config;
   private final GuardedGpuControl gpus;
   private final HistoryStore history;
+  private final SignalReader signals;
   private final ControlLoop loop;
   private final DaemonSchedule scheduler;
   private final ApiServer api;
@@ -56,6 +57,7 @@ public final class Daemon {
       GovernorConfig config,
       GuardedGpuControl gpus,
       HistoryStore history,
+      SignalReader signals,
       ControlLoop loop,
       DaemonSchedule scheduler,
       ApiServer api,
@@ -64,6 +66,7 @@ public final class Daemon {
     this.config = config;
     this.gpus = gpus;
     this.history = history;
+    this.signals = signals;
     this.loop = loop;
     this.scheduler = scheduler;
     this.api = api;
@@ -78,20 +81,23 @@ public final class Daemon {
    * @throws StartupException when a part cannot start; nothing is left changed then
    */
   public static Daemon start(GovernorConfig config, Clock clock) {
-    List<CarbonSource> sources =
-        config.carbon().sources().stream().map(s -> CarbonSourceFactory.create(s, clock)).toList();
+    List<SignalReader.Configured> sources = sources(config, clock);
     return start(config, clock, sources, GpuBackendFactory.create(config, clock));
+  }
+
+  private static List<SignalReader.Configured> sources(GovernorConfig config, Clock clock) {
+    return config.carbon().sources().stream()
+        .map(s -> new SignalReader.Configured(s, CarbonSourceFactory.create(s, clock)))
+        .toList();
   }
 
   /** As {@link #start(GovernorConfig, Clock)}, on a GPU backend the caller holds (tests). */
   static Daemon start(GovernorConfig config, Clock clock, GpuControl backend) {
-    List<CarbonSource> sources =
-        config.carbon().sources().stream().map(s -> CarbonSourceFactory.create(s, clock)).toList();
-    return start(config, clock, sources, backend);
+    return start(config, clock, sources(config, clock), backend);
   }
 
   private static Daemon start(
-      GovernorConfig config, Clock clock, List<CarbonSource> sources, GpuControl backend) {
+      GovernorConfig config, Clock clock, List<SignalReader.Configured> sources, GpuControl backend) {
     ProcFs proc = ProcFs.system();
     ProcessOwners owners = ProcessOwners.system();
     Ledger ledger;
@@ -119,12 +125,20 @@ public final class Daemon {
       gpus.close();
       throw new StartupException(e.getMessage(), e);
     }
+    SignalReader signals =
+        new SignalReader(
+            sources,
+            config.zone(),
+            config.carbon().maxAge(),
+            config.carbon().fetchBudget(),
+            FORECAST_HORIZON,
+            clock);
     AtomicReference<PolicySet> policies = new AtomicReference<>(PolicySet.of(config));
     JobRegistry jobs = new JobRegistry(proc, owners, () -> policies.get().teams());
     ControlLoop loop =
         new ControlLoop(
             clock,
-            new SignalReader(sources, config.zone(), config.carbon().maxAge(), FORECAST_HORIZON),
+            signals,
             policies::get,
             gpus,
             new GpuClaims(owners),
@@ -142,12 +156,13 @@ public final class Daemon {
                   current::get, loop::lastReport, gpus::gpus, jobs,
                   new BatchSizes(BatchSizeAdvisor.zeus(), history), proc, clock));
     } catch (IOException e) {
+      signals.close();
       history.close();
       gpus.close();
       throw new StartupException(
           "cannot listen on " + config.api().host() + ":" + config.api().port() + ": " + e.getMessage(), e);
     }
-    Daemon daemon = new Daemon(config, gpus, history, loop, scheduler, api, policies, current);
+    Daemon daemon = new Daemon(config, gpus, history, signals, loop, scheduler, api, policies, current);
     scheduler.start();
     log.atInfo()
         .addKeyValue("zone", config.zone())
@@ -156,7 +171,7 @@ public final class Daemon {
         .addKeyValue("mode", config.mode().word())
         .addKeyValue("policy", config.defaultPolicy().kind())
         .addKeyValue("interval", config.interval().toString().substring(2).toLowerCase(Locale.ROOT))
-        .addKeyValue("sources", String.join(",", sources.stream().map(CarbonSource::name).toList()))
+        .addKeyValue("sources", String.join(",", sources.stream().map(s -> s.source().name()).toList()))
         .log("controlling");
     return daemon;
   }
@@ -178,6 +193,7 @@ public final class Daemon {
       try {
         logRestore(gpus.restoreAll());
       } finally {
+        signals.close();
         history.close();
         gpus.close();
       }
@@ -228,6 +244,11 @@ public final class Daemon {
   /** The local API's bound address. */
   public InetSocketAddress apiAddress() {
     return api.address();
+  }
+
+  /** Each configured carbon source's health, in config order (for status and metrics). */
+  public List<SourceHealth> sourceHealth() {
+    return signals.health();
   }
 
   public ControlLoop loop() {

@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The carbon signal a tick decides on: the current slot and a forecast from the first source that
- * had a fresh one, or nothing and the reason the fail-safe applies.
+ * The carbon signal a tick decides on: the current slot (from the first source in order with a
+ * fresh one) and a forecast, or nothing and the reason the fail-safe applies.
  */
 record SignalReading(
     Optional<CarbonSignal> current, List<CarbonSignal> forecast, Optional<String> failSafeReason) {
@@ -16,6 +16,9 @@ record SignalReading(
     Objects.requireNonNull(current, "current");
     forecast = List.copyOf(forecast);
     Objects.requireNonNull(failSafeReason, "failSafeReason");
+    if (current.isPresent() == failSafeReason.isPresent()) {
+      throw new IllegalArgumentException("a reading has either a current signal or a fail-safe reason");
+    }
   }
 
   static SignalReading fresh(CarbonSignal current, List<CarbonSignal> forecast) {

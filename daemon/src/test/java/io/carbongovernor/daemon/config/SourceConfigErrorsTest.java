@@ -177,6 +177,55 @@ class SourceConfigErrorsTest {
   }
 
   @Test
+  void latitudeWithoutLongitude() {
+    files.env = Map.of("EM_TOKEN", "t0ken");
+    files.assertOnly(
+        withSources("    - {type: electricitymaps, token-env: EM_TOKEN, latitude: 50.85}\n"),
+        5,
+        7,
+        "carbon.sources[0]: give both latitude and longitude, or neither");
+  }
+
+  @Test
+  void latitudeOutOfRange() {
+    files.env = Map.of("EM_TOKEN", "t0ken");
+    files.assertOnly(
+        withSources(
+            "    - {type: electricitymaps, token-env: EM_TOKEN, latitude: 95, longitude: 4.35}\n"),
+        5,
+        62,
+        "carbon.sources[0].latitude: must be from -90 to 90, got 95.0");
+  }
+
+  @Test
+  void coordinatesAreForElectricityMapsOnly() {
+    files.assertOnly(
+        withSources("    - {type: uk, latitude: 51.5}\n"),
+        5,
+        18,
+        "carbon.sources[0]: key 'latitude' is not used by type uk (only by electricitymaps)");
+  }
+
+  @Test
+  void ukRegionIsAnIdOrAnOutwardPostcode() {
+    files.assertOnly(
+        withSources("    - {type: uk, region: 18}\n"),
+        5,
+        26,
+        "carbon.sources[0].region: expected a region id 1 to 17 or an outward postcode like RG10,"
+            + " got '18'");
+  }
+
+  @Test
+  void carbonAwareSdkKindIsAverageOrMarginal() {
+    files.assertOnly(
+        withSources("    - {type: carbon-aware-sdk, base-url: 'http://relay:8080', kind: lifecycle}\n"),
+        5,
+        69,
+        "carbon.sources[0].kind: expected average or marginal, got 'lifecycle'");
+  }
+
+  @Test
   void everySourceTypeLoads() throws Exception {
     files.env = Map.of("EM_TOKEN", "em-secret", "CREDENTIALS_DIRECTORY", dir.toString());
     files.write("watttime", "wt-secret\r\n");
@@ -186,11 +235,11 @@ class SourceConfigErrorsTest {
                 String.join(
                     "\n",
                     "    - {type: electricitymaps, token-env: EM_TOKEN, api-version: v4,",
-                    "       emission-factor: lifecycle, zone: DE-X}",
+                    "       emission-factor: lifecycle, zone: DE-X, latitude: 50.85, longitude: 4.35}",
                     "    - {type: watttime, username: ops, password-credential: watttime,",
                     "       timeout: 1s500ms}",
                     "    - {type: uk, region: '13'}",
-                    "    - {type: carbon-aware-sdk, base-url: 'http://relay:8080/'}",
+                    "    - {type: carbon-aware-sdk, base-url: 'http://relay:8080/', kind: average}",
                     "    - {type: trace, name: replay, file: trace.csv, timing: absolute,",
                     "       column: lifecycle}",
                     "")));
@@ -202,6 +251,8 @@ class SourceConfigErrorsTest {
     assertThat(sources.get(0).apiVersion()).contains(SourceConfig.ApiVersion.V4);
     assertThat(sources.get(0).emissionFactor()).contains(SourceConfig.EmissionFactor.LIFECYCLE);
     assertThat(sources.get(0).zone()).contains("DE-X");
+    assertThat(sources.get(0).latitude()).contains(50.85);
+    assertThat(sources.get(0).longitude()).contains(4.35);
     assertThat(sources.get(1).password().orElseThrow().reveal()).isEqualTo("wt-secret");
     assertThat(sources.get(1).username()).contains("ops");
     assertThat(sources.get(1).timeout()).contains(Duration.ofMillis(1500));
@@ -209,6 +260,7 @@ class SourceConfigErrorsTest {
     assertThat(sources.get(2).timing()).isEmpty();
     assertThat(sources.get(3).type()).isEqualTo(Type.CARBON_AWARE_SDK);
     assertThat(sources.get(3).baseUrl()).contains(URI.create("http://relay:8080/"));
+    assertThat(sources.get(3).kind()).contains(SourceConfig.IntensityKind.AVERAGE);
     assertThat(sources.get(4).timing()).contains(SourceConfig.Timing.ABSOLUTE);
     assertThat(sources.get(4).column()).contains(SourceConfig.Column.LIFECYCLE);
   }
