@@ -138,8 +138,8 @@ final class NvmlBackend implements NvmlGpuControl {
       throw error(rc, "nvmlDeviceGetHandleByIndex_v2", "gpu" + index);
     }
     Pointer handle = ref.getValue();
-    String uuid = string(handle, UUID_BUFFER, "nvmlDeviceGetUUID", index);
-    String name = string(handle, NAME_BUFFER, "nvmlDeviceGetName", index);
+    String uuid = string(UUID_BUFFER, (b, n) -> nvml.nvmlDeviceGetUUID(handle, b, n), "nvmlDeviceGetUUID", index);
+    String name = string(NAME_BUFFER, (b, n) -> nvml.nvmlDeviceGetName(handle, b, n), "nvmlDeviceGetName", index);
     IntByReference min = new IntByReference();
     IntByReference max = new IntByReference();
     rc = nvml.nvmlDeviceGetPowerManagementLimitConstraints(handle, min, max);
@@ -160,11 +160,14 @@ final class NvmlBackend implements NvmlGpuControl {
     return new Device(new Gpu(index, uuid, name, constraints, defaultLimit), handle);
   }
 
-  private String string(Pointer handle, int size, String function, int index) {
+  /** An NVML function that fills a string buffer of the given length. */
+  private interface StringCall {
+    int call(byte[] buffer, int length);
+  }
+
+  private String string(int size, StringCall call, String function, int index) {
     byte[] buffer = new byte[size];
-    int rc = function.equals("nvmlDeviceGetUUID")
-        ? nvml.nvmlDeviceGetUUID(handle, buffer, size)
-        : nvml.nvmlDeviceGetName(handle, buffer, size);
+    int rc = call.call(buffer, size);
     if (rc != SUCCESS) {
       throw error(rc, function, "gpu" + index);
     }
