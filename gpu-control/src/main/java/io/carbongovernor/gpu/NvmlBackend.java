@@ -35,8 +35,7 @@ final class NvmlBackend implements NvmlGpuControl {
     Pointer handle;
     boolean energyCounter = true;
     String failedCode;
-    Instant nextRetry;
-    Duration backoff;
+    RetryBackoff retry;
 
     Device(Gpu gpu, Pointer handle) {
       this.gpu = gpu;
@@ -326,9 +325,9 @@ final class NvmlBackend implements NvmlGpuControl {
       return d;
     }
     Instant now = clock.instant();
-    if (now.isBefore(d.nextRetry)) {
+    if (!d.retry.due(now)) {
       throw new GpuException(d.failedCode, d.gpu.label() + " (" + d.gpu.uuid() + ") is marked failed; "
-          + "next re-initialisation attempt at " + d.nextRetry);
+          + "next re-initialisation attempt at " + d.retry.next());
     }
     reinitialise(d, now);
     return d;
@@ -351,17 +350,15 @@ final class NvmlBackend implements NvmlGpuControl {
         log.atInfo().addKeyValue("gpu", d.gpu.label()).addKeyValue("uuid", d.gpu.uuid()).addKeyValue("was", d.failedCode)
             .addKeyValue("limit", milliwatts(limit)).log("GPU re-initialised; back under control");
         d.failedCode = null;
-        d.nextRetry = null;
-        d.backoff = null;
+        d.retry = null;
         return;
       }
     }
-    d.backoff = d.backoff.multipliedBy(2).compareTo(maxRetry) > 0 ? maxRetry : d.backoff.multipliedBy(2);
-    d.nextRetry = now.plus(d.backoff);
+    d.retry.failedAgain(now);
     log.atWarn().addKeyValue("gpu", d.gpu.label()).addKeyValue("uuid", d.gpu.uuid()).addKeyValue("code", NvmlReturn.codeName(rc))
-        .addKeyValue("next_attempt", d.nextRetry).log("GPU re-initialisation failed");
+        .addKeyValue("next_attempt", d.retry.next()).log("GPU re-initialisation failed");
     throw new GpuException(NvmlReturn.codeName(rc), "re-initialising " + d.gpu.label() + " (" + d.gpu.uuid()
-        + ") failed: " + nvml.nvmlErrorString(rc) + "; next attempt at " + d.nextRetry);
+        + ") failed: " + nvml.nvmlErrorString(rc) + "; next attempt at " + d.retry.next());
   }
 
   private void call(Device d, String function, Call call) {
@@ -397,10 +394,9 @@ final class NvmlBackend implements NvmlGpuControl {
       return;
     }
     d.failedCode = NvmlReturn.codeName(rc);
-    d.backoff = firstRetry;
-    d.nextRetry = clock.instant().plus(firstRetry);
+    d.retry = new RetryBackoff(firstRetry, maxRetry, clock.instant());
     log.atError().addKeyValue("gpu", d.gpu.label()).addKeyValue("uuid", d.gpu.uuid()).addKeyValue("code", d.failedCode)
-        .addKeyValue("function", function).addKeyValue("next_attempt", d.nextRetry)
+        .addKeyValue("function", function).addKeyValue("next_attempt", d.retry.next())
         .log("GPU failed; marked failed, the other GPUs stay controlled");
   }
 
