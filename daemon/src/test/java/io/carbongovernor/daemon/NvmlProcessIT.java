@@ -304,6 +304,25 @@ class NvmlProcessIT {
   }
 
   @Test
+  void withoutAFreshSignalTheFailSafeKeepsEveryGpuAtItsOriginalLimit() throws Exception {
+    Path stale = Files.writeString(dir.resolve("stale.csv"),
+        "time,value\n2020-01-01T00:00:00Z,900\n2020-01-01T01:00:00Z,900\n");
+    Path config = config("enforce");
+    Files.writeString(config, Files.readString(config).replace(
+        "{type: trace, file: " + TRACES.resolve("US-CAL-CISO_2023_hourly.csv") + "}",
+        "{type: trace, file: " + stale + ", timing: absolute}"));
+    Process daemon = command("run", "--config", config.toString()).start();
+    BlockingQueue<String> out = lines(daemon);
+    awaitLine(out, "fail-safe engaged");
+    daemon.toHandle().destroy(); // the daemon finishes the tick in progress first
+    String rest = drain(out, daemon);
+    assertThat(daemon.exitValue()).as(rest).isZero();
+    // full-speed: the 60 % cap of the policy never applied, no setter was needed.
+    assertThat(limitsWatts()).containsExactly(300, 300);
+    assertThat(setCalls()).containsExactly(0, 0);
+  }
+
+  @Test
   void shadowModeMakesZeroSetCallsOnTheGpus() throws Exception {
     Process daemon = command("run", "--config", config("shadow").toString()).start();
     BlockingQueue<String> out = lines(daemon);

@@ -35,8 +35,7 @@ final class NvmlBackend implements NvmlGpuControl {
     Pointer handle;
     boolean energyCounter = true;
     String failedCode;
-    Instant nextRetry;
-    Duration backoff;
+    RetryBackoff retry;
 
     Device(Gpu gpu, Pointer handle) {
       this.gpu = gpu;
@@ -138,8 +137,8 @@ final class NvmlBackend implements NvmlGpuControl {
       throw error(rc, "nvmlDeviceGetHandleByIndex_v2", "gpu" + index);
     }
     Pointer handle = ref.getValue();
-    String uuid = string(handle, UUID_BUFFER, "nvmlDeviceGetUUID", index);
-    String name = string(handle, NAME_BUFFER, "nvmlDeviceGetName", index);
+    String uuid = string(UUID_BUFFER, (b, n) -> nvml.nvmlDeviceGetUUID(handle, b, n), "nvmlDeviceGetUUID", index);
+    String name = string(NAME_BUFFER, (b, n) -> nvml.nvmlDeviceGetName(handle, b, n), "nvmlDeviceGetName", index);
     IntByReference min = new IntByReference();
     IntByReference max = new IntByReference();
     rc = nvml.nvmlDeviceGetPowerManagementLimitConstraints(handle, min, max);
@@ -160,11 +159,14 @@ final class NvmlBackend implements NvmlGpuControl {
     return new Device(new Gpu(index, uuid, name, constraints, defaultLimit), handle);
   }
 
-  private String string(Pointer handle, int size, String function, int index) {
+  /** An NVML function that fills a string buffer of the given length. */
+  private interface StringCall {
+    int call(byte[] buffer, int length);
+  }
+
+  private String string(int size, StringCall call, String function, int index) {
     byte[] buffer = new byte[size];
-    int rc = function.equals("nvmlDeviceGetUUID")
-        ? nvml.nvmlDeviceGetUUID(handle, buffer, size)
-        : nvml.nvmlDeviceGetName(handle, buffer, size);
+    int rc = call.call(buffer, size);
     if (rc != SUCCESS) {
       throw error(rc, function, "gpu" + index);
     }
@@ -323,9 +325,9 @@ final class NvmlBackend implements NvmlGpuControl {
       return d;
     }
     Instant now = clock.instant();
-    if (now.isBefore(d.nextRetry)) {
+    if (!d.retry.due(now)) {
       throw new GpuException(d.failedCode, d.gpu.label() + " (" + d.gpu.uuid() + ") is marked failed; "
-          + "next re-initialisation attempt at " + d.nextRetry);
+          + "next re-initialisation attempt at " + d.retry.next());
     }
     reinitialise(d, now);
     return d;
@@ -348,17 +350,15 @@ final class NvmlBackend implements NvmlGpuControl {
         log.atInfo().addKeyValue("gpu", d.gpu.label()).addKeyValue("uuid", d.gpu.uuid()).addKeyValue("was", d.failedCode)
             .addKeyValue("limit", milliwatts(limit)).log("GPU re-initialised; back under control");
         d.failedCode = null;
-        d.nextRetry = null;
-        d.backoff = null;
+        d.retry = null;
         return;
       }
     }
-    d.backoff = d.backoff.multipliedBy(2).compareTo(maxRetry) > 0 ? maxRetry : d.backoff.multipliedBy(2);
-    d.nextRetry = now.plus(d.backoff);
+    d.retry.failedAgain(now);
     log.atWarn().addKeyValue("gpu", d.gpu.label()).addKeyValue("uuid", d.gpu.uuid()).addKeyValue("code", NvmlReturn.codeName(rc))
-        .addKeyValue("next_attempt", d.nextRetry).log("GPU re-initialisation failed");
+        .addKeyValue("next_attempt", d.retry.next()).log("GPU re-initialisation failed");
     throw new GpuException(NvmlReturn.codeName(rc), "re-initialising " + d.gpu.label() + " (" + d.gpu.uuid()
-        + ") failed: " + nvml.nvmlErrorString(rc) + "; next attempt at " + d.nextRetry);
+        + ") failed: " + nvml.nvmlErrorString(rc) + "; next attempt at " + d.retry.next());
   }
 
   private void call(Device d, String function, Call call) {
@@ -394,10 +394,9 @@ final class NvmlBackend implements NvmlGpuControl {
       return;
     }
     d.failedCode = NvmlReturn.codeName(rc);
-    d.backoff = firstRetry;
-    d.nextRetry = clock.instant().plus(firstRetry);
+    d.retry = new RetryBackoff(firstRetry, maxRetry, clock.instant());
     log.atError().addKeyValue("gpu", d.gpu.label()).addKeyValue("uuid", d.gpu.uuid()).addKeyValue("code", d.failedCode)
-        .addKeyValue("function", function).addKeyValue("next_attempt", d.nextRetry)
+        .addKeyValue("function", function).addKeyValue("next_attempt", d.retry.next())
         .log("GPU failed; marked failed, the other GPUs stay controlled");
   }
 
