@@ -4,18 +4,23 @@ import io.carbongovernor.carbon.SourceHealth;
 import io.carbongovernor.daemon.api.ApiServer;
 import io.carbongovernor.daemon.config.ConfigLoader;
 import io.carbongovernor.daemon.config.FileChecks;
+import io.carbongovernor.daemon.accounting.Accounting;
 import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.daemon.config.InvalidConfigException;
 import io.carbongovernor.daemon.history.HistoryException;
 import io.carbongovernor.daemon.history.HistoryStore;
+import io.carbongovernor.daemon.history.Retention;
 import io.carbongovernor.daemon.identity.ProcFs;
 import io.carbongovernor.daemon.jobs.BatchSizes;
 import io.carbongovernor.daemon.jobs.JobRegistry;
 import io.carbongovernor.daemon.teams.GpuClaims;
 import io.carbongovernor.daemon.teams.PolicySet;
+import io.carbongovernor.gpu.EnergyMeter;
+import io.carbongovernor.gpu.Gpu;
 import io.carbongovernor.gpu.GpuControl;
 import io.carbongovernor.gpu.GuardedGpuControl;
 import io.carbongovernor.gpu.Ledger;
+import io.carbongovernor.gpu.PowerProfile;
 import io.carbongovernor.gpu.ProcessOwners;
 import io.carbongovernor.gpu.RestoreResult;
 import io.carbongovernor.policy.batch.BatchSizeAdvisor;
@@ -25,7 +30,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,12 +48,14 @@ public final class Daemon {
   private static final Duration FORECAST_HORIZON = Duration.ofHours(24);
 
   private static final String TICK = "control-tick";
+  private static final String SAMPLE = "energy-sample";
 
   private final GovernorConfig config;
   private final GuardedGpuControl gpus;
   private final HistoryStore history;
   private final SignalReader signals;
   private final ControlLoop loop;
+  private final Sampler sampler;
   private final DaemonSchedule scheduler;
   private final ApiServer api;
   private final AtomicReference<PolicySet> policies;
@@ -59,6 +68,7 @@ public final class Daemon {
       HistoryStore history,
       SignalReader signals,
       ControlLoop loop,
+      Sampler sampler,
       DaemonSchedule scheduler,
       ApiServer api,
       AtomicReference<PolicySet> policies,
@@ -68,6 +78,7 @@ public final class Daemon {
     this.history = history;
     this.signals = signals;
     this.loop = loop;
+    this.sampler = sampler;
     this.scheduler = scheduler;
     this.api = api;
     this.policies = policies;
@@ -144,8 +155,21 @@ public final class Daemon {
             new GpuClaims(owners),
             jobs,
             history);
+    Function<Gpu, Optional<PowerProfile>> profiles = WorkloadProfiles.forConfig(config.gpu());
+    Sampler sampler =
+        new Sampler(
+            clock,
+            gpus,
+            EnergyMeter.create(),
+            loop::lastReport,
+            jobs,
+            gpu -> profiles.apply(gpu).map(p -> new Accounting.Model(p, "default")),
+            history,
+            Retention.DEFAULT);
     DaemonSchedule scheduler =
-        DaemonSchedule.create(config.sampleEvery()).every(TICK, config.interval(), loop::tick);
+        DaemonSchedule.create(config.sampleEvery())
+            .every(TICK, config.interval(), loop::tick)
+            .every(SAMPLE, config.sampleEvery(), sampler::sample);
     AtomicReference<GovernorConfig> current = new AtomicReference<>(config);
     ApiServer api;
     try {
@@ -162,7 +186,8 @@ public final class Daemon {
       throw new StartupException(
           "cannot listen on " + config.api().host() + ":" + config.api().port() + ": " + e.getMessage(), e);
     }
-    Daemon daemon = new Daemon(config, gpus, history, signals, loop, scheduler, api, policies, current);
+    Daemon daemon =
+        new Daemon(config, gpus, history, signals, loop, sampler, scheduler, api, policies, current);
     scheduler.start();
     log.atInfo()
         .addKeyValue("zone", config.zone())
@@ -253,6 +278,15 @@ public final class Daemon {
 
   public ControlLoop loop() {
     return loop;
+  }
+
+  /** Asks for a sample pass now, besides the schedule. */
+  public void triggerSample() {
+    scheduler.triggerNow(SAMPLE);
+  }
+
+  public Sampler sampler() {
+    return sampler;
   }
 
   public GovernorConfig config() {

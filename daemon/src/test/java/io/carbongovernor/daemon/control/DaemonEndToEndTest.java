@@ -1,6 +1,7 @@
 package io.carbongovernor.daemon.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.carbongovernor.daemon.config.ConfigLoader;
 import io.carbongovernor.daemon.testing.MutableClock;
@@ -9,6 +10,7 @@ import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.gpu.Gpu;
 import io.carbongovernor.gpu.Ledger;
 import io.carbongovernor.gpu.Power;
+import io.carbongovernor.gpu.PowerProfile;
 import io.carbongovernor.gpu.SimulatedGpuControl;
 import io.carbongovernor.gpu.SimulatedGpus;
 import io.carbongovernor.gpu.ZeusProfiles;
@@ -230,6 +232,61 @@ class DaemonEndToEndTest {
       assertThat(limits(gpus)).containsOnly(Power.ofWatts(210));
     } finally {
       daemon.stop();
+    }
+  }
+
+  private static void sampleAt(Daemon daemon, MutableClock clock, Instant at) throws InterruptedException {
+    clock.set(at);
+    long before = daemon.sampler().completed();
+    daemon.triggerSample();
+    assertThat(daemon.sampler().awaitPasses(before + 1, WAIT)).as("sample at " + at).isTrue();
+  }
+
+  /** A scripted run: 10 s at 180 W (60 % of an A40) during a 302.44 g/kWh hour, by hand. */
+  @Test
+  void energyIsAccountedAgainstTheOriginalLimitAndAnUnreadableGpuLeavesAGap() throws Exception {
+    GovernorConfig config = demoConfig("enforce");
+    Instant t0 = Instant.parse("2026-10-03T13:30:00Z");
+    MutableClock clock = new MutableClock(t0);
+    SimulatedGpuControl gpus = a40s(clock);
+    Daemon daemon = Daemon.start(config, clock, new OutlivingGpus(gpus));
+    try {
+      assertThat(daemon.loop().awaitTicks(1, WAIT)).isTrue();
+      assertThat(limits(gpus)).containsOnly(Power.ofWatts(180));
+      sampleAt(daemon, clock, t0); // the meters' reference reading
+      gpus.fail(gpus.gpus().get(3), "NVML_ERROR_GPU_IS_LOST");
+      sampleAt(daemon, clock, t0.plusSeconds(10));
+      gpus.recover(gpus.gpus().get(3));
+      sampleAt(daemon, clock, t0.plusSeconds(20));
+    } finally {
+      daemon.stop();
+    }
+    PowerProfile p = ZeusProfiles.bundled("a40").profile("imagenet/resnet50", 256);
+    double watts = Math.min(p.averagePowerAt(Power.ofWatts(180)).watts(), 180);
+    double joules = watts * 10;
+    double q = p.relativeThroughputAt(Power.ofWatts(180)) / p.relativeThroughputAt(Power.ofWatts(300));
+    double baselineJoules = joules * (p.averagePowerAt(Power.ofWatts(300)).watts() / p.averagePowerAt(Power.ofWatts(180)).watts()) * q;
+    try (Connection db = DriverManager.getConnection(config.history().url());
+        Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery(
+            "SELECT gpu_index, team, energy_mj, baseline_mj, emissions_g, extra_ms, throttled_ms, busy_ms,"
+                + " profile_source, start_ms, end_ms FROM energy_raw ORDER BY end_ms, gpu_index")) {
+      int rows = 0;
+      while (rs.next()) {
+        rows++;
+        assertThat(rs.getString(2)).isEqualTo("(default)");
+        assertThat(rs.getLong(3) / 1000.0).isCloseTo(joules, within(1.0));
+        assertThat(rs.getLong(4) / 1000.0).isCloseTo(baselineJoules, within(1.0));
+        assertThat(rs.getDouble(5)).isCloseTo(joules / 3.6e6 * 302.44, within(0.01));
+        assertThat(rs.getLong(6)).isCloseTo(Math.round(10_000 * (1 - q)), within(1L));
+        assertThat(rs.getLong(7)).isEqualTo(10_000);
+        assertThat(rs.getLong(8)).isEqualTo(10_000);
+        assertThat(rs.getString(9)).isEqualTo("default");
+      }
+      // 3 GPUs in the first period (gpu3 lost), 3 in the second (gpu3 starts afresh after its gap).
+      assertThat(rows).isEqualTo(6);
+      assertThat(count(db, "SELECT count(*) FROM gaps WHERE gpu_uuid LIKE '%000000000003' AND end_ms = "
+          + t0.plusSeconds(20).toEpochMilli())).isEqualTo(1);
     }
   }
 
