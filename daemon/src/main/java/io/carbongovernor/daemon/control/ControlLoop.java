@@ -8,6 +8,7 @@ import io.carbongovernor.gpu.GpuException;
 import io.carbongovernor.gpu.GuardedGpuControl;
 import io.carbongovernor.gpu.LimitOutcome;
 import io.carbongovernor.gpu.Power;
+import io.carbongovernor.gpu.PowerProfile;
 import io.carbongovernor.policy.Decision;
 import io.carbongovernor.policy.GpuState;
 import io.carbongovernor.policy.LimitDecision;
@@ -16,7 +17,9 @@ import io.carbongovernor.policy.PolicyInput;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -38,12 +42,18 @@ public final class ControlLoop {
 
   private static final Logger log = LoggerFactory.getLogger("control");
 
+  /** How much of the grid's past the loop keeps for history forecasts: over a week. */
+  private static final Duration HISTORY_KEPT = Duration.ofDays(8);
+
   private final Clock clock;
   private final SignalReader signals;
   private final Policy policy;
   private final Policy failSafe;
   private final GuardedGpuControl gpus;
   private final HistoryStore history;
+  private final Function<Gpu, Optional<PowerProfile>> profiles;
+  /** Slots seen, oldest first, for policies that forecast from history. */
+  private final Deque<CarbonSignal> seen = new ArrayDeque<>();
 
   private final Set<String> unreadable = new HashSet<>();
   private boolean inFailSafe;
@@ -56,13 +66,15 @@ public final class ControlLoop {
       Policy policy,
       Policy failSafe,
       GuardedGpuControl gpus,
-      HistoryStore history) {
+      HistoryStore history,
+      Function<Gpu, Optional<PowerProfile>> profiles) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.signals = Objects.requireNonNull(signals, "signals");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.failSafe = Objects.requireNonNull(failSafe, "failSafe");
     this.gpus = Objects.requireNonNull(gpus, "gpus");
     this.history = Objects.requireNonNull(history, "history");
+    this.profiles = Objects.requireNonNull(profiles, "profiles");
   }
 
   /** Runs one tick; synchronized so that a manual trigger and the schedule never interleave. */
@@ -76,7 +88,9 @@ public final class ControlLoop {
       List<GpuState> states = readGpus();
       Policy chosen = reading.failSafeReason().isPresent() ? failSafe : policy;
       Decision decision =
-          chosen.decide(new PolicyInput(now, reading.current(), reading.forecast(), states));
+          chosen.decide(
+              new PolicyInput(now, reading.current(), reading.forecast(), states)
+                  .withHistory(past(now)));
 
       Map<Gpu, Power> targets = new LinkedHashMap<>();
       Map<String, LimitDecision> byUuid = new LinkedHashMap<>();
@@ -118,7 +132,7 @@ public final class ControlLoop {
     for (Gpu gpu : gpus.gpus()) {
       try {
         Power current = gpus.sample(gpu).limit();
-        states.add(new GpuState(gpu, gpus.originalLimit(gpu), current));
+        states.add(new GpuState(gpu, gpus.originalLimit(gpu), current, profiles.apply(gpu)));
         if (unreadable.remove(gpu.uuid())) {
           log.atInfo().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).log("GPU readable again");
         }
@@ -153,7 +167,33 @@ public final class ControlLoop {
     if (!signal.equals(lastRecordedSignal)) {
       history.recordSignal(now, signal);
       lastRecordedSignal = signal;
+      remember(signal);
     }
+  }
+
+  private void remember(CarbonSignal signal) {
+    CarbonSignal last = seen.peekLast();
+    if (last != null && last.start().equals(signal.start())) {
+      seen.pollLast(); // the same slot again, from another source or revised
+    } else if (last != null && signal.start().isBefore(last.end())) {
+      return; // out of order: keep the series increasing
+    }
+    seen.addLast(signal);
+    while (seen.size() > 1
+        && Duration.between(seen.peekFirst().start(), signal.start()).compareTo(HISTORY_KEPT) > 0) {
+      seen.pollFirst();
+    }
+  }
+
+  /** The slots seen that ended by {@code now}, oldest first. */
+  private List<CarbonSignal> past(Instant now) {
+    List<CarbonSignal> past = new ArrayList<>(seen.size());
+    for (CarbonSignal s : seen) {
+      if (!s.end().isAfter(now)) {
+        past.add(s);
+      }
+    }
+    return past;
   }
 
   private static void logOutcome(LimitOutcome outcome, String reason, Optional<CarbonSignal> signal) {

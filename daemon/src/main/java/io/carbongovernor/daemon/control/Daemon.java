@@ -4,13 +4,17 @@ import io.carbongovernor.carbon.CarbonSource;
 import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.daemon.history.HistoryException;
 import io.carbongovernor.daemon.history.HistoryStore;
+import io.carbongovernor.gpu.Gpu;
 import io.carbongovernor.gpu.GpuControl;
 import io.carbongovernor.gpu.GuardedGpuControl;
 import io.carbongovernor.gpu.Ledger;
+import io.carbongovernor.gpu.PowerProfile;
 import io.carbongovernor.gpu.RestoreResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +26,7 @@ public final class Daemon {
 
   private static final Logger log = LoggerFactory.getLogger("daemon");
 
-  /** How far ahead a tick asks for a forecast; the policies of this version look at none. */
+  /** How far ahead a tick asks for a forecast (the {@code forecast} policy reads it). */
   private static final Duration FORECAST_HORIZON = Duration.ofHours(24);
 
   private final GovernorConfig config;
@@ -66,6 +70,13 @@ public final class Daemon {
 
   private static Daemon start(
       GovernorConfig config, Clock clock, List<CarbonSource> sources, GpuControl backend) {
+    Function<Gpu, Optional<PowerProfile>> profiles;
+    try {
+      profiles = WorkloadProfiles.forConfig(config.gpu());
+    } catch (StartupException e) {
+      backend.close();
+      throw e;
+    }
     Ledger ledger;
     try {
       ledger = Ledger.open(config.stateDir());
@@ -98,7 +109,8 @@ public final class Daemon {
             config.defaultPolicy().policy(),
             config.failSafe().policy(),
             gpus,
-            history);
+            history,
+            profiles);
     TickScheduler scheduler = TickScheduler.create(loop::tick, config.interval());
     Daemon daemon = new Daemon(config, gpus, history, loop, scheduler);
     scheduler.start();
