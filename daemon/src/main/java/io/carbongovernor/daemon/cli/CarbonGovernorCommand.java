@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Carbon-aware GPU power limits: full speed on a clean grid, efficiency on a dirty one.",
-    subcommands = {RunCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {RunCommand.class, CheckConfigCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:ok",
@@ -29,7 +29,9 @@ public final class CarbonGovernorCommand implements Runnable {
   /** Builds the command line with the project's exit-code conventions. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new CarbonGovernorCommand());
-    cl.setExitCodeExceptionMapper(t -> ExitCodes.RUNTIME_FAILURE);
+    // A bad command line is a usage error (2), as DESIGN.md fixes it; anything else a failure.
+    cl.setExitCodeExceptionMapper(
+        t -> t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.RUNTIME_FAILURE);
     return cl;
   }
 

@@ -48,6 +48,22 @@ final class Oracle {
       after[k] = after[k + 1] + seconds[k];
     }
     double slack = TOLERANCE * epochs;
+    // Bounds that prune without losing the optimum: a constant limit gives a first schedule to
+    // beat, and no schedule can do the work left for less than the least energy per epoch at the
+    // cleanest slot left.
+    double leastJoulesPerEpoch = Double.POSITIVE_INFINITY;
+    for (int l = 0; l < m; l++) {
+      leastJoulesPerEpoch = Math.min(leastJoulesPerEpoch, watts[l] / rate[l]);
+    }
+    double[] cleanestAfter = new double[n + 1];
+    cleanestAfter[n] = Double.POSITIVE_INFINITY;
+    for (int k = n - 1; k >= 0; k--) {
+      cleanestAfter[k] = Math.min(cleanestAfter[k + 1], intensity[k]);
+    }
+    double bound = Double.POSITIVE_INFINITY;
+    for (int l = 0; l < m; l++) {
+      bound = Math.min(bound, constant(seconds, intensity, rate[l], watts[l], epochs, slack));
+    }
 
     double[] w = {0};
     double[] c = {0};
@@ -124,6 +140,10 @@ final class Oracle {
         if (pickGrams >= best || pickGrams >= lowest) {
           continue; // a state with more work costs no more
         }
+        double floor = (epochs - pickWork) * leastJoulesPerEpoch / 3.6e6 * cleanestAfter[k + 1];
+        if (pickGrams + floor > Math.min(best, bound) * (1 + TOLERANCE)) {
+          continue; // cannot beat a schedule already known
+        }
         if (count > 0 && groupWork - pickWork <= slack) {
           count--; // within the tolerance of the last kept: the cheaper stands for both
         } else {
@@ -155,5 +175,22 @@ final class Oracle {
       state = parents.get(k)[state];
     }
     return Optional.of(new Schedule(schedule, bestSeconds, best, bestJoules));
+  }
+
+  /** Grams of running at one option throughout, or infinity when that misses the deadline. */
+  private static double constant(double[] seconds, double[] intensity, double rate, double watts, double epochs,
+      double slack) {
+    double done = 0;
+    double grams = 0;
+    for (int k = 0; k < seconds.length; k++) {
+      double secs = seconds[k];
+      if (done + secs * rate >= epochs - slack) {
+        secs = Math.min(secs, Math.max(0, (epochs - done) / rate));
+        return grams + intensity[k] * watts * secs / 3.6e6;
+      }
+      done += secs * rate;
+      grams += intensity[k] * watts * secs / 3.6e6;
+    }
+    return Double.POSITIVE_INFINITY;
   }
 }

@@ -32,9 +32,12 @@ final class SlotTrace {
    */
   static SlotTrace of(CarbonTrace trace) {
     List<CarbonTrace.Slot> slots = trace.slots();
+    // A gap in a file makes the slot before it longer, so the shortest slot is the grid.
     Duration length = slots.get(0).length();
-    if (slots.size() > 1) {
-      length = slots.get(1).length(); // the first may be cut by a file that starts mid-slot
+    for (CarbonTrace.Slot s : slots) {
+      if (s.length().compareTo(length) < 0) {
+        length = s.length();
+      }
     }
     if (length.getNano() != 0 || length.isZero()) {
       throw new IllegalArgumentException("trace slots must last whole seconds, got " + length);
@@ -46,8 +49,10 @@ final class SlotTrace {
       CarbonTrace.Slot s = slots.get(i);
       if (!s.length().equals(length)) {
         throw new IllegalArgumentException(
-            "trace has a gap or an uneven slot: the slot at " + s.start() + " lasts " + s.length()
-                + " where the others last " + length + "; the simulator needs evenly spaced slots");
+            "trace has a gap: the row for " + s.start() + " is followed by one for " + s.end()
+                + ", " + s.length().toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+                + " later, where rows are " + length.toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+                + " apart; the simulator needs evenly spaced slots");
       }
       if (i > 0 && !s.start().equals(slots.get(i - 1).end())) {
         throw new IllegalArgumentException(
