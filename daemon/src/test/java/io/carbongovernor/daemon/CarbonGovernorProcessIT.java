@@ -131,6 +131,28 @@ class CarbonGovernorProcessIT {
   }
 
   @Test
+  void simulateReplaysTheBundledTraceAgainstTheBundledProfile() throws Exception {
+    Path profile =
+        Path.of("..", "gpu-control", "src", "main", "resources", "io", "carbongovernor", "gpu", "profiles",
+            "summary_power_a40.csv").toAbsolutePath().normalize();
+    Process sim =
+        command("simulate", "--trace", TRACES.resolve("US-CAL-CISO_2023_hourly.csv").toString(), "--profile",
+            profile.toString(), "--workload", "imagenet/resnet50", "--batch-size", "256", "--span", "3d",
+            "--policies", "full-speed,chase,forecast:5%", "--format", "json").start();
+    String out = drain(lines(sim), sim);
+    assertThat(sim.exitValue()).as(out).isZero();
+    assertThat(out).contains("\"policy\" : \"chase\"").contains("\"knob\" : \"eta=0.5\"")
+        .contains("\"knob\" : \"budget=5%\"").contains("\"oracle_fraction\"");
+
+    Process bad =
+        command("simulate", "--trace", TRACES.resolve("US-CAL-CISO_2023_hourly.csv").toString(), "--profile",
+            profile.toString(), "--workload", "imagenet/resnet51", "--batch-size", "256").start();
+    String badOut = drain(lines(bad), bad);
+    assertThat(bad.exitValue()).as(badOut).isEqualTo(2);
+    assertThat(badOut).contains("simulate: unknown workload 'imagenet/resnet51'");
+  }
+
+  @Test
   void sigtermRestoresEveryGpuAndExitsZero() throws Exception {
     Process daemon = command("run", "--config", config().toString()).start();
     BlockingQueue<String> out = lines(daemon);

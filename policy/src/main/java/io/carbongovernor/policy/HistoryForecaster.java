@@ -18,7 +18,7 @@ import java.util.OptionalDouble;
 public record HistoryForecaster(double dailyWeight, double persistence) {
 
   /** The blend the {@code forecast} policy uses. */
-  public static final HistoryForecaster DEFAULT = new HistoryForecaster(0.7, 0.8);
+  public static final HistoryForecaster DEFAULT = new HistoryForecaster(0.7, 0.9);
 
   private static final Duration DAY = Duration.ofDays(1);
   private static final Duration WEEK = Duration.ofDays(7);

@@ -20,7 +20,7 @@ public final class Contenders {
   public static final double[] ETAS = {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1};
 
   /** Budgets (percent) of the forecast and oracle sweeps. */
-  public static final double[] BUDGETS = {1, 2.5, 5, 10, 15, 20, 30};
+  public static final double[] BUDGETS = {0.25, 0.5, 1, 2.5, 5, 10, 15, 20, 30};
 
   private Contenders() {}
 

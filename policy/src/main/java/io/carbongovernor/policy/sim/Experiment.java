@@ -85,6 +85,14 @@ public final class Experiment {
   }
 
   public Result measure(Contender contender) {
+    return measure(contender, true);
+  }
+
+  /**
+   * @param againstOracle whether to compute the oracle fraction (one oracle per job; the rest is
+   *     cheap), else it is NaN
+   */
+  public Result measure(Contender contender, boolean againstOracle) {
     List<JobOutcome> outcomes = new ArrayList<>();
     double saved = 0;
     double possible = 0;
@@ -101,8 +109,10 @@ public final class Experiment {
         deadline = outcome.finish().isAfter(full.finish()) ? outcome.finish() : full.finish();
       }
       outcomes.add(outcome);
-      saved += full.grams() - outcome.grams();
-      possible += full.grams() - oracleGrams(j, deadline);
+      if (againstOracle) {
+        saved += full.grams() - outcome.grams();
+        possible += full.grams() - oracleGrams(j, deadline);
+      }
     }
     Totals totals = Totals.of(outcomes);
     double fraction = possible > 1e-9 * fullTotals.grams() ? saved / possible : Double.NaN;
