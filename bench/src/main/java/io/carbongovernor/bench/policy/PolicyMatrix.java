@@ -40,8 +40,8 @@ public final class PolicyMatrix {
   };
   static final double[] BUDGETS = {2.5, 5, 10};
   static final Duration WARM_UP = Duration.ofDays(8);
-  /** Up to this time change (percent) forecast is run at exactly a point's slowdown. */
-  static final double MAX_EXACT_BUDGET = 30;
+  /** Up to this time change (percent, forecast's largest budget) forecast is run at a point's slowdown. */
+  static final double MAX_EXACT_BUDGET = 1000;
 
   private PolicyMatrix() {}
 
@@ -146,7 +146,7 @@ public final class PolicyMatrix {
         The largest gap, in percentage points of carbon change, between `forecast`'s carbon/time
         frontier and any point of Chase's eta sweep or of the static caps, at that point's time
         change t: `forecast`'s value there is the better of `forecast` run with budget t (rounded
-        down to 0.01 %, when t is up to 30 %) and its budget sweep (0.25 to 30 %, linear between
+        down to 0.01 %) and its budget sweep (0.25 to 30 %, linear between
         points, its slowest beyond). Zero or below: `forecast`'s frontier is at or below that
         point.
 
