@@ -145,8 +145,8 @@ public final class PolicyMatrix {
 
         The largest gap, in percentage points of carbon change, between `forecast`'s carbon/time
         frontier and any point of Chase's eta sweep or of the static caps, at that point's time
-        change t: `forecast`'s value there is the better of `forecast` run with budget t (rounded
-        down to 0.01 %) and its budget sweep (0.25 to 30 %, linear between
+        change t: `forecast`'s value there is the better of `forecast` run with budget t and its
+        budget sweep (0.25 to 30 %, linear between
         points, its slowest beyond). Zero or below: `forecast`'s frontier is at or below that
         point.
 
@@ -217,8 +217,7 @@ public final class PolicyMatrix {
       double t = p.timeChangePercent();
       double best = Frontier.carbonAt(frontier, t);
       if (t > 0 && t <= MAX_EXACT_BUDGET) {
-        double budget = Math.floor(t * 100) / 100;
-        Result exact = atBudget.computeIfAbsent(budget, b -> ex.measure(Contenders.forecast(b), false));
+        Result exact = atBudget.computeIfAbsent(t, b -> ex.measure(Contenders.forecast(b), false));
         if (exact.timeChangePercent() <= t + 1e-9) {
           best = Math.min(best, exact.carbonChangePercent());
         }
