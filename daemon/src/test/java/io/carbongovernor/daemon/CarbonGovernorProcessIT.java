@@ -147,6 +147,28 @@ class CarbonGovernorProcessIT {
   }
 
   @Test
+  void simulateReplaysTheBundledTraceAgainstTheBundledProfile() throws Exception {
+    Path profile =
+        Path.of("..", "gpu-control", "src", "main", "resources", "io", "carbongovernor", "gpu", "profiles",
+            "summary_power_a40.csv").toAbsolutePath().normalize();
+    Process sim =
+        start(command("simulate", "--trace", TRACES.resolve("US-CAL-CISO_2023_hourly.csv").toString(), "--profile",
+            profile.toString(), "--workload", "imagenet/resnet50", "--batch-size", "256", "--span", "3d",
+            "--policies", "full-speed,chase,forecast:5%", "--format", "json"));
+    String out = drain(lines(sim), sim);
+    assertThat(sim.exitValue()).as(out).isZero();
+    assertThat(out).contains("\"policy\" : \"chase\"").contains("\"knob\" : \"eta=0.5\"")
+        .contains("\"knob\" : \"budget=5%\"").contains("\"oracle_fraction\"");
+
+    Process bad =
+        start(command("simulate", "--trace", TRACES.resolve("US-CAL-CISO_2023_hourly.csv").toString(), "--profile",
+            profile.toString(), "--workload", "imagenet/resnet51", "--batch-size", "256"));
+    String badOut = drain(lines(bad), bad);
+    assertThat(bad.exitValue()).as(badOut).isEqualTo(2);
+    assertThat(badOut).contains("simulate: unknown workload 'imagenet/resnet51'");
+  }
+
+  @Test
   void sighupReloadsAndSigtermRestoresEveryGpuAndExitsZero() throws Exception {
     Process daemon = start(command("run", "--config", config().toString()));
     BlockingQueue<String> out = lines(daemon);

@@ -25,4 +25,25 @@ public final class Policies {
   public static Policy bands(List<Band> bands) {
     return new BandsPolicy(bands);
   }
+
+  /**
+   * Chase's rule: per tick the measured limit minimising {@code (eta * P(l) * CI_next + (1 - eta)
+   * * P_ref * CI_ref) / throughput(l)}. GPUs need a workload profile in their {@link GpuState}.
+   */
+  public static Policy chase(ChaseSettings settings) {
+    return new ChasePolicy(settings);
+  }
+
+  /**
+   * Spends a slowdown budget on the dirtiest expected slots, re-planned every tick; forecasts from
+   * history with {@link HistoryForecaster#DEFAULT} where the forecast passed in falls short.
+   */
+  public static Policy forecast(ForecastSettings settings) {
+    return new ForecastPolicy(settings, HistoryForecaster.DEFAULT);
+  }
+
+  /** As {@link #forecast(ForecastSettings)}, with another history forecaster. */
+  public static Policy forecast(ForecastSettings settings, HistoryForecaster forecaster) {
+    return new ForecastPolicy(settings, forecaster);
+  }
 }

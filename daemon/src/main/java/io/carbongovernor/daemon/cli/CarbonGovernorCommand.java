@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       GpusCommand.class,
       SourcesCommand.class,
+      SimulateCommand.class,
       RestoreCommand.class,
       ReportCommand.class,
       CommandLine.HelpCommand.class
@@ -38,7 +39,7 @@ public final class CarbonGovernorCommand implements Runnable {
   /** Builds the command line with the project's exit-code conventions. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new CarbonGovernorCommand());
-    // Bad command lines reach the mapper too: keep them at exit 2.
+    // A bad command line is a usage error (2), as DESIGN.md fixes it; anything else a failure.
     cl.setExitCodeExceptionMapper(
         t -> t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.RUNTIME_FAILURE);
     return cl;

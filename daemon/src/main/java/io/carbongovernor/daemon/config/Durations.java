@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * Durations as written in config: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 2h}, {@code 1d},
  * {@code 1h30m}.
  */
-final class Durations {
+public final class Durations {
 
   /** Largest unit first; each unit at most once. */
   private static final List<String> UNITS = List.of("d", "h", "m", "s", "ms");
@@ -22,7 +22,7 @@ final class Durations {
   /**
    * @throws IllegalArgumentException with a message for the user
    */
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     String s = text.strip();
     if (BARE_NUMBER.matcher(s).matches()) {
       throw new IllegalArgumentException(
@@ -48,7 +48,7 @@ final class Durations {
   }
 
   /** The shortest config spelling: {@code 1h30m}, {@code 500ms}, {@code 0s}. */
-  static String format(Duration d) {
+  public static String format(Duration d) {
     if (d.isZero()) {
       return "0s";
     }

@@ -1,10 +1,14 @@
 package io.carbongovernor.daemon.config;
 
 import io.carbongovernor.carbon.CarbonIntensity;
+import io.carbongovernor.gpu.Power;
 import io.carbongovernor.policy.Band;
+import io.carbongovernor.policy.ChaseSettings;
+import io.carbongovernor.policy.ForecastSettings;
 import io.carbongovernor.policy.Policies;
 import io.carbongovernor.policy.Policy;
 import io.carbongovernor.policy.PowerCap;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Reads a policy mapping ({@code default-policy}, {@code fail-safe}, a team's {@code policy}). */
@@ -25,7 +31,9 @@ final class PolicyConfigReader {
       Map.of(
           "full-speed", Set.of("kind"),
           "static", Set.of("kind", "cap"),
-          "bands", Set.of("kind", "bands"));
+          "bands", Set.of("kind", "bands"),
+          "chase", Set.of("kind", "eta", "p-ref", "ci-ref"),
+          "forecast", Set.of("kind", "budget", "horizon"));
 
   /** Kinds that decide without a carbon signal, so they can serve as the fail-safe. */
   private static final Set<String> SIGNAL_FREE = Set.of("full-speed", "static");
@@ -83,6 +91,12 @@ final class PolicyConfigReader {
       case "bands":
         policy = map.require("bands").flatMap(PolicyConfigReader::bands);
         break;
+      case "chase":
+        policy = chase(map);
+        break;
+      case "forecast":
+        policy = forecast(map);
+        break;
       default:
         policy = Optional.of(Policies.fullSpeed());
     }
@@ -90,6 +104,61 @@ final class PolicyConfigReader {
       return Optional.empty();
     }
     return policy.map(p -> new PolicyConfig(kind, p));
+  }
+
+  // A key with a problem reads as absent here; read() then drops the policy for its problems.
+  private static Optional<Policy> chase(ConfigMap map) {
+    ChaseSettings defaults = ChaseSettings.DEFAULTS;
+    Optional<Double> eta =
+        map.get("eta").flatMap(v -> v.asNumber().filter(e -> inRange(v, e, 0, 1, "")));
+    Optional<Power> pRef =
+        map.get("p-ref").flatMap(v -> v.asPower(Power.ofWatts(1), Power.ofWatts(10_000)));
+    Optional<Double> ciRef =
+        map.get("ci-ref")
+            .flatMap(v -> v.asNumber().filter(g -> inRange(v, g, 1, 3000, " gCO2eq/kWh")));
+    return Optional.of(
+        Policies.chase(
+            new ChaseSettings(
+                eta.orElse(defaults.eta()),
+                pRef.or(defaults::referencePower),
+                ciRef.map(CarbonIntensity::gramsPerKwh).orElse(defaults.referenceIntensity()))));
+  }
+
+  private static boolean inRange(ConfigValue v, double value, double min, double max, String unit) {
+    boolean ok = value >= min && value <= max;
+    if (!ok) {
+      v.problem("must be from " + number(min) + " to " + number(max) + unit + ", got " + number(value));
+    }
+    return ok;
+  }
+
+  private static Optional<Policy> forecast(ConfigMap map) {
+    Optional<Double> budget = map.get("budget").flatMap(v -> v.parsed(PolicyConfigReader::percent));
+    Optional<Duration> horizon =
+        map.get("horizon").flatMap(v -> v.asDuration(Duration.ofHours(1), Duration.ofDays(14)));
+    return Optional.of(
+        Policies.forecast(
+            new ForecastSettings(
+                budget.orElse(DEFAULT_BUDGET), horizon.orElse(ForecastSettings.DEFAULT_HORIZON))));
+  }
+
+  /** The default slowdown budget of {@code forecast}: 5 %. */
+  static final double DEFAULT_BUDGET = 0.05;
+
+  private static final Pattern PERCENT = Pattern.compile("(\\d{1,3}(?:\\.\\d+)?)\\s*%");
+
+  /** {@code 5%}, {@code 2.5 %} as a fraction within [0, 1]. */
+  private static double percent(String text) {
+    String s = text.strip();
+    Matcher m = PERCENT.matcher(s);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("expected a percentage like 5% or 2.5%, got '" + s + "'");
+    }
+    double value = Double.parseDouble(m.group(1));
+    if (value > 100) {
+      throw new IllegalArgumentException("must be from 0% to 100%, got " + s);
+    }
+    return value / 100;
   }
 
   private static Optional<Policy> bands(ConfigValue value) {

@@ -11,11 +11,14 @@ import io.carbongovernor.gpu.GpuException;
 import io.carbongovernor.gpu.GuardedGpuControl;
 import io.carbongovernor.gpu.LimitOutcome;
 import io.carbongovernor.gpu.Power;
+import io.carbongovernor.gpu.PowerProfile;
 import io.carbongovernor.policy.GpuState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -25,6 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +43,9 @@ public final class ControlLoop {
 
   private static final Logger log = LoggerFactory.getLogger("control");
 
+  /** How much of the grid's past the loop keeps for history forecasts: over a week. */
+  private static final Duration HISTORY_KEPT = Duration.ofDays(8);
+
   private final Clock clock;
   private final SignalReader signals;
   private final Supplier<PolicySet> policies;
@@ -46,6 +53,9 @@ public final class ControlLoop {
   private final GpuClaims claims;
   private final JobRegistry jobs;
   private final HistoryStore history;
+  private final Function<Gpu, Optional<PowerProfile>> profiles;
+  /** Slots seen, oldest first, for policies that forecast from history. */
+  private final Deque<CarbonSignal> seen = new ArrayDeque<>();
 
   private final Set<String> unreadable = new HashSet<>();
   private final AtomicReference<TickReport> lastReport = new AtomicReference<>();
@@ -60,7 +70,8 @@ public final class ControlLoop {
       GuardedGpuControl gpus,
       GpuClaims claims,
       JobRegistry jobs,
-      HistoryStore history) {
+      HistoryStore history,
+      Function<Gpu, Optional<PowerProfile>> profiles) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.signals = Objects.requireNonNull(signals, "signals");
     this.policies = Objects.requireNonNull(policies, "policies");
@@ -68,6 +79,7 @@ public final class ControlLoop {
     this.claims = Objects.requireNonNull(claims, "claims");
     this.jobs = Objects.requireNonNull(jobs, "jobs");
     this.history = Objects.requireNonNull(history, "history");
+    this.profiles = Objects.requireNonNull(profiles, "profiles");
   }
 
   /** Runs one tick; synchronized so that a manual trigger and the schedule never interleave. */
@@ -83,7 +95,8 @@ public final class ControlLoop {
       List<GpuState> states = readGpus();
       List<Gpu> readable = states.stream().map(GpuState::gpu).toList();
       TickPlan plan =
-          TickPlan.make(now, reading, set, states, claims.resolve(gpus, readable, jobs.jobs(), set.teams()));
+          TickPlan.make(
+              now, reading, past(now), set, states, claims.resolve(gpus, readable, jobs.jobs(), set.teams()));
       List<LimitOutcome> outcomes = gpus.apply(plan.targets());
 
       List<DecisionRecord> records = new ArrayList<>();
@@ -139,7 +152,7 @@ public final class ControlLoop {
     for (Gpu gpu : gpus.gpus()) {
       try {
         Power current = gpus.sample(gpu).limit();
-        states.add(new GpuState(gpu, gpus.originalLimit(gpu), current));
+        states.add(new GpuState(gpu, gpus.originalLimit(gpu), current, profiles.apply(gpu)));
         if (unreadable.remove(gpu.uuid())) {
           log.atInfo().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).log("GPU readable again");
         }
@@ -174,7 +187,33 @@ public final class ControlLoop {
     if (!signal.equals(lastRecordedSignal)) {
       history.recordSignal(now, signal);
       lastRecordedSignal = signal;
+      remember(signal);
     }
+  }
+
+  private void remember(CarbonSignal signal) {
+    CarbonSignal last = seen.peekLast();
+    if (last != null && last.start().equals(signal.start())) {
+      seen.pollLast(); // the same slot again, from another source or revised
+    } else if (last != null && signal.start().isBefore(last.end())) {
+      return; // out of order: keep the series increasing
+    }
+    seen.addLast(signal);
+    while (seen.size() > 1
+        && Duration.between(seen.peekFirst().start(), signal.start()).compareTo(HISTORY_KEPT) > 0) {
+      seen.pollFirst();
+    }
+  }
+
+  /** The slots seen that ended by {@code now}, oldest first. */
+  private List<CarbonSignal> past(Instant now) {
+    List<CarbonSignal> past = new ArrayList<>(seen.size());
+    for (CarbonSignal s : seen) {
+      if (!s.end().isAfter(now)) {
+        past.add(s);
+      }
+    }
+    return past;
   }
 
   private static void logOutcome(LimitOutcome outcome, String reason, Optional<CarbonSignal> signal) {

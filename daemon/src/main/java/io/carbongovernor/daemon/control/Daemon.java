@@ -44,7 +44,7 @@ public final class Daemon {
 
   private static final Logger log = LoggerFactory.getLogger("daemon");
 
-  /** How far ahead a tick asks for a forecast; the policies of this version look at none. */
+  /** How far ahead a tick asks for a forecast (the {@code forecast} policy reads it). */
   private static final Duration FORECAST_HORIZON = Duration.ofHours(24);
 
   private static final String TICK = "control-tick";
@@ -111,6 +111,13 @@ public final class Daemon {
       GovernorConfig config, Clock clock, List<SignalReader.Configured> sources, GpuControl backend) {
     ProcFs proc = ProcFs.system();
     ProcessOwners owners = ProcessOwners.system();
+    Function<Gpu, Optional<PowerProfile>> profiles;
+    try {
+      profiles = WorkloadProfiles.forConfig(config.gpu());
+    } catch (StartupException e) {
+      backend.close();
+      throw e;
+    }
     Ledger ledger;
     try {
       ledger = Ledger.open(config.stateDir());
@@ -154,8 +161,8 @@ public final class Daemon {
             gpus,
             new GpuClaims(owners),
             jobs,
-            history);
-    Function<Gpu, Optional<PowerProfile>> profiles = WorkloadProfiles.forConfig(config.gpu());
+            history,
+            profiles);
     Sampler sampler =
         new Sampler(
             clock,

@@ -1,5 +1,6 @@
 package io.carbongovernor.daemon.control;
 
+import io.carbongovernor.carbon.CarbonSignal;
 import io.carbongovernor.daemon.history.EnergyRecord;
 import io.carbongovernor.daemon.teams.GpuClaims.Claim;
 import io.carbongovernor.daemon.teams.PolicySet;
@@ -49,13 +50,14 @@ final class TickPlan {
   static TickPlan make(
       Instant now,
       SignalReading reading,
+      List<CarbonSignal> past,
       PolicySet policies,
       List<GpuState> states,
       Map<Gpu, Set<Claim>> claims) {
     Map<Gpu, Target> targets = new LinkedHashMap<>();
     Map<String, OptionalInt> batchSizes = new LinkedHashMap<>();
     if (reading.failSafeReason().isPresent()) {
-      Decision d = policies.failSafe().policy().decide(input(now, reading, states));
+      Decision d = policies.failSafe().policy().decide(input(now, reading, past, states));
       for (LimitDecision l : d.limits()) {
         targets.put(
             l.gpu(),
@@ -85,7 +87,7 @@ final class TickPlan {
     for (Map.Entry<String, List<GpuState>> e : byKey.entrySet()) {
       String key = e.getKey();
       Optional<String> team = key.equals(DEFAULT_POLICY_KEY) ? Optional.empty() : Optional.of(key);
-      Decision d = policies.policyOf(team).policy().decide(input(now, reading, e.getValue()));
+      Decision d = policies.policyOf(team).policy().decide(input(now, reading, past, e.getValue()));
       batchSizes.put(key, d.batchSize());
       for (LimitDecision l : d.limits()) {
         candidates
@@ -110,8 +112,9 @@ final class TickPlan {
     return new TickPlan(targets, batchSizes);
   }
 
-  private static PolicyInput input(Instant now, SignalReading reading, List<GpuState> states) {
-    return new PolicyInput(now, reading.current(), reading.forecast(), states);
+  private static PolicyInput input(
+      Instant now, SignalReading reading, List<CarbonSignal> past, List<GpuState> states) {
+    return new PolicyInput(now, reading.current(), reading.forecast(), states).withHistory(past);
   }
 
   private static List<String> teamsOn(Set<Claim> claims) {

@@ -121,12 +121,87 @@ class PolicyConfigErrorsTest {
   }
 
   @Test
-  void chaseIsNotAvailableYet() {
+  void chaseEtaAboveOne() {
     assertOnly(
-        "default-policy:\n  kind: chase\n",
-        8,
+        "default-policy: {kind: chase, eta: 1.5}\n",
+        7,
+        36,
+        "default-policy.eta: must be from 0 to 1, got 1.5");
+  }
+
+  @Test
+  void chaseReferencePowerWithoutUnit() {
+    assertOnly(
+        "default-policy:\n  kind: chase\n  p-ref: 300\n",
         9,
-        "default-policy.kind: policy kind 'chase' is not available in this version");
+        10,
+        "default-policy.p-ref: give a unit: 5W, not a bare number (got 300)");
+  }
+
+  @Test
+  void chaseReferenceIntensityOutOfRange() {
+    assertOnly(
+        "default-policy:\n  kind: chase\n  ci-ref: 0\n",
+        9,
+        11,
+        "default-policy.ci-ref: must be from 1 to 3000 gCO2eq/kWh, got 0");
+  }
+
+  @Test
+  void chaseAndForecastWithEveryKeyAreValid() throws Exception {
+    GovernorConfig chase =
+        files.load(ConfigFiles.VALID + "default-policy: {kind: chase, eta: 0.3, p-ref: 250W, ci-ref: 500}\n");
+    org.assertj.core.api.Assertions.assertThat(chase.defaultPolicy().kind()).isEqualTo("chase");
+    GovernorConfig forecast =
+        files.load(ConfigFiles.VALID + "default-policy: {kind: forecast, budget: 2.5%, horizon: 24h}\n");
+    org.assertj.core.api.Assertions.assertThat(forecast.defaultPolicy().policy().kind()).isEqualTo("forecast");
+    GovernorConfig defaults = files.load(ConfigFiles.VALID + "default-policy: {kind: forecast}\n");
+    org.assertj.core.api.Assertions.assertThat(defaults.defaultPolicy().kind()).isEqualTo("forecast");
+  }
+
+  @Test
+  void forecastBudgetWithoutPercentSign() {
+    assertOnly(
+        "default-policy: {kind: forecast, budget: 5}\n",
+        7,
+        42,
+        "default-policy.budget: expected a percentage like 5% or 2.5%, got '5'");
+  }
+
+  @Test
+  void forecastBudgetAboveHundredPercent() {
+    assertOnly(
+        "default-policy: {kind: forecast, budget: 150%}\n",
+        7,
+        42,
+        "default-policy.budget: must be from 0% to 100%, got 150%");
+  }
+
+  @Test
+  void forecastHorizonTooShort() {
+    assertOnly(
+        "default-policy:\n  kind: forecast\n  horizon: 10m\n",
+        9,
+        12,
+        "default-policy.horizon: must be between 1h and 14d, got 10m");
+  }
+
+  @Test
+  void chaseKeyOnForecast() {
+    assertOnly(
+        "default-policy: {kind: forecast, eta: 0.5}\n",
+        7,
+        34,
+        "default-policy: key 'eta' is not used by policy kind forecast (only by chase)");
+  }
+
+  @Test
+  void chaseIsNoFailSafe() {
+    assertOnly(
+        "fail-safe: {kind: chase}\n",
+        7,
+        19,
+        "fail-safe.kind: the fail-safe must not depend on a carbon signal; use full-speed or static, not 'chase'");
   }
 
   @Test

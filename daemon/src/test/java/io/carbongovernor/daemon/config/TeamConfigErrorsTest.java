@@ -163,13 +163,13 @@ class TeamConfigErrorsTest {
   }
 
   @Test
-  void teamPolicyKindNotAvailable() {
+  void teamForecastBudgetInvalid() {
     assertOnly(
         "vision.yaml",
-        "members: {users: [alice]}\npolicy: {kind: forecast}\n",
+        "members: {users: [alice]}\npolicy: {kind: forecast, budget: 5 percent}\n",
         2,
-        16,
-        "policy.kind: policy kind 'forecast' is not available in this version");
+        34,
+        "policy.budget: expected a percentage like 5% or 2.5%, got '5 percent'");
   }
 
   @Test

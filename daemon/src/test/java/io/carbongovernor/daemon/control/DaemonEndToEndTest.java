@@ -156,6 +156,75 @@ class DaemonEndToEndTest {
     }
   }
 
+  /** A governor.yaml on simulated A40s (ImageNet ResNet-50, batch 256) replaying a short trace. */
+  private GovernorConfig shortTrace(String policy, String... rows) throws Exception {
+    Path trace = dir.resolve("short.csv");
+    Files.writeString(trace, "time,value\n" + String.join("\n", rows) + "\n");
+    Path file = dir.resolve("governor.yaml");
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "zone: US-CAL-CISO",
+            "interval: 10s",
+            "state-dir: " + dir.resolve("state"),
+            "gpu: {backend: simulated, simulated: {model: a40, workload: imagenet/resnet50, batch-size: 256}}",
+            "carbon:",
+            "  max-age: 1h",
+            "  sources:",
+            "    - {type: trace, file: " + trace + ", timing: absolute}",
+            "default-policy: " + policy,
+            "teams-dir: " + Files.createDirectories(dir.resolve("teams.d")),
+            ""));
+    return ConfigLoader.load(file, FileChecks.CHECK);
+  }
+
+  @Test
+  void chaseWeighsTheSimulatedWorkloadsProfile() throws Exception {
+    // eta 0.9, P_ref 300 W, CI_ref 750. At 1000 g/kWh the cost (0.9 * P(l) * 1000 + 22500) *
+    // epoch time is least at 200 W (182325 * 4123.5 s); at 5 g/kWh at 300 W (from the Zeus A40
+    // ResNet-50 measurements).
+    GovernorConfig config =
+        shortTrace("{kind: chase, eta: 0.9}", "2026-03-01T00:00:00Z,1000", "2026-03-01T01:00:00Z,5", "2026-03-01T02:00:00Z,5");
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:30:00Z"));
+    SimulatedGpuControl gpus = a40s(clock);
+    Daemon daemon = Daemon.start(config, clock, new OutlivingGpus(gpus));
+    try {
+      assertThat(daemon.loop().awaitTicks(1, WAIT)).isTrue();
+      assertThat(limits(gpus)).containsOnly(Power.ofWatts(200));
+      tickAt(daemon, clock, "2026-03-01T01:30:00Z");
+      assertThat(limits(gpus)).containsOnly(Power.ofWatts(300));
+    } finally {
+      daemon.stop();
+    }
+    try (Connection db = DriverManager.getConnection(config.history().url())) {
+      assertThat(count(db, "SELECT count(*) FROM decisions WHERE reason LIKE 'default policy: chase: eta 0.90, next intensity 1000 g/kWh%'"))
+          .isEqualTo(4);
+    }
+  }
+
+  @Test
+  void forecastSlowsDownInTheDirtyHourBeforeCleanOnes() throws Exception {
+    GovernorConfig config =
+        shortTrace(
+            "{kind: forecast, budget: 10%, horizon: 4h}",
+            "2026-03-01T00:00:00Z,900",
+            "2026-03-01T01:00:00Z,100",
+            "2026-03-01T02:00:00Z,100",
+            "2026-03-01T03:00:00Z,100",
+            "2026-03-01T04:00:00Z,100",
+            "2026-03-01T05:00:00Z,100");
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
+    SimulatedGpuControl gpus = a40s(clock);
+    Daemon daemon = Daemon.start(config, clock, new OutlivingGpus(gpus));
+    try {
+      assertThat(daemon.loop().awaitTicks(1, WAIT)).isTrue();
+      assertThat(limits(gpus)).allSatisfy(limit -> assertThat(limit).isLessThan(Power.ofWatts(300)));
+    } finally {
+      daemon.stop();
+    }
+  }
+
   @Test
   void shadowModeDecidesAndRecordsButNeverSets() throws Exception {
     GovernorConfig config = demoConfig("shadow");

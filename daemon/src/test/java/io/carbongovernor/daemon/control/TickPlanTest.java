@@ -66,7 +66,7 @@ class TickPlanTest {
   @Test
   void eachGpuFollowsItsTeamTheDefaultOrStaysAtItsOriginal() {
     TickPlan plan =
-        TickPlan.make(NOW, fresh(), POLICIES, STATES,
+        TickPlan.make(NOW, fresh(), List.of(), POLICIES, STATES,
             Map.of(G0, Set.of(claim("nlp")), G1, Set.of(claim(null)), G2, Set.of()));
     assertThat(plan.target(G0).target()).isEqualTo(Power.ofWatts(180));
     assertThat(plan.target(G0).reason()).startsWith("team nlp: static cap");
@@ -79,7 +79,7 @@ class TickPlanTest {
   @Test
   void aSharedGpuTakesTheLeastRestrictiveLimit() {
     TickPlan plan =
-        TickPlan.make(NOW, fresh(), POLICIES, STATES,
+        TickPlan.make(NOW, fresh(), List.of(), POLICIES, STATES,
             Map.of(G0, Set.of(claim("nlp"), claim("vision"), claim(null)), G1, Set.of(), G2, Set.of()));
     assertThat(plan.target(G0).target()).isEqualTo(Power.ofWatts(240));
     assertThat(plan.target(G0).reason()).contains("least restrictive: team vision");
@@ -89,7 +89,7 @@ class TickPlanTest {
   @Test
   void theFailSafeOverridesEveryTeam() {
     TickPlan plan =
-        TickPlan.make(NOW, SignalReading.failSafe("no fresh signal (trace unavailable)"), POLICIES, STATES,
+        TickPlan.make(NOW, SignalReading.failSafe("no fresh signal (trace unavailable)"), List.of(), POLICIES, STATES,
             Map.of(G0, Set.of(claim("nlp")), G1, Set.of(claim(null)), G2, Set.of()));
     assertThat(plan.targets().values()).containsOnly(Power.ofWatts(300));
     assertThat(plan.target(G0).reason()).startsWith("fail-safe (no fresh signal");

@@ -1,0 +1,87 @@
+package io.carbongovernor.bench.policy;
+
+import io.carbongovernor.carbon.CarbonTrace;
+import io.carbongovernor.gpu.Gpu;
+import io.carbongovernor.gpu.Power;
+import io.carbongovernor.gpu.PowerConstraints;
+import io.carbongovernor.gpu.ZeusProfiles;
+import io.carbongovernor.policy.ChaseSettings;
+import io.carbongovernor.policy.ForecastSettings;
+import io.carbongovernor.policy.Policies;
+import io.carbongovernor.policy.Policy;
+import io.carbongovernor.policy.PowerCap;
+import io.carbongovernor.policy.sim.Simulator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * A year of hourly slots for one policy: a 24-hour ResNet-50 job on an A40 every day of the 2023
+ * California trace (355 jobs, about 8,700 policy decisions), as {@code simulate} replays them.
+ * The {@code oracle} case solves each job's least-carbon schedule at a 5 % budget instead. Run
+ * from the repository root (it reads traces/).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(1)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class SimulateYearBenchmark {
+
+  @Param({"full-speed", "static", "chase", "forecast", "oracle"})
+  public String policy;
+
+  private Simulator simulator;
+  private List<Instant> starts;
+  private double epochs;
+  private Policy chosen;
+
+  @Setup
+  public void setUp() throws IOException {
+    CarbonTrace trace = CarbonTrace.read(Path.of(System.getProperty("trace", "traces/US-CAL-CISO_2023_hourly.csv")));
+    PowerConstraints limits = new PowerConstraints(Power.ofWatts(100), Power.ofWatts(300));
+    Gpu gpu = new Gpu(0, "SIM", "a40", limits, limits.max());
+    simulator = Simulator.create(trace, gpu, ZeusProfiles.bundled("a40").profile("imagenet/resnet50", 256));
+    epochs = Math.ceil(Duration.ofHours(24).toSeconds() / simulator.fullSpeedSeconds(1));
+    starts = io.carbongovernor.policy.sim.Experiment.starts(simulator, simulator.traceStart().plus(Duration.ofDays(8)),
+        Duration.ofDays(1), Duration.ofDays(366), epochs);
+    chosen = switch (policy) {
+      case "full-speed", "oracle" -> Policies.fullSpeed();
+      case "static" -> Policies.staticCap(PowerCap.fractionOfMax(0.8));
+      case "chase" -> Policies.chase(ChaseSettings.DEFAULTS);
+      case "forecast" -> Policies.forecast(ForecastSettings.percent(5));
+      default -> throw new IllegalArgumentException(policy);
+    };
+  }
+
+  @Benchmark
+  public double year() {
+    double grams = 0;
+    if (policy.equals("oracle")) {
+      long slack = Math.round(simulator.fullSpeedSeconds(epochs) * 1.05);
+      for (Instant s : starts) {
+        grams += simulator.oracle(s, epochs, s.plusSeconds(slack)).grams();
+      }
+      return grams;
+    }
+    for (Instant s : starts) {
+      grams += simulator.run(chosen, s, epochs).grams();
+    }
+    return grams;
+  }
+}

@@ -1,0 +1,379 @@
+package io.carbongovernor.daemon.cli;
+
+import io.carbongovernor.carbon.CarbonTrace;
+import io.carbongovernor.carbon.TraceFormatException;
+import io.carbongovernor.daemon.config.Durations;
+import io.carbongovernor.gpu.Gpu;
+import io.carbongovernor.gpu.Power;
+import io.carbongovernor.gpu.PowerConstraints;
+import io.carbongovernor.gpu.PowerProfile;
+import io.carbongovernor.gpu.ProfileFormatException;
+import io.carbongovernor.gpu.ZeusProfiles;
+import io.carbongovernor.policy.ChaseSettings;
+import io.carbongovernor.policy.PowerCap;
+import io.carbongovernor.policy.sim.Contender;
+import io.carbongovernor.policy.sim.Contenders;
+import io.carbongovernor.policy.sim.Experiment;
+import io.carbongovernor.policy.sim.Result;
+import io.carbongovernor.policy.sim.Simulator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Replays jobs of one workload on a carbon trace under each chosen policy, and compares them with
+ * full speed and with the oracle. Bad input files (an empty or gapped trace, a malformed profile
+ * or one that does not cover the GPU's limits) exit 78; bad options (an unknown workload, batch
+ * size or policy, a start outside the trace) exit 2.
+ */
+@Command(
+    name = "simulate",
+    sortOptions = false,
+    description = {
+      "Replay jobs of one workload on a carbon-intensity trace under each policy; report carbon, energy and",
+      "time against full speed, the share of the oracle's reduction at equal slowdown, the sweep of each",
+      "policy's knob and its carbon/time frontier."
+    })
+final class SimulateCommand implements Callable<Integer> {
+
+  /** Known GPU families' limit ranges; full speed is the maximum. Others use the profile's range. */
+  private static final Map<String, PowerConstraints> FAMILIES =
+      Map.of(
+          "a40", new PowerConstraints(Power.ofWatts(100), Power.ofWatts(300)),
+          "v100", new PowerConstraints(Power.ofWatts(100), Power.ofWatts(250)));
+
+  /** Jobs start after this much trace, so that history forecasters have a week behind them. */
+  static final Duration WARM_UP = Duration.ofDays(8);
+
+  @Option(names = "--trace", required = true, paramLabel = "FILE",
+      description = "carbon trace: Electricity Maps hourly export or time,value CSV")
+  Path trace;
+
+  @Option(names = "--profile", required = true, paramLabel = "FILE",
+      description = "Zeus summary_power_<gpu>.csv (dataset,network,batch_size,optimizer,power_limit,time_per_epoch,average_power)")
+  Path profile;
+
+  @Option(names = "--workload", required = true, paramLabel = "DATASET/NETWORK", description = "e.g. imagenet/resnet50")
+  String workload;
+
+  @Option(names = "--batch-size", required = true, paramLabel = "N")
+  int batchSize;
+
+  @Option(names = "--epochs", paramLabel = "N", description = "work of each job (default: what fills 24 h at full speed)")
+  Integer epochs;
+
+  @CommandLine.ArgGroup(exclusive = true)
+  Timing timing;
+
+  static final class Timing {
+    @Option(names = "--start", paramLabel = "TIME", description = "one job starting at TIME (2023-06-01T08:00:00Z)")
+    String start;
+
+    @Option(names = "--jobs-every", paramLabel = "DURATION",
+        description = "a job every DURATION from 8 days into the trace (default 1d)")
+    String every;
+  }
+
+  @Option(names = "--span", paramLabel = "DURATION", description = "start jobs within this span (default: the whole trace)")
+  String span;
+
+  @Option(names = "--policies", paramLabel = "LIST", split = ",",
+      description = "of full-speed, static[:CAP], chase[:ETA], forecast[:PCT], oracle[:PCT] (default: all; static at 80%%, chase at eta 0.5, forecast and oracle at --budget)")
+  List<String> policies = new ArrayList<>(Contenders.NAMES);
+
+  @Option(names = "--budget", paramLabel = "PCT", description = "slowdown budget of forecast and the oracle, percent (default 5)")
+  double budget = 5;
+
+  @Option(names = "--format", paramLabel = "text|json|csv", description = "output format (default text)")
+  String format = "text";
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** A problem with the command line (exit 2) or with an input file's content (exit 78). */
+  static final class Failure extends RuntimeException {
+    final int exitCode;
+
+    Failure(int exitCode, String message) {
+      super(message);
+      this.exitCode = exitCode;
+    }
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      return run();
+    } catch (Failure f) {
+      err.println("simulate: " + f.getMessage());
+      err.flush();
+      return f.exitCode;
+    }
+  }
+
+  private int run() {
+    if (!List.of("text", "json", "csv").contains(format)) {
+      throw usage("--format must be text, json or csv, got '" + format + "'");
+    }
+    if (!(budget >= 0 && budget <= 100)) {
+      throw usage("--budget must be from 0 to 100 (percent), got " + budget);
+    }
+    if (batchSize <= 0) {
+      throw usage("--batch-size must be positive, got " + batchSize);
+    }
+    if (epochs != null && epochs <= 0) {
+      throw usage("--epochs must be positive, got " + epochs);
+    }
+    Map<String, Contender> chosen = contenders();
+    CarbonTrace carbon = readTrace();
+    ZeusProfiles profiles = readProfiles();
+    PowerProfile workloadProfile;
+    try {
+      workloadProfile = profiles.profile(workload, batchSize);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    PowerConstraints limits =
+        FAMILIES.getOrDefault(profiles.family(),
+            new PowerConstraints(workloadProfile.lowestLimit(), workloadProfile.highestLimit()));
+    Gpu gpu = new Gpu(0, "SIM-" + profiles.family(), profiles.family(), limits, limits.max());
+    Simulator simulator;
+    try {
+      simulator = Simulator.create(carbon, gpu, workloadProfile);
+    } catch (IllegalArgumentException e) {
+      throw invalid(e.getMessage());
+    }
+    double work = epochs != null ? epochs : Math.ceil(Duration.ofHours(24).toSeconds() / simulator.fullSpeedSeconds(1));
+    List<Instant> starts = starts(simulator, work);
+    Experiment experiment;
+    try {
+      experiment = Experiment.of(simulator, starts, work);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+
+    List<Result> main = new ArrayList<>();
+    Map<String, List<Result>> sweeps = new LinkedHashMap<>();
+    Map<String, Result> measured = new LinkedHashMap<>();
+    for (Map.Entry<String, Contender> e : chosen.entrySet()) {
+      main.add(measure(experiment, e.getValue(), measured));
+      List<Result> sweep = new ArrayList<>();
+      for (Contender c : Contenders.sweep(e.getKey(), simulator.options())) {
+        sweep.add(measure(experiment, c, measured));
+      }
+      sweeps.put(e.getKey(), sweep);
+    }
+    SimulationOutput output =
+        new SimulationOutput(experiment, trace, workloadProfile, main, sweeps);
+    PrintWriter out = spec.commandLine().getOut();
+    switch (format) {
+      case "json" -> output.json(out);
+      case "csv" -> output.csv(out);
+      default -> output.text(out);
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  /** Each policy and knob once: a chosen knob is usually also a step of its sweep. */
+  private static Result measure(Experiment experiment, Contender c, Map<String, Result> measured) {
+    return measured.computeIfAbsent(c.name() + " " + c.knob(), k -> experiment.measure(c));
+  }
+
+  private Map<String, Contender> contenders() {
+    Map<String, Contender> chosen = new LinkedHashMap<>();
+    for (String item : policies) {
+      String spec = item.strip();
+      int colon = spec.indexOf(':');
+      String name = colon < 0 ? spec : spec.substring(0, colon);
+      String knob = colon < 0 ? null : spec.substring(colon + 1).strip();
+      if (!Contenders.NAMES.contains(name)) {
+        throw usage("unknown policy '" + name + "' in --policies; expected "
+            + String.join(", ", Contenders.NAMES));
+      }
+      if (chosen.containsKey(name)) {
+        throw usage("policy '" + name + "' is listed twice in --policies");
+      }
+      try {
+        chosen.put(name, contender(name, knob));
+      } catch (IllegalArgumentException e) {
+        throw usage("--policies " + spec + ": " + e.getMessage());
+      }
+    }
+    if (chosen.isEmpty()) {
+      throw usage("--policies lists no policy");
+    }
+    return chosen;
+  }
+
+  private Contender contender(String name, String knob) {
+    switch (name) {
+      case "full-speed" -> {
+        if (knob != null) {
+          throw new IllegalArgumentException("full-speed takes no knob");
+        }
+        return Contenders.fullSpeed();
+      }
+      case "static" -> {
+        if (knob == null) {
+          return Contenders.staticCap(PowerCap.fractionOfMax(0.8));
+        }
+        return knob.endsWith("%")
+            ? Contenders.staticCap(PowerCap.fractionOfMax(fraction(knob)))
+            : Contenders.staticCap(PowerCap.watts(watts(knob)));
+      }
+      case "chase" -> {
+        return Contenders.chase(ChaseSettings.DEFAULTS.withEta(knob == null ? 0.5 : number(knob)));
+      }
+      case "forecast" -> {
+        return Contenders.forecast(knob == null ? budget : percent(knob));
+      }
+      default -> {
+        return Contenders.oracle(knob == null ? budget : percent(knob));
+      }
+    }
+  }
+
+  private static Power watts(String text) {
+    String s = text.strip();
+    if (!s.matches("\\d{1,5}(\\.\\d+)?\\s*W")) {
+      throw new IllegalArgumentException("expected a cap in watts like 225W, got '" + text + "'");
+    }
+    return Power.ofWatts(Double.parseDouble(s.replace("W", "").strip()));
+  }
+
+  private static double fraction(String text) {
+    double value = number(text.strip().replaceFirst("%$", ""));
+    if (!(value > 0 && value <= 100)) {
+      throw new IllegalArgumentException("a cap must be above 0% and at most 100%, got " + text);
+    }
+    return value / 100;
+  }
+
+  private static double percent(String text) {
+    double value = number(text.strip().replaceFirst("%$", ""));
+    if (!(value >= 0 && value <= 100)) {
+      throw new IllegalArgumentException("a budget must be from 0% to 100%, got " + text);
+    }
+    return value;
+  }
+
+  private static double number(String text) {
+    try {
+      return Double.parseDouble(text.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a number: '" + text + "'");
+    }
+  }
+
+  private CarbonTrace readTrace() {
+    if (!Files.isRegularFile(trace)) {
+      throw usage("--trace " + trace + ": no such file");
+    }
+    try {
+      return CarbonTrace.read(trace);
+    } catch (TraceFormatException e) {
+      throw invalid(e.getMessage());
+    } catch (IOException | UncheckedIOException e) {
+      throw invalid("cannot read " + trace + ": " + e.getMessage());
+    }
+  }
+
+  private ZeusProfiles readProfiles() {
+    if (!Files.isRegularFile(profile)) {
+      throw usage("--profile " + profile + ": no such file");
+    }
+    try {
+      return ZeusProfiles.read(profile);
+    } catch (ProfileFormatException e) {
+      throw invalid(e.getMessage());
+    } catch (UncheckedIOException e) {
+      throw invalid("cannot read " + profile + ": " + e.getMessage());
+    }
+  }
+
+  private List<Instant> starts(Simulator simulator, double work) {
+    Duration spanLength = span == null ? Duration.between(simulator.traceStart(), simulator.traceEnd()) : duration("--span", span);
+    if (timing != null && timing.start != null) {
+      Instant start = instant(timing.start);
+      if (start.isBefore(simulator.traceStart()) || !start.isBefore(simulator.traceEnd())) {
+        throw usage("--start " + timing.start + " is outside the trace (" + simulator.traceStart() + " to "
+            + simulator.traceEnd() + ")");
+      }
+      List<Instant> one = Experiment.starts(simulator, start, Duration.ofDays(36_500), Duration.ofSeconds(1), work);
+      if (one.isEmpty()) {
+        throw usage("a job of " + fmt(work) + " epochs starting at " + start
+            + " could run past the end of the trace at " + simulator.traceEnd() + " (at the lowest limit)");
+      }
+      return one;
+    }
+    Duration every = timing != null && timing.every != null ? duration("--jobs-every", timing.every) : Duration.ofDays(1);
+    if (every.isZero()) {
+      throw usage("--jobs-every must be above 0");
+    }
+    Instant first = simulator.traceStart().plus(WARM_UP);
+    List<Instant> starts = Experiment.starts(simulator, first, every, spanLength, work);
+    if (starts.isEmpty()) {
+      throw usage("no job of " + fmt(work) + " epochs fits in the trace (" + simulator.traceStart() + " to "
+          + simulator.traceEnd() + ") after its first " + Durations.format(WARM_UP)
+          + " of history; give a longer trace, fewer --epochs or --start");
+    }
+    return starts;
+  }
+
+  private Duration duration(String option, String text) {
+    try {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw usage(option + ": " + e.getMessage());
+    }
+  }
+
+  private Instant instant(String text) {
+    String s = text.strip();
+    try {
+      return Instant.parse(s);
+    } catch (DateTimeParseException ignored) {
+      // not an instant with an offset; try the UTC spellings below
+    }
+    try {
+      return LocalDateTime.parse(s.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeParseException ignored) {
+      // not a date-time either
+    }
+    try {
+      return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();
+    } catch (DateTimeParseException e) {
+      throw usage("--start: expected a time like 2023-06-01T08:00:00Z (UTC), got '" + text + "'");
+    }
+  }
+
+  private static String fmt(double value) {
+    return value == Math.rint(value) ? Long.toString((long) value) : String.format(Locale.ROOT, "%.2f", value);
+  }
+
+  private static Failure usage(String message) {
+    return new Failure(ExitCodes.USAGE, message);
+  }
+
+  private static Failure invalid(String message) {
+    return new Failure(ExitCodes.INVALID_CONFIG, message);
+  }
+}

@@ -1,0 +1,176 @@
+package io.carbongovernor.daemon.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code carbon-governor simulate} as a user runs it, on hand-made inputs. */
+class SimulateCommandTest {
+
+  @TempDir Path dir;
+  Path trace;
+  Path profile;
+  String out;
+  String err;
+
+  /**
+   * A toy workload on an A40 (limits 100-300 W): at 100 W 2 s per epoch drawing 100 W, at 200 W
+   * 1.25 s at 150 W, at 300 W 1 s at 200 W.
+   */
+  @BeforeEach
+  void setUp() throws Exception {
+    trace = dir.resolve("trace.csv");
+    Files.writeString(trace, "time,value\n2026-03-02T00:00:00Z,100\n2026-03-02T01:00:00Z,200\n"
+        + "2026-03-02T02:00:00Z,300\n2026-03-02T03:00:00Z,400\n");
+    profile = dir.resolve("summary_power_a40.csv");
+    Files.writeString(profile, "dataset,network,batch_size,optimizer,power_limit,time_per_epoch,average_power\n"
+        + "toy,net,8,sgd,100,2.0,100\ntoy,net,8,sgd,200,1.25,150\ntoy,net,8,sgd,300,1.0,200\n");
+  }
+
+  private int run(String... args) {
+    CommandLine cl = CarbonGovernorCommand.commandLine();
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    cl.setOut(new PrintWriter(o));
+    cl.setErr(new PrintWriter(e));
+    int code = cl.execute(args);
+    out = o.toString();
+    err = e.toString();
+    return code;
+  }
+
+  private List<String> args(String... extra) {
+    List<String> args = new ArrayList<>(List.of("simulate", "--trace", trace.toString(), "--profile",
+        profile.toString(), "--workload", "toy/net", "--batch-size", "8", "--epochs", "4320",
+        "--start", "2026-03-02T00:00:00Z"));
+    args.addAll(List.of(extra));
+    return args;
+  }
+
+  private static JsonNode row(JsonNode rows, String policy, boolean sweep) {
+    for (JsonNode r : rows) {
+      if (r.get("policy").asString().equals(policy) && r.get("sweep").asBoolean() == sweep) {
+        return r;
+      }
+    }
+    throw new AssertionError("no row for " + policy);
+  }
+
+  @Test
+  void jsonRowsAccountAsByHand() {
+    int code = run(args("--policies", "full-speed,static:200W,oracle:25", "--format", "json").toArray(String[]::new));
+    assertThat(code).as(err).isZero();
+    JsonNode rows = JsonMapper.builder().build().readTree(out);
+    JsonNode full = row(rows, "full-speed", false);
+    assertThat(full.propertyNames()).containsExactlyInAnyOrder("policy", "knob", "carbon_g", "energy_kwh",
+        "time_h", "carbon_change_pct", "time_change_pct", "oracle_fraction", "sweep", "frontier");
+    // 3600 s * 200 W = 0.2 kWh at 100 g, then 720 s * 200 W = 0.04 kWh at 200 g.
+    assertThat(full.get("carbon_g").asDouble()).isCloseTo(28.0, offset(1e-9));
+    assertThat(full.get("energy_kwh").asDouble()).isCloseTo(0.24, offset(1e-9));
+    assertThat(full.get("time_h").asDouble()).isCloseTo(1.2, offset(1e-9));
+    assertThat(full.get("knob").isNull()).isTrue();
+    // 200 W: 5400 s at 150 W: 0.15 kWh at 100 g + 0.075 kWh at 200 g = 30 g.
+    JsonNode capped = row(rows, "static", false);
+    assertThat(capped.get("knob").asString()).isEqualTo("cap=200W");
+    assertThat(capped.get("carbon_g").asDouble()).isCloseTo(30.0, offset(1e-9));
+    assertThat(capped.get("carbon_change_pct").asDouble()).isCloseTo(100.0 * 2 / 28, offset(1e-4));
+    assertThat(capped.get("time_change_pct").asDouble()).isCloseTo(25.0, offset(1e-4));
+    // Within 25 % more time no schedule beats full speed here (the grid only gets dirtier).
+    JsonNode oracle = row(rows, "oracle", false);
+    assertThat(oracle.get("carbon_g").asDouble()).isLessThanOrEqualTo(28.0 + 1e-9);
+    assertThat(oracle.get("knob").asString()).isEqualTo("budget=25%");
+    // Sweeps follow: every static cap the profile measured.
+    assertThat(rows.findValuesAsString("knob")).contains("cap=300W", "cap=200W", "cap=100W", "budget=1%", "budget=30%");
+  }
+
+  @Test
+  void csvHasTheKeysAsItsHeader() {
+    assertThat(run(args("--policies", "full-speed", "--format", "csv").toArray(String[]::new))).isZero();
+    assertThat(out.lines().findFirst()).hasValue(
+        "policy,knob,carbon_g,energy_kwh,time_h,carbon_change_pct,time_change_pct,oracle_fraction,sweep,frontier");
+    assertThat(out).contains("full-speed,,28,0.24,1.2,0,0,,false,true");
+  }
+
+  @Test
+  void textShowsEveryPolicyAndTheFrontier() {
+    assertThat(run(args().toArray(String[]::new))).as(err).isZero();
+    assertThat(out).contains("jobs      1 of 4320 epochs (1.20 h at full speed)")
+        .contains("full-speed").contains("chase      eta=0.5").contains("forecast   budget=5%")
+        .contains("knob sweeps (* on the policy's carbon/time frontier)");
+  }
+
+  @Test
+  void anEmptyTraceIsInvalidInput() throws Exception {
+    Files.writeString(trace, "");
+    assertThat(run(args().toArray(String[]::new))).isEqualTo(78);
+    assertThat(err).startsWith("simulate: ").contains(trace.toString()).contains("empty");
+  }
+
+  @Test
+  void aTraceWithAGapIsInvalidInput() throws Exception {
+    Files.writeString(trace, "time,value\n2026-03-02T00:00:00Z,100\n2026-03-02T01:00:00Z,200\n"
+        + "2026-03-02T05:00:00Z,300\n2026-03-02T06:00:00Z,400\n");
+    assertThat(run(args().toArray(String[]::new))).isEqualTo(78);
+    assertThat(err).contains("gap").contains("2026-03-02T01:00:00Z");
+  }
+
+  @Test
+  void aProfileWithoutTheGpusLimitsIsInvalidInput() throws Exception {
+    Files.writeString(profile, "dataset,network,batch_size,optimizer,power_limit,time_per_epoch,average_power\n"
+        + "toy,net,8,sgd,150,2.0,100\ntoy,net,8,sgd,250,1.0,200\n");
+    assertThat(run(args().toArray(String[]::new))).isEqualTo(78);
+    assertThat(err).contains("measures 150 W to 250 W").contains("[100 W, 300 W]");
+  }
+
+  @Test
+  void anUnknownWorkloadIsAUsageError() {
+    List<String> args = args();
+    args.set(args.indexOf("toy/net"), "imagenet/resnet51");
+    assertThat(run(args.toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).contains("unknown workload 'imagenet/resnet51'").contains("available: toy/net");
+  }
+
+  @Test
+  void anUnknownBatchSizeIsAUsageError() {
+    List<String> args = args();
+    args.set(args.indexOf("8"), "16");
+    assertThat(run(args.toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).contains("no batch size 16 for toy/net").contains("[8]");
+  }
+
+  @Test
+  void badOptionsAreUsageErrors() {
+    assertThat(run(args("--policies", "chase,greedy").toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).contains("unknown policy 'greedy'");
+    assertThat(run(args("--policies", "chase:2").toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).contains("eta must be within [0, 1]");
+    assertThat(run(args("--format", "xml").toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).contains("--format must be text, json or csv");
+    assertThat(run(args("--jobs-every", "1d").toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).contains("mutually exclusive");
+    List<String> late = args();
+    late.set(late.indexOf("2026-03-02T00:00:00Z"), "2026-04-01T00:00:00Z");
+    assertThat(run(late.toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).contains("is outside the trace");
+  }
+
+  @Test
+  void aMissingFileIsAUsageError() {
+    List<String> args = args();
+    args.set(args.indexOf(trace.toString()), dir.resolve("nope.csv").toString());
+    assertThat(run(args.toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).contains("no such file");
+  }
+}

@@ -1,0 +1,218 @@
+package io.carbongovernor.policy;
+
+import io.carbongovernor.carbon.CarbonSignal;
+import io.carbongovernor.gpu.Power;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+
+/**
+ * Spends a slowdown budget on the dirtiest expected slots. Every tick it re-plans the time left:
+ * with a known job, up to the job's deadline (start plus its full-speed time times one plus the
+ * budget) the work left, trying each slot boundary from the earliest possible finish to the
+ * deadline as the finish and keeping the plan of least expected carbon; without one, a horizon
+ * over which at most the budget's share of throughput is given up. It applies the plan's first
+ * slot.
+ *
+ * <p>Expected intensities: the current signal, then the forecast, then {@link HistoryForecaster}
+ * on the history passed in, then the last signal held flat.
+ */
+final class ForecastPolicy implements Policy {
+
+  private final ForecastSettings settings;
+  private final HistoryForecaster forecaster;
+
+  ForecastPolicy(ForecastSettings settings, HistoryForecaster forecaster) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.forecaster = Objects.requireNonNull(forecaster, "forecaster");
+  }
+
+  @Override
+  public String kind() {
+    return "forecast";
+  }
+
+  @Override
+  public Decision decide(PolicyInput input) {
+    List<LimitDecision> limits = new ArrayList<>();
+    for (GpuState gpu : input.gpus()) {
+      limits.add(decide(input, gpu));
+    }
+    return new Decision(kind(), limits, OptionalInt.empty());
+  }
+
+  private LimitDecision decide(PolicyInput input, GpuState gpu) {
+    if (gpu.profile().isEmpty()) {
+      return fullSpeed(gpu, "no workload profile");
+    }
+    LimitOptions options = LimitOptions.of(gpu, gpu.profile().get());
+    BudgetPlanner planner = new BudgetPlanner(options);
+    Instant now = input.now();
+    double fullRate = options.epochsPerSecond(options.fullSpeed());
+    double fastest = options.epochsPerSecond(planner.fastest());
+
+    Instant windowEnd;
+    double epochs;
+    boolean finishMatters;
+    if (input.job().isPresent()) {
+      JobProgress job = input.job().get();
+      double fullSeconds = job.totalEpochs() / fullRate;
+      Instant deadline = job.start().plusNanos(Math.round(fullSeconds * (1 + settings.budget()) * 1e9));
+      double left = Duration.between(now, deadline).toNanos() / 1e9;
+      if (left <= 0) {
+        return fullSpeed(gpu, "past the job's deadline");
+      }
+      double horizon = settings.horizon().toSeconds();
+      if (left > horizon) {
+        windowEnd = now.plusSeconds((long) horizon);
+        epochs = job.remainingEpochs() * horizon / left;
+        finishMatters = false;
+      } else {
+        windowEnd = deadline;
+        epochs = job.remainingEpochs();
+        finishMatters = true;
+      }
+    } else {
+      windowEnd = now.plus(settings.horizon());
+      epochs = settings.horizon().toSeconds() * fullRate / (1 + settings.budget());
+      finishMatters = false;
+    }
+
+    Pieces pieces = pieces(input, windowEnd);
+    if (pieces == null) {
+      return fullSpeed(gpu, "no intensity known");
+    }
+    int n = pieces.count;
+    int[] chosen = new int[n];
+    int[] best = new int[n];
+    int bestSlots = n;
+    double bestCarbon = Double.POSITIVE_INFINITY;
+    if (!finishMatters) {
+      planner.plan(pieces.seconds, pieces.intensity, n, epochs, best);
+    } else {
+      // The job may finish before the deadline: try each slot boundary from the earliest finish.
+      double earliest = epochs / fastest;
+      double elapsed = 0;
+      for (int k = 1; k <= n; k++) {
+        elapsed += pieces.seconds[k - 1];
+        if (elapsed + 1e-9 < earliest && k < n) {
+          continue;
+        }
+        planner.plan(pieces.seconds, pieces.intensity, k, epochs, chosen);
+        double carbon = carbon(options, pieces, chosen, k, epochs);
+        if (carbon < bestCarbon) {
+          bestCarbon = carbon;
+          bestSlots = k;
+          System.arraycopy(chosen, 0, best, 0, k);
+        }
+      }
+    }
+    Power target = options.limit(best[0]);
+    String reason =
+        String.format(
+            Locale.ROOT,
+            "forecast: budget %.1f%%, plan of %d slot(s) to %s, now %.0f g/kWh -> %s",
+            settings.budget() * 100,
+            finishMatters ? bestSlots : n,
+            windowEnd,
+            pieces.intensity[0],
+            target);
+    return new LimitDecision(gpu.gpu(), target, reason);
+  }
+
+  /** Expected grams of a plan, the job stopping once the work is done. */
+  private static double carbon(LimitOptions options, Pieces pieces, int[] chosen, int slots, double epochs) {
+    double left = epochs;
+    double grams = 0;
+    for (int i = 0; i < slots && left > 0; i++) {
+      double rate = options.epochsPerSecond(chosen[i]);
+      double seconds = Math.min(pieces.seconds[i], left / rate);
+      left -= seconds * rate;
+      grams += options.watts(chosen[i]) * seconds / 3.6e6 * pieces.intensity[i];
+    }
+    return left > 1e-9 * epochs ? Double.POSITIVE_INFINITY : grams;
+  }
+
+  private record Pieces(double[] seconds, double[] intensity, int count) {}
+
+  /** The window {@code [now, end)} cut at slot boundaries, each piece with its expected intensity. */
+  private Pieces pieces(PolicyInput input, Instant end) {
+    Instant now = input.now();
+    Duration slot = slotLength(input);
+    Instant firstEnd = now.plus(slot);
+    if (input.signal().isPresent() && input.signal().get().covers(now)) {
+      firstEnd = input.signal().get().end();
+    } else {
+      for (CarbonSignal s : input.forecast()) {
+        if (s.covers(now)) {
+          firstEnd = s.end();
+          break;
+        }
+      }
+    }
+    List<Instant> starts = new ArrayList<>();
+    List<Double> lengths = new ArrayList<>();
+    Instant t = now;
+    Instant next = firstEnd.isAfter(end) ? end : firstEnd;
+    while (t.isBefore(end)) {
+      starts.add(t);
+      lengths.add(Duration.between(t, next).toNanos() / 1e9);
+      t = next;
+      next = t.plus(slot);
+      if (next.isAfter(end)) {
+        next = end;
+      }
+    }
+    int n = starts.size();
+    double[] seconds = new double[n];
+    double[] intensity = new double[n];
+    for (int i = 0; i < n; i++) {
+      OptionalDouble v = expected(input, starts.get(i));
+      if (v.isEmpty()) {
+        return null;
+      }
+      seconds[i] = lengths.get(i);
+      intensity[i] = v.getAsDouble();
+    }
+    return n == 0 ? null : new Pieces(seconds, intensity, n);
+  }
+
+  private OptionalDouble expected(PolicyInput input, Instant at) {
+    if (input.signal().isPresent() && input.signal().get().covers(at)) {
+      return OptionalDouble.of(input.signal().get().intensity().gramsPerKwh());
+    }
+    int i = HistoryForecaster.indexCovering(input.forecast(), at);
+    if (i >= 0) {
+      return OptionalDouble.of(input.forecast().get(i).intensity().gramsPerKwh());
+    }
+    OptionalDouble predicted = forecaster.predict(input.history(), input.now(), at);
+    if (predicted.isPresent()) {
+      return predicted;
+    }
+    return input.signal().isPresent()
+        ? OptionalDouble.of(input.signal().get().intensity().gramsPerKwh())
+        : OptionalDouble.empty();
+  }
+
+  private static Duration slotLength(PolicyInput input) {
+    if (input.signal().isPresent()) {
+      return input.signal().get().length();
+    }
+    if (!input.forecast().isEmpty()) {
+      return input.forecast().get(0).length();
+    }
+    if (!input.history().isEmpty()) {
+      return input.history().get(input.history().size() - 1).length();
+    }
+    return Duration.ofHours(1);
+  }
+
+  private static LimitDecision fullSpeed(GpuState gpu, String why) {
+    return new LimitDecision(gpu.gpu(), gpu.originalLimit(), "forecast: " + why + "; full speed");
+  }
+}

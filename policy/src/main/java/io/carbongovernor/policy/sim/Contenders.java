@@ -1,0 +1,88 @@
+package io.carbongovernor.policy.sim;
+
+import io.carbongovernor.gpu.Power;
+import io.carbongovernor.policy.ChaseSettings;
+import io.carbongovernor.policy.ForecastSettings;
+import io.carbongovernor.policy.LimitOptions;
+import io.carbongovernor.policy.Policies;
+import io.carbongovernor.policy.PowerCap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The contenders of a simulation: each policy at one knob, and the sweeps of every knob. */
+public final class Contenders {
+
+  /** The policy names {@code simulate --policies} knows. */
+  public static final List<String> NAMES = List.of("full-speed", "static", "chase", "forecast", "oracle");
+
+  /** Etas of the chase sweep. */
+  public static final double[] ETAS = {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1};
+
+  /** Budgets (percent) of the forecast and oracle sweeps. */
+  public static final double[] BUDGETS = {0.25, 0.5, 1, 2.5, 5, 10, 15, 20, 30};
+
+  private Contenders() {}
+
+  public static Contender fullSpeed() {
+    return Contender.of("full-speed", "", 0, Policies.fullSpeed());
+  }
+
+  public static Contender staticCap(Power cap) {
+    return staticCap(PowerCap.watts(cap));
+  }
+
+  /** A static cap; its knob value is watts for a cap in watts, percent for a fractional one. */
+  public static Contender staticCap(PowerCap cap) {
+    double value = cap instanceof PowerCap.Absolute a ? a.power().watts() : ((PowerCap.FractionOfMax) cap).fraction() * 100;
+    return Contender.of("static", "cap=" + cap.toString().replace(" ", ""), value, Policies.staticCap(cap));
+  }
+
+  public static Contender chase(ChaseSettings settings) {
+    return Contender.of("chase", String.format(Locale.ROOT, "eta=%s", Experiment.percent(settings.eta())),
+        settings.eta(), Policies.chase(settings));
+  }
+
+  /** {@code forecast} with a budget in percent. */
+  public static Contender forecast(double percent) {
+    return Contender.of("forecast", "budget=" + Experiment.percent(percent) + "%", percent,
+        Policies.forecast(ForecastSettings.percent(percent)));
+  }
+
+  public static Contender oracle(double percent) {
+    return Contender.oracle(percent / 100);
+  }
+
+  /**
+   * The sweep of one policy's knob: static over every measured limit below full speed, chase over
+   * {@link #ETAS}, forecast and the oracle over {@link #BUDGETS}; full speed has no knob.
+   */
+  public static List<Contender> sweep(String name, LimitOptions options) {
+    List<Contender> sweep = new ArrayList<>();
+    switch (name) {
+      case "full-speed" -> sweep.add(fullSpeed());
+      case "static" -> {
+        for (int i = options.size() - 1; i >= 0; i--) {
+          sweep.add(staticCap(options.limit(i)));
+        }
+      }
+      case "chase" -> {
+        for (double eta : ETAS) {
+          sweep.add(chase(ChaseSettings.DEFAULTS.withEta(eta)));
+        }
+      }
+      case "forecast" -> {
+        for (double b : BUDGETS) {
+          sweep.add(forecast(b));
+        }
+      }
+      case "oracle" -> {
+        for (double b : BUDGETS) {
+          sweep.add(oracle(b));
+        }
+      }
+      default -> throw new IllegalArgumentException("unknown policy '" + name + "'; expected one of " + NAMES);
+    }
+    return sweep;
+  }
+}

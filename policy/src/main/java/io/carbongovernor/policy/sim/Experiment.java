@@ -1,0 +1,133 @@
+package io.carbongovernor.policy.sim;
+
+import io.carbongovernor.policy.Policies;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A set of equal jobs replayed on one simulator, each contender measured against full speed and
+ * against the oracle at equal slowdown: for every job, the oracle gets the contender's own finish
+ * time for that job as its deadline, so the fraction compares like with like.
+ */
+public final class Experiment {
+
+  private final Simulator simulator;
+  private final List<Instant> starts;
+  private final double epochs;
+  private final List<JobOutcome> fullSpeed;
+  private final Totals fullTotals;
+  private final Map<Long, Double> oracleGrams = new HashMap<>();
+
+  private Experiment(Simulator simulator, List<Instant> starts, double epochs) {
+    this.simulator = simulator;
+    this.starts = List.copyOf(starts);
+    this.epochs = epochs;
+    List<JobOutcome> full = new ArrayList<>();
+    for (Instant s : this.starts) {
+      full.add(simulator.run(Policies.fullSpeed(), s, epochs));
+    }
+    this.fullSpeed = full;
+    this.fullTotals = Totals.of(full);
+  }
+
+  /**
+   * @param starts the jobs' start times, at least one
+   * @param epochs the work of each job
+   */
+  public static Experiment of(Simulator simulator, List<Instant> starts, double epochs) {
+    Objects.requireNonNull(simulator, "simulator");
+    if (starts.isEmpty()) {
+      throw new IllegalArgumentException("no job to simulate");
+    }
+    if (!(epochs > 0) || Double.isInfinite(epochs)) {
+      throw new IllegalArgumentException("epochs must be positive, got " + epochs);
+    }
+    return new Experiment(simulator, starts, epochs);
+  }
+
+  /**
+   * Job starts every {@code every} from {@code first} while a job started then would end within
+   * the trace even at the lowest limit, and before {@code first + span}.
+   */
+  public static List<Instant> starts(Simulator simulator, Instant first, Duration every, Duration span, double epochs) {
+    double slowest = simulator.profile().epochSecondsAt(simulator.gpu().constraints().min()) * epochs;
+    List<Instant> starts = new ArrayList<>();
+    Instant stop = first.plus(span);
+    for (Instant s = first; s.isBefore(stop); s = s.plus(every)) {
+      if (s.plusSeconds((long) Math.ceil(slowest)).isAfter(simulator.traceEnd())) {
+        break;
+      }
+      starts.add(s);
+    }
+    return starts;
+  }
+
+  public Simulator simulator() {
+    return simulator;
+  }
+
+  public List<Instant> starts() {
+    return starts;
+  }
+
+  public double epochs() {
+    return epochs;
+  }
+
+  public Totals fullSpeed() {
+    return fullTotals;
+  }
+
+  public Result measure(Contender contender) {
+    return measure(contender, true);
+  }
+
+  /**
+   * @param againstOracle whether to compute the oracle fraction (one oracle per job; the rest is
+   *     cheap), else it is NaN
+   */
+  public Result measure(Contender contender, boolean againstOracle) {
+    List<JobOutcome> outcomes = new ArrayList<>();
+    double saved = 0;
+    double possible = 0;
+    for (int j = 0; j < starts.size(); j++) {
+      Instant start = starts.get(j);
+      JobOutcome full = fullSpeed.get(j);
+      JobOutcome outcome;
+      Instant deadline;
+      if (contender.isOracle()) {
+        deadline = start.plusNanos(Math.round(simulator.fullSpeedSeconds(epochs) * (1 + contender.oracleBudget()) * 1e9));
+        outcome = simulator.oracle(start, epochs, deadline);
+      } else {
+        outcome = simulator.run(contender.policy().get(), start, epochs);
+        deadline = outcome.finish().isAfter(full.finish()) ? outcome.finish() : full.finish();
+      }
+      outcomes.add(outcome);
+      if (againstOracle) {
+        saved += full.grams() - outcome.grams();
+        possible += full.grams() - oracleGrams(j, deadline);
+      }
+    }
+    Totals totals = Totals.of(outcomes);
+    double fraction = possible > 1e-9 * fullTotals.grams() ? saved / possible : Double.NaN;
+    return new Result(contender, totals, totals.carbonChangePercent(fullTotals),
+        totals.timeChangePercent(fullTotals), fraction);
+  }
+
+  private double oracleGrams(int job, Instant deadline) {
+    // Deadlines a millisecond apart give the same answer to far better than reporting precision.
+    long key = ((long) job << 40) ^ (deadline.toEpochMilli() - starts.get(job).toEpochMilli());
+    return oracleGrams.computeIfAbsent(key, k -> simulator.oracle(starts.get(job), epochs, deadline).grams());
+  }
+
+  /** {@code 2.5}, {@code 5}: a percentage without needless decimals. */
+  static String percent(double value) {
+    return value == Math.rint(value) ? Long.toString((long) value) : String.format(Locale.ROOT, "%s", value);
+  }
+}

@@ -1,0 +1,138 @@
+package io.carbongovernor.policy.sim;
+
+import static io.carbongovernor.policy.TestWorld.GPU;
+import static io.carbongovernor.policy.TestWorld.PROFILE;
+import static io.carbongovernor.policy.TestWorld.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
+
+import io.carbongovernor.carbon.CarbonIntensity;
+import io.carbongovernor.carbon.CarbonTrace;
+import io.carbongovernor.gpu.Power;
+import io.carbongovernor.gpu.PowerProfile;
+import io.carbongovernor.policy.ChaseSettings;
+import io.carbongovernor.policy.ForecastSettings;
+import io.carbongovernor.policy.Policies;
+import io.carbongovernor.policy.PowerCap;
+import io.carbongovernor.policy.TestWorld;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntToDoubleFunction;
+import org.junit.jupiter.api.Test;
+
+class SimulatorTest {
+
+  static CarbonTrace hourly(int hours, IntToDoubleFunction value) {
+    List<CarbonTrace.Slot> slots = new ArrayList<>();
+    for (int h = 0; h < hours; h++) {
+      Instant start = T0.plusSeconds(3600L * h);
+      slots.add(new CarbonTrace.Slot(start, start.plusSeconds(3600), CarbonIntensity.gramsPerKwh(value.applyAsDouble(h)), false));
+    }
+    return CarbonTrace.of("test", slots);
+  }
+
+  @Test
+  void accountsCarbonEnergyAndTimeAsByHand() {
+    Simulator sim = Simulator.create(hourly(3, h -> 100 * (h + 1)), GPU, PROFILE);
+    // 4320 epochs at 200 W: 0.8 epoch/s, so 5400 s. Hour 0: 150 W * 3600 s = 0.15 kWh * 100 g =
+    // 15 g; hour 1: 150 W * 1800 s = 0.075 kWh * 200 g = 15 g.
+    JobOutcome o = sim.run(Policies.staticCap(PowerCap.watts(Power.ofWatts(200))), T0, 4320);
+    assertThat(o.grams()).isCloseTo(30.0, offset(1e-9));
+    assertThat(o.kilowattHours()).isCloseTo(0.225, offset(1e-12));
+    assertThat(o.hours()).isCloseTo(1.5, offset(1e-9));
+    assertThat(o.finish()).isEqualTo(T0.plusSeconds(5400));
+    // Full speed: 4320 s at 200 W: 0.2 kWh * 100 + 720 s * 200 W = 0.04 kWh * 200 = 20 + 8 = 28 g.
+    JobOutcome full = sim.run(Policies.fullSpeed(), T0, 4320);
+    assertThat(full.grams()).isCloseTo(28.0, offset(1e-9));
+    assertThat(full.hours()).isCloseTo(1.2, offset(1e-9));
+  }
+
+  @Test
+  void aJobStartingMidSlotPaysThatSlotOnlyFromItsStart() {
+    Simulator sim = Simulator.create(hourly(3, h -> 100 * (h + 1)), GPU, PROFILE);
+    // Start at 0:30, full speed, 3600 epochs: 1800 s in hour 0 (0.1 kWh * 100 = 10 g), 1800 s in
+    // hour 1 (0.1 kWh * 200 = 20 g).
+    JobOutcome o = sim.run(Policies.fullSpeed(), T0.plusSeconds(1800), 3600);
+    assertThat(o.grams()).isCloseTo(30.0, offset(1e-9));
+  }
+
+  @Test
+  void totalsCompareAgainstABaseline() {
+    Totals base = new Totals(1, 100, 1, 10);
+    Totals t = new Totals(1, 90, 0.9, 10.5);
+    assertThat(t.carbonChangePercent(base)).isCloseTo(-10.0, offset(1e-9));
+    assertThat(t.timeChangePercent(base)).isCloseTo(5.0, offset(1e-9));
+  }
+
+  @Test
+  void theOracleBeatsEveryPolicyAtEqualSlowdown() {
+    // A day-night grid with noise: no policy may beat perfect knowledge with the same deadline.
+    java.util.Random random = new java.util.Random(3);
+    double[] values = new double[24 * 20];
+    for (int h = 0; h < values.length; h++) {
+      values[h] = 250 + 150 * Math.sin(2 * Math.PI * h / 24) + random.nextGaussian() * 30;
+    }
+    Simulator sim = Simulator.create(hourly(values.length, h -> Math.max(0, values[h])), GPU, PROFILE);
+    List<Instant> starts = Experiment.starts(sim, T0.plus(Duration.ofDays(8)), Duration.ofHours(13), Duration.ofDays(10), 20_000);
+    assertThat(starts).hasSizeGreaterThan(10);
+    Experiment ex = Experiment.of(sim, starts, 20_000);
+    List<Contender> contenders = List.of(
+        Contender.of("chase", "eta=0.97", 0.97, Policies.chase(ChaseSettings.DEFAULTS.withEta(0.97))),
+        Contender.of("static", "cap=200 W", 200, Policies.staticCap(PowerCap.watts(Power.ofWatts(200)))),
+        Contender.of("forecast", "budget=10%", 10, Policies.forecast(ForecastSettings.percent(10))),
+        Contender.of("forecast", "budget=25%", 25, Policies.forecast(ForecastSettings.percent(25))));
+    for (Contender c : contenders) {
+      Result r = ex.measure(c);
+      assertThat(r.oracleFraction()).as(c.knob()).isLessThanOrEqualTo(1 + 1e-9).isGreaterThan(0);
+    }
+    Result oracle = ex.measure(Contender.oracle(0.10));
+    assertThat(oracle.timeChangePercent()).isLessThanOrEqualTo(10 + 1e-6);
+    assertThat(oracle.oracleFraction()).isCloseTo(1.0, offset(1e-9));
+  }
+
+  @Test
+  void onARepeatingDayTheForecastPolicyComesCloseToTheOracle() {
+    // Every day alike: the history forecaster is exact after a week, so the receding-horizon plan
+    // sees what the oracle sees.
+    Simulator sim = Simulator.create(hourly(24 * 16, h -> h % 24 < 8 ? 600 : 150), GPU, PROFILE);
+    List<Instant> starts = Experiment.starts(sim, T0.plus(Duration.ofDays(8)), Duration.ofHours(5), Duration.ofDays(5), 30_000);
+    Experiment ex = Experiment.of(sim, starts, 30_000);
+    Result forecast = ex.measure(Contender.of("forecast", "budget=20%", 20, Policies.forecast(ForecastSettings.percent(20))));
+    assertThat(forecast.timeChangePercent()).isLessThanOrEqualTo(20 + 1e-6);
+    assertThat(forecast.carbonChangePercent()).isLessThan(-5);
+    assertThat(forecast.oracleFraction()).isGreaterThan(0.95);
+  }
+
+  @Test
+  void aTraceWithAGapIsRejected() {
+    List<CarbonTrace.Slot> slots = new ArrayList<>(hourly(3, h -> 100).slots());
+    Instant late = T0.plusSeconds(6 * 3600);
+    slots.add(new CarbonTrace.Slot(late, late.plusSeconds(3600), CarbonIntensity.gramsPerKwh(100), false));
+    assertThatThrownBy(() -> Simulator.create(CarbonTrace.of("test", slots), GPU, PROFILE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("gap");
+  }
+
+  @Test
+  void aProfileThatDoesNotCoverTheGpusLimitsIsRejected() {
+    PowerProfile narrow = PowerProfile.of("narrow", List.of(TestWorld.point(150, 2, 100), TestWorld.point(250, 1, 200)));
+    assertThatThrownBy(() -> Simulator.create(hourly(3, h -> 100), GPU, narrow))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("profile narrow measures 150 W to 250 W")
+        .hasMessageContaining("[100 W, 300 W]");
+  }
+
+  @Test
+  void aJobOutsideTheTraceIsRejected() {
+    Simulator sim = Simulator.create(hourly(2, h -> 100), GPU, PROFILE);
+    assertThatThrownBy(() -> sim.run(Policies.fullSpeed(), T0.minusSeconds(1), 10))
+        .hasMessageContaining("outside the trace");
+    assertThatThrownBy(() -> sim.run(Policies.fullSpeed(), T0, 100_000))
+        .hasMessageContaining("runs past the end of the trace");
+    assertThatThrownBy(() -> sim.oracle(T0, 100_000, T0.plusSeconds(7200)))
+        .hasMessageContaining("no schedule finishes");
+  }
+}
