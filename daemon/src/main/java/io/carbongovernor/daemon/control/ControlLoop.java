@@ -16,6 +16,7 @@ import io.carbongovernor.policy.GpuState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -96,7 +97,13 @@ public final class ControlLoop {
       List<Gpu> readable = states.stream().map(GpuState::gpu).toList();
       TickPlan plan =
           TickPlan.make(
-              now, reading, past(now), set, states, claims.resolve(gpus, readable, jobs.jobs(), set.teams()));
+              now,
+              reading,
+              past(now),
+              monthToDate(now, set),
+              set,
+              states,
+              claims.resolve(gpus, readable, jobs.jobs(), set.teams()));
       List<LimitOutcome> outcomes = gpus.apply(plan.targets());
 
       List<DecisionRecord> records = new ArrayList<>();
@@ -203,6 +210,16 @@ public final class ControlLoop {
         && Duration.between(seen.peekFirst().start(), signal.start()).compareTo(HISTORY_KEPT) > 0) {
       seen.pollFirst();
     }
+  }
+
+  /** Each team's emissions this calendar month (UTC), read only when some team has a budget. */
+  private Map<String, Double> monthToDate(Instant now, PolicySet set) {
+    if (set.teams().teams().stream().noneMatch(t -> t.monthlyCarbonBudgetKg().isPresent())) {
+      return Map.of();
+    }
+    Instant monthStart =
+        now.atZone(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    return history.emissionsByTeamSince(monthStart);
   }
 
   /** The slots seen that ended by {@code now}, oldest first. */

@@ -2,7 +2,9 @@ package io.carbongovernor.daemon.control;
 
 import io.carbongovernor.carbon.CarbonSignal;
 import io.carbongovernor.daemon.history.EnergyRecord;
+import io.carbongovernor.daemon.config.TeamConfig;
 import io.carbongovernor.daemon.teams.GpuClaims.Claim;
+import io.carbongovernor.daemon.teams.MonthlyBudget;
 import io.carbongovernor.daemon.teams.PolicySet;
 import io.carbongovernor.gpu.Gpu;
 import io.carbongovernor.gpu.Power;
@@ -51,6 +53,7 @@ final class TickPlan {
       Instant now,
       SignalReading reading,
       List<CarbonSignal> past,
+      Map<String, Double> spentGramsByTeam,
       PolicySet policies,
       List<GpuState> states,
       Map<Gpu, Set<Claim>> claims) {
@@ -89,10 +92,21 @@ final class TickPlan {
       Optional<String> team = key.equals(DEFAULT_POLICY_KEY) ? Optional.empty() : Optional.of(key);
       Decision d = policies.policyOf(team).policy().decide(input(now, reading, past, e.getValue()));
       batchSizes.put(key, d.batchSize());
+      Optional<TeamConfig> config = team.flatMap(policies.teams()::team);
       for (LimitDecision l : d.limits()) {
+        Power target = l.target();
+        String reason = display(key) + ": " + l.reason();
+        if (config.isPresent() && config.get().monthlyCarbonBudgetKg().isPresent()) {
+          GpuState state = e.getValue().stream().filter(st -> st.gpu().equals(l.gpu())).findFirst().orElseThrow();
+          double spent = spentGramsByTeam.getOrDefault(key, 0.0) / (1000 * config.get().monthlyCarbonBudgetKg().getAsDouble());
+          MonthlyBudget.Tightened t =
+              MonthlyBudget.apply(target, spent, l.gpu().constraints(), state.originalLimit(), state.profile());
+          target = t.limit();
+          reason = t.note().map(n -> display(key) + ": " + l.reason() + "; " + n).orElse(reason);
+        }
         candidates
             .computeIfAbsent(l.gpu(), g -> new ArrayList<>())
-            .add(new Target(l.gpu(), l.target(), d.policy(), List.of(key), display(key) + ": " + l.reason()));
+            .add(new Target(l.gpu(), target, d.policy(), List.of(key), reason));
       }
     }
     for (Map.Entry<Gpu, List<Target>> e : candidates.entrySet()) {

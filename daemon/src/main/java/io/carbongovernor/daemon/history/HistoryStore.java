@@ -6,6 +6,7 @@ import io.carbongovernor.policy.batch.JobKey;
 import io.carbongovernor.policy.batch.RunOutcome;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where the daemon records what it saw and did. Writes never throw: a full disk or a locked
@@ -22,6 +23,12 @@ public interface HistoryStore extends AutoCloseable {
 
   /** A period in which a GPU could not be read: a gap in its history, not a zero. */
   void recordGap(String gpuUuid, Instant start, Instant end, String reason);
+
+  /**
+   * Grams CO2e emitted by each team (key as in {@link EnergyRecord#team()}) since {@code from},
+   * from the hour rollups; empty (and logged) when it cannot be read.
+   */
+  Map<String, Double> emissionsByTeamSince(Instant from);
 
   /** A finished run of a recurring job, appended to what the batch-size advisor has learned. */
   void recordBatchRun(JobKey job, RunOutcome outcome, Instant finishedAt);

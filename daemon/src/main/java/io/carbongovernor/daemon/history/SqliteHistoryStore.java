@@ -261,6 +261,25 @@ final class SqliteHistoryStore implements HistoryStore {
   }
 
   @Override
+  public synchronized Map<String, Double> emissionsByTeamSince(Instant from) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    try (PreparedStatement ps =
+        connection.prepareStatement(
+            "SELECT team, sum(emissions_g) FROM energy_hour WHERE bucket_ms >= ? GROUP BY team")) {
+      // The hour that holds `from` counts whole: a budget errs toward tightening early.
+      ps.setLong(1, Math.floorDiv(from.toEpochMilli(), 3_600_000L) * 3_600_000L);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getDouble(2));
+        }
+      }
+    } catch (SQLException e) {
+      failed("reading emissions by team", e);
+    }
+    return out;
+  }
+
+  @Override
   public synchronized void recordBatchRun(JobKey job, RunOutcome outcome, Instant finishedAt) {
     String sql =
         "INSERT INTO batch_runs (team, job, seq, batch_size, energy_mj, duration_ms, emissions_g, reached,"

@@ -66,7 +66,7 @@ class TickPlanTest {
   @Test
   void eachGpuFollowsItsTeamTheDefaultOrStaysAtItsOriginal() {
     TickPlan plan =
-        TickPlan.make(NOW, fresh(), List.of(), POLICIES, STATES,
+        TickPlan.make(NOW, fresh(), List.of(), Map.of(), POLICIES, STATES,
             Map.of(G0, Set.of(claim("nlp")), G1, Set.of(claim(null)), G2, Set.of()));
     assertThat(plan.target(G0).target()).isEqualTo(Power.ofWatts(180));
     assertThat(plan.target(G0).reason()).startsWith("team nlp: static cap");
@@ -79,7 +79,7 @@ class TickPlanTest {
   @Test
   void aSharedGpuTakesTheLeastRestrictiveLimit() {
     TickPlan plan =
-        TickPlan.make(NOW, fresh(), List.of(), POLICIES, STATES,
+        TickPlan.make(NOW, fresh(), List.of(), Map.of(), POLICIES, STATES,
             Map.of(G0, Set.of(claim("nlp"), claim("vision"), claim(null)), G1, Set.of(), G2, Set.of()));
     assertThat(plan.target(G0).target()).isEqualTo(Power.ofWatts(240));
     assertThat(plan.target(G0).reason()).contains("least restrictive: team vision");
@@ -87,9 +87,26 @@ class TickPlanTest {
   }
 
   @Test
+  void aTeamNearItsMonthlyBudgetIsTightened() {
+    TeamConfig vision =
+        new TeamConfig("vision", Path.of("vision.yaml"), List.of("vision"), List.of(), cap(0.8), List.of(),
+            OptionalDouble.of(10), 0);
+    PolicySet policies = new PolicySet(cap(0.5), new PolicyConfig("full-speed", Policies.fullSpeed()),
+        TeamDirectory.of(List.of(vision)));
+    Map<Gpu, Set<Claim>> claims = Map.of(G0, Set.of(claim("vision")), G1, Set.of(), G2, Set.of());
+    // 9 of 10 kg spent: halfway from the policy's 240 W to the efficient 200 W (no profile: halfway
+    // between the 100 W minimum and the 300 W original).
+    TickPlan plan = TickPlan.make(NOW, fresh(), List.of(), Map.of("vision", 9_000.0), policies, STATES, claims);
+    assertThat(plan.target(G0).target()).isEqualTo(Power.ofWatts(220));
+    assertThat(plan.target(G0).reason()).contains("monthly carbon budget 90% spent");
+    TickPlan early = TickPlan.make(NOW, fresh(), List.of(), Map.of("vision", 5_000.0), policies, STATES, claims);
+    assertThat(early.target(G0).target()).isEqualTo(Power.ofWatts(240));
+  }
+
+  @Test
   void theFailSafeOverridesEveryTeam() {
     TickPlan plan =
-        TickPlan.make(NOW, SignalReading.failSafe("no fresh signal (trace unavailable)"), List.of(), POLICIES, STATES,
+        TickPlan.make(NOW, SignalReading.failSafe("no fresh signal (trace unavailable)"), List.of(), Map.of(), POLICIES, STATES,
             Map.of(G0, Set.of(claim("nlp")), G1, Set.of(claim(null)), G2, Set.of()));
     assertThat(plan.targets().values()).containsOnly(Power.ofWatts(300));
     assertThat(plan.target(G0).reason()).startsWith("fail-safe (no fresh signal");
