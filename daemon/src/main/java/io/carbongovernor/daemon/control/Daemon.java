@@ -4,7 +4,6 @@ import io.carbongovernor.carbon.SourceHealth;
 import io.carbongovernor.daemon.api.ApiServer;
 import io.carbongovernor.daemon.config.ConfigLoader;
 import io.carbongovernor.daemon.config.FileChecks;
-import io.carbongovernor.daemon.accounting.Accounting;
 import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.daemon.config.InvalidConfigException;
 import io.carbongovernor.daemon.history.HistoryException;
@@ -153,6 +152,7 @@ public final class Daemon {
             clock);
     AtomicReference<PolicySet> policies = new AtomicReference<>(PolicySet.of(config));
     JobRegistry jobs = new JobRegistry(proc, owners, () -> policies.get().teams());
+    GpuProfiles gpuProfiles = new GpuProfiles(profiles, jobs);
     ControlLoop loop =
         new ControlLoop(
             clock,
@@ -162,7 +162,7 @@ public final class Daemon {
             new GpuClaims(owners),
             jobs,
             history,
-            profiles);
+            gpuProfiles::profile);
     Sampler sampler =
         new Sampler(
             clock,
@@ -170,7 +170,7 @@ public final class Daemon {
             EnergyMeter.create(),
             loop::lastReport,
             jobs,
-            gpu -> profiles.apply(gpu).map(p -> new Accounting.Model(p, "default")),
+            gpuProfiles::model,
             history,
             Retention.DEFAULT);
     DaemonSchedule scheduler =

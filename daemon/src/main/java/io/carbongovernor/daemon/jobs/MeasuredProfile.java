@@ -1,9 +1,13 @@
 package io.carbongovernor.daemon.jobs;
 
 import io.carbongovernor.gpu.Power;
+import io.carbongovernor.gpu.PowerProfile;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -52,6 +56,27 @@ public final class MeasuredProfile {
       }
     }
     return Collections.unmodifiableSortedMap(out);
+  }
+
+  /**
+   * This measurement as a workload profile, once it is usable: the time of one "epoch" of a
+   * million work units at each measured limit, with the power the GPU draws there taken from
+   * {@code powers} (the default profile; progress reports carry no power), or the limit itself.
+   */
+  public Optional<PowerProfile> asProfile(String label, Optional<PowerProfile> powers) {
+    if (!usable()) {
+      return Optional.empty();
+    }
+    List<PowerProfile.Point> points = new ArrayList<>();
+    throughputByLimit()
+        .forEach(
+            (limit, perSecond) ->
+                points.add(
+                    new PowerProfile.Point(
+                        limit,
+                        Duration.ofNanos(Math.round(1e6 / perSecond * 1e9)),
+                        powers.map(p -> Power.min(limit, p.averagePowerAt(limit))).orElse(limit))));
+    return Optional.of(PowerProfile.of(label, points));
   }
 
   /** Whether there are enough points to trust this over the default profile. */

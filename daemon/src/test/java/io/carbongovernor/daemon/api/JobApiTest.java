@@ -155,6 +155,30 @@ class JobApiTest {
     assertThat(carbon.get("forecast").size()).isGreaterThan(20);
   }
 
+  private int runOnce(String name) throws Exception {
+    JsonNode job = json(send("POST", "/v1/jobs", "{\"name\":\"" + name + "\",\"pid\":" + MY_PID + ",\"gpus\":[0],\"batch_size\":256}"));
+    int size = job.get("advice").get("batch_size").intValue();
+    assertThat(job.get("advice").get("batch_size_reason").stringValue()).isNotBlank();
+    HttpResponse<String> fin =
+        send("POST", "/v1/jobs/" + job.get("id").stringValue() + "/finish", "{\"reached_target\":true,\"epochs\":3}");
+    assertThat(fin.statusCode()).as(fin.body()).isEqualTo(200);
+    return size;
+  }
+
+  /** The advisor prunes down from the job's own size first, and remembers across restarts. */
+  @Test
+  void theBatchSizeAdvisorLearnsFromFinishedRunsAndRemembersThem() throws Exception {
+    assertThat(runOnce("resnet")).isEqualTo(256);
+    assertThat(runOnce("resnet")).isEqualTo(128);
+    assertThat(runOnce("other-job")).isEqualTo(256); // a different job learns on its own
+    Path config = dir.resolve("governor.yaml");
+    daemon.stop();
+    daemon = Daemon.start(ConfigLoader.load(config, FileChecks.CHECK), clock);
+    assertThat(daemon.loop().awaitTicks(1, Duration.ofSeconds(20))).isTrue();
+    base = "http://127.0.0.1:" + daemon.apiAddress().getPort();
+    assertThat(runOnce("resnet")).isEqualTo(512); // nothing smaller than 128: the next size up
+  }
+
   @Test
   void badRequestsGetAClearJsonReasonAndA4xx() throws Exception {
     record Case(String method, String path, String body, int status, String reason) {}

@@ -1,0 +1,117 @@
+package io.carbongovernor.daemon.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.carbongovernor.daemon.config.PolicyConfig;
+import io.carbongovernor.daemon.config.TeamConfig;
+import io.carbongovernor.daemon.identity.ProcFs;
+import io.carbongovernor.daemon.teams.TeamDirectory;
+import io.carbongovernor.gpu.AccountNames;
+import io.carbongovernor.gpu.Gpu;
+import io.carbongovernor.gpu.Power;
+import io.carbongovernor.gpu.PowerConstraints;
+import io.carbongovernor.gpu.PowerProfile;
+import io.carbongovernor.gpu.ProcessOwners;
+import io.carbongovernor.policy.Policies;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Registration rules and the measured profile, on a /proc and account files laid out by hand. */
+class JobRegistryTest {
+
+  private static final Gpu GPU =
+      new Gpu(0, "GPU-0", "A40", new PowerConstraints(Power.ofWatts(100), Power.ofWatts(300)), Power.ofWatts(300));
+  private static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
+
+  @TempDir Path root;
+  private JobRegistry jobs;
+
+  @BeforeEach
+  void world() throws Exception {
+    Files.createDirectories(root.resolve("proc/4242"));
+    Files.writeString(root.resolve("proc/4242/status"), "Name:\tpython3\nUid:\t1001\t1001\t1001\t1001\nGid:\t1001\t1001\t1001\t1001\nGroups:\t2000\n");
+    Files.createDirectories(root.resolve("etc"));
+    Files.writeString(root.resolve("etc/passwd"), "alice:x:1001:1001::/home/alice:/bin/sh\nbob:x:1002:1002::/home/bob:/bin/sh\n");
+    Files.writeString(root.resolve("etc/group"), "alice:x:1001:\nbob:x:1002:\nvision:x:2000:alice\n");
+    TeamConfig vision =
+        new TeamConfig("vision", root.resolve("vision.yaml"), List.of(), List.of("vision"),
+            new PolicyConfig("full-speed", Policies.fullSpeed()), List.of(128, 256), OptionalDouble.empty(), 0);
+    jobs =
+        new JobRegistry(
+            ProcFs.under(root.resolve("proc")),
+            ProcessOwners.of(root.resolve("proc"), AccountNames.files(root.resolve("etc/passwd"), root.resolve("etc/group"))),
+            () -> TeamDirectory.of(List.of(vision)));
+  }
+
+  private Job register(long caller) {
+    return jobs.register(caller, new JobRequest("bert", 4242, List.of("0"), OptionalInt.of(256), false), List.of(GPU), T0);
+  }
+
+  @Test
+  void theTeamComesFromTheProcessOwnersRealGroups() {
+    Job job = register(1001);
+    assertThat(job.owner().name()).isEqualTo("alice");
+    assertThat(job.owner().groups()).contains("vision");
+    assertThat(job.team()).hasValue("vision");
+    assertThat(register(0).owner().uid()).isEqualTo(1001); // root registers for alice
+  }
+
+  @Test
+  void anotherUidCanNeitherRegisterNorReadTheJob() {
+    assertThatThrownBy(() -> register(1002))
+        .isInstanceOfSatisfying(JobException.class, e -> assertThat(e.status()).isEqualTo(403))
+        .hasMessageContaining("belongs to uid 1001, not to the caller (uid 1002)");
+    Job job = register(1001);
+    assertThatThrownBy(() -> jobs.get(1002, job.id()))
+        .isInstanceOfSatisfying(JobException.class, e -> assertThat(e.status()).isEqualTo(403));
+    assertThat(jobs.get(0, job.id())).isEqualTo(job);
+  }
+
+  @Test
+  void progressAtThreeLimitsBuildsAMeasuredProfile() {
+    Job job = register(1001);
+    Instant t = T0;
+    long work = 0;
+    // Two minutes a report. An interval that spans a limit change (rate 10 here) belongs to no
+    // limit; the others give 100, 80 and 60 samples/s at 300, 200 and 150 W.
+    int[][] steps = {{300, 0}, {300, 100}, {200, 10}, {200, 80}, {150, 10}};
+    for (int[] step : steps) {
+      work += step[1] * 120L;
+      t = t.plusSeconds(120);
+      job = jobs.progress(1001, job.id(), new ProgressReport(work, 1, Optional.empty(), OptionalDouble.empty()), t,
+          Optional.of(Power.ofWatts(step[0])));
+    }
+    assertThat(job.profile().usable()).isFalse();
+    assertThat(job.profile().asProfile("measured", Optional.empty())).isEmpty();
+    work += 60 * 120L;
+    job = jobs.progress(1001, job.id(), new ProgressReport(work, 2, Optional.empty(), OptionalDouble.empty()),
+        t.plusSeconds(120), Optional.of(Power.ofWatts(150)));
+    assertThat(job.profile().usable()).isTrue();
+    assertThat(job.profile().throughputByLimit())
+        .containsOnlyKeys(Power.ofWatts(150), Power.ofWatts(200), Power.ofWatts(300));
+    assertThat(job.profile().throughputByLimit().get(Power.ofWatts(200))).isCloseTo(80.0, within(1e-9));
+    assertThat(job.profile().throughputByLimit().get(Power.ofWatts(150))).isCloseTo(60.0, within(1e-9));
+    PowerProfile measured = job.profile().asProfile("measured", Optional.empty()).orElseThrow();
+    assertThat(measured.relativeThroughputAt(Power.ofWatts(150))).isCloseTo(0.6, within(1e-6));
+  }
+
+  @Test
+  void workDoneCannotGoBack() {
+    Job job = register(1001);
+    jobs.progress(1001, job.id(), new ProgressReport(100, 1, Optional.empty(), OptionalDouble.empty()), T0, Optional.empty());
+    assertThatThrownBy(
+            () -> jobs.progress(1001, job.id(), new ProgressReport(50, 1, Optional.empty(), OptionalDouble.empty()),
+                T0.plusSeconds(1), Optional.empty()))
+        .hasMessageContaining("went back from 100 to 50");
+  }
+}
