@@ -1,17 +1,17 @@
 package io.carbongovernor.daemon;
 
+import static io.carbongovernor.daemon.testing.ChildProcesses.WAIT_SECONDS;
+import static io.carbongovernor.daemon.testing.ChildProcesses.awaitLine;
+import static io.carbongovernor.daemon.testing.ChildProcesses.drain;
+import static io.carbongovernor.daemon.testing.ChildProcesses.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,6 @@ class CarbonGovernorProcessIT {
   private static final Path JAR = Path.of(System.getProperty("carbon-governor.jar"));
   private static final Path CONFIG_DIR = Path.of("..", "config").toAbsolutePath().normalize();
   private static final Path TRACES = Path.of("..", "traces").toAbsolutePath().normalize();
-  private static final long WAIT_SECONDS = 60;
 
   @TempDir Path dir;
 
@@ -76,49 +75,8 @@ class CarbonGovernorProcessIT {
   }
 
   /** Collects the child's output lines as they come, so a test can wait for one. */
-  private static BlockingQueue<String> lines(Process process) {
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                  lines.add(line);
-                }
-              } catch (IOException e) {
-                lines.add("(output closed: " + e.getMessage() + ")");
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
-    return lines;
-  }
 
-  private static List<String> awaitLine(BlockingQueue<String> lines, String fragment) throws InterruptedException {
-    List<String> seen = new ArrayList<>();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-    while (System.nanoTime() < deadline) {
-      String line = lines.poll(1, TimeUnit.SECONDS);
-      if (line != null) {
-        seen.add(line);
-        if (line.contains(fragment)) {
-          return seen;
-        }
-      }
-    }
-    throw new AssertionError("no line containing '" + fragment + "' in:\n" + String.join("\n", seen));
-  }
 
-  private static String drain(BlockingQueue<String> lines, Process process) throws InterruptedException {
-    assertThat(process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).as("process exits").isTrue();
-    StringBuilder out = new StringBuilder();
-    for (String line; (line = lines.poll(2, TimeUnit.SECONDS)) != null; ) {
-      out.append(line).append('\n');
-    }
-    return out.toString();
-  }
 
   @Test
   void checkConfigAcceptsTheDemoAndRejectsABrokenCopyWithLineAndColumn() throws Exception {

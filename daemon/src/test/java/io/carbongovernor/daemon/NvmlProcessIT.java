@@ -1,14 +1,15 @@
 package io.carbongovernor.daemon;
 
+import static io.carbongovernor.daemon.testing.ChildProcesses.WAIT_SECONDS;
+import static io.carbongovernor.daemon.testing.ChildProcesses.awaitLine;
+import static io.carbongovernor.daemon.testing.ChildProcesses.drain;
+import static io.carbongovernor.daemon.testing.ChildProcesses.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +39,6 @@ class NvmlProcessIT {
   private static final Path JAR = Path.of(System.getProperty("carbon-governor.jar"));
   private static final Path FAKE = Path.of(System.getProperty("fake-nvml.library")).toAbsolutePath().normalize();
   private static final Path TRACES = Path.of("..", "traces").toAbsolutePath().normalize();
-  private static final long WAIT_SECONDS = 60;
 
   @TempDir Path dir;
 
@@ -163,45 +162,8 @@ class NvmlProcessIT {
     return List.of(Integer.parseInt(s.get("set_calls.0")), Integer.parseInt(s.get("set_calls.1")));
   }
 
-  private static BlockingQueue<String> lines(Process process) {
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        lines.add("(output closed: " + e.getMessage() + ")");
-      }
-    });
-    reader.setDaemon(true);
-    reader.start();
-    return lines;
-  }
 
-  private static List<String> awaitLine(BlockingQueue<String> lines, String fragment) throws InterruptedException {
-    List<String> seen = new ArrayList<>();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-    while (System.nanoTime() < deadline) {
-      String line = lines.poll(1, TimeUnit.SECONDS);
-      if (line != null) {
-        seen.add(line);
-        if (line.contains(fragment)) {
-          return seen;
-        }
-      }
-    }
-    throw new AssertionError("no line containing '" + fragment + "' in:\n" + String.join("\n", seen));
-  }
 
-  private static String drain(BlockingQueue<String> lines, Process process) throws InterruptedException {
-    assertThat(process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).as("process exits").isTrue();
-    StringBuilder out = new StringBuilder();
-    for (String line; (line = lines.poll(2, TimeUnit.SECONDS)) != null; ) {
-      out.append(line).append('\n');
-    }
-    return out.toString();
-  }
 
   /** Runs a command to its end; returns its exit code and output. */
   private record Result(int exitCode, String output) {}

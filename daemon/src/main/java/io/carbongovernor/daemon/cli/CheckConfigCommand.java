@@ -39,10 +39,7 @@ final class CheckConfigCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.OK;
     } catch (InvalidConfigException e) {
-      e.problems().forEach(p -> err.println(p));
-      err.printf("%s: %d problem(s); configuration not valid%n", config, e.problems().size());
-      err.flush();
-      return ExitCodes.INVALID_CONFIG;
+      return InvalidConfigReport.print(err, config, e, "configuration not valid");
     }
   }
 }

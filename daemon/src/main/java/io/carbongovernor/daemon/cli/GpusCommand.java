@@ -63,10 +63,7 @@ final class GpusCommand implements Callable<Integer> {
     try {
       loaded = ConfigLoader.load(config, FileChecks.SKIP);
     } catch (InvalidConfigException e) {
-      e.problems().forEach(err::println);
-      err.printf("%s: %d problem(s)%n", config, e.problems().size());
-      err.flush();
-      return ExitCodes.INVALID_CONFIG;
+      return InvalidConfigReport.print(err, config, e, "nothing done");
     }
     List<Row> rows = new ArrayList<>();
     Optional<String> driver;

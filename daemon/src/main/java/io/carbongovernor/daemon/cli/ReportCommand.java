@@ -74,9 +74,7 @@ final class ReportCommand implements Callable<Integer> {
     try {
       url = ConfigLoader.load(config, FileChecks.SKIP).history().url();
     } catch (InvalidConfigException e) {
-      e.problems().forEach(err::println);
-      err.flush();
-      return ExitCodes.INVALID_CONFIG;
+      return InvalidConfigReport.print(err, config, e, "nothing done");
     }
     Report report;
     try {

@@ -46,10 +46,7 @@ final class RestoreCommand implements Callable<Integer> {
       // Only the state dir and the GPU section matter: a missing trace file must not stop a restore.
       loaded = ConfigLoader.load(config, FileChecks.SKIP);
     } catch (InvalidConfigException e) {
-      e.problems().forEach(err::println);
-      err.printf("%s: %d problem(s); nothing restored%n", config, e.problems().size());
-      err.flush();
-      return ExitCodes.INVALID_CONFIG;
+      return InvalidConfigReport.print(err, config, e, "nothing restored");
     }
     Path stateDir = loaded.stateDir();
     if (!Files.exists(stateDir.resolve(Ledger.FILE_NAME))) {

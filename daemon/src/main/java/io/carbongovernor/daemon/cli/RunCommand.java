@@ -41,10 +41,7 @@ final class RunCommand implements Callable<Integer> {
       loaded = ConfigLoader.load(config, FileChecks.CHECK);
     } catch (InvalidConfigException e) {
       PrintWriter err = spec.commandLine().getErr();
-      e.problems().forEach(err::println);
-      err.printf("%s: %d problem(s); not starting%n", config, e.problems().size());
-      err.flush();
-      return ExitCodes.INVALID_CONFIG;
+      return InvalidConfigReport.print(err, config, e, "not starting");
     }
 
     // Signals are handled from before the start, so a stop asked for while starting still

@@ -62,10 +62,7 @@ final class SourcesCheckCommand implements Callable<Integer> {
     try {
       loaded = ConfigLoader.load(config, FileChecks.CHECK);
     } catch (InvalidConfigException e) {
-      e.problems().forEach(err::println);
-      err.printf("%s: %d problem(s); configuration not valid%n", config, e.problems().size());
-      err.flush();
-      return ExitCodes.INVALID_CONFIG;
+      return InvalidConfigReport.print(err, config, e, "configuration not valid");
     }
     Clock clock = Clock.systemUTC();
     List<CompletableFuture<Row>> rows = new ArrayList<>();

@@ -62,9 +62,7 @@ final class StatusCommand implements Callable<Integer> {
       try {
         api = ConfigLoader.load(config, FileChecks.SKIP).api();
       } catch (InvalidConfigException e) {
-        e.problems().forEach(err::println);
-        err.flush();
-        return ExitCodes.INVALID_CONFIG;
+        return InvalidConfigReport.print(err, config, e, "cannot find the API");
       }
     }
     String host = api.host().contains(":") ? "[" + api.host() + "]" : api.host();
