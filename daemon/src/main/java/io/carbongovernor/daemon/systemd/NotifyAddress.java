@@ -22,16 +22,19 @@ record NotifyAddress(String text, byte[] sockaddr) {
     if (!isAbstract && !text.startsWith("/")) {
       return new Result(Optional.empty(), "neither an absolute path nor an abstract name ('@...')");
     }
+    if (text.indexOf('\0') >= 0) {
+      return new Result(Optional.empty(), "contains a NUL character");
+    }
     byte[] name = text.getBytes(StandardCharsets.UTF_8);
     if (isAbstract) {
       name[0] = 0; // the abstract namespace: a leading NUL, no terminator
     }
     int pathLength = isAbstract ? name.length : name.length + 1;
-    if (name.length < 2 || pathLength > SUN_PATH) {
-      return new Result(Optional.empty(), "length " + name.length + " is outside 2 to " + (SUN_PATH - 1));
+    if (name.length < 2) {
+      return new Result(Optional.empty(), "empty");
     }
-    if (text.indexOf('\0') >= 0) {
-      return new Result(Optional.empty(), "contains a NUL character");
+    if (pathLength > SUN_PATH) {
+      return new Result(Optional.empty(), "longer than the " + SUN_PATH + " bytes of sun_path");
     }
     ByteBuffer sockaddr = ByteBuffer.allocate(2 + pathLength).order(ByteOrder.nativeOrder());
     sockaddr.putShort((short) Libc.AF_UNIX).put(name);

@@ -64,6 +64,8 @@ class SystemdNotifierTest {
     assertThat(SystemdNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", "/" + "x".repeat(107))).enabled()).isFalse();
     assertThat(SystemdNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", "@")).enabled()).isFalse();
     assertThat(SystemdNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", "/" + "x".repeat(106))).enabled()).isTrue();
+    assertThat(SystemdNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", "@" + "x".repeat(107))).enabled()).isTrue();
+    assertThat(SystemdNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", "@" + "x".repeat(108))).enabled()).isFalse();
   }
 
   @Test
