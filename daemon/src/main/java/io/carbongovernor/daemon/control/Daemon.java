@@ -245,6 +245,7 @@ public final class Daemon {
    * configuration is logged problem by problem (file:line:col) and the policies in force stay.
    * A good one swaps the default policy, the fail-safe and the teams at once; other settings
    * (interval, sources, GPUs, API, history) take effect at the next start, and the log says so.
+   * Either way the reload is counted in the metrics.
    *
    * @return whether the new policies are in force
    */
