@@ -10,6 +10,8 @@ import io.carbongovernor.daemon.jobs.BatchSizes;
 import io.carbongovernor.daemon.jobs.JobException;
 import io.carbongovernor.daemon.jobs.JobRegistry;
 import io.carbongovernor.gpu.Gpu;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -50,7 +52,8 @@ public final class ApiServer implements AutoCloseable {
       JobRegistry jobs,
       BatchSizes batchSizes,
       ProcFs proc,
-      Clock clock) {}
+      Clock clock,
+      PrometheusRegistry metrics) {}
 
   /**
    * Binds and starts the API.
@@ -70,6 +73,8 @@ public final class ApiServer implements AutoCloseable {
     server.setExecutor(executor);
     Router router = new Router(daemon);
     server.createContext("/", http -> router.handle(new Exchange(http)));
+    // The client library's handler: text, OpenMetrics or protobuf as the scraper asks, gzip.
+    server.createContext("/metrics", new MetricsHandler(daemon.metrics()));
     server.start();
     log.atInfo().addKeyValue("listen", server.getAddress()).log("local API listening");
     return new ApiServer(server, executor);

@@ -55,6 +55,7 @@ public final class ControlLoop {
   private final JobRegistry jobs;
   private final HistoryStore history;
   private final Function<Gpu, Optional<PowerProfile>> profiles;
+  private final TickListener listener;
   /** Slots seen, oldest first, for policies that forecast from history. */
   private final Deque<CarbonSignal> seen = new ArrayDeque<>();
 
@@ -73,7 +74,8 @@ public final class ControlLoop {
       GpuClaims claims,
       JobRegistry jobs,
       HistoryStore history,
-      Function<Gpu, Optional<PowerProfile>> profiles) {
+      Function<Gpu, Optional<PowerProfile>> profiles,
+      TickListener listener) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.signals = Objects.requireNonNull(signals, "signals");
     this.policies = Objects.requireNonNull(policies, "policies");
@@ -82,11 +84,13 @@ public final class ControlLoop {
     this.jobs = Objects.requireNonNull(jobs, "jobs");
     this.history = Objects.requireNonNull(history, "history");
     this.profiles = Objects.requireNonNull(profiles, "profiles");
+    this.listener = Objects.requireNonNull(listener, "listener");
   }
 
   /** Runs one tick; synchronized so that a manual trigger and the schedule never interleave. */
   public synchronized void tick() {
     Instant now = clock.instant();
+    long started = System.nanoTime();
     try {
       PolicySet set = policies.get();
       SignalReading reading = signals.read(now);
@@ -137,12 +141,15 @@ public final class ControlLoop {
                 t.reason()));
       }
       history.recordDecisions(records);
-      lastReport.set(
+      TickReport report =
           new TickReport(
               now, reading.current(), reading.forecast(), reading.failSafeReason(), reports,
-              plan.batchSizeByTeam()));
+              plan.batchSizeByTeam());
+      lastReport.set(report);
+      listener.completed(report, Duration.ofNanos(System.nanoTime() - started));
     } catch (RuntimeException e) {
       log.atError().setCause(e).log("control tick failed; the next tick tries again");
+      listener.failed(Duration.ofNanos(System.nanoTime() - started));
     } finally {
       completedTicks++;
       notifyAll();

@@ -12,6 +12,7 @@ import io.carbongovernor.daemon.history.Retention;
 import io.carbongovernor.daemon.identity.ProcFs;
 import io.carbongovernor.daemon.jobs.BatchSizes;
 import io.carbongovernor.daemon.jobs.JobRegistry;
+import io.carbongovernor.daemon.metrics.DaemonMetrics;
 import io.carbongovernor.daemon.teams.GpuClaims;
 import io.carbongovernor.daemon.teams.PolicySet;
 import io.carbongovernor.gpu.EnergyMeter;
@@ -59,6 +60,7 @@ public final class Daemon {
   private final ApiServer api;
   private final AtomicReference<PolicySet> policies;
   private final AtomicReference<GovernorConfig> current;
+  private final DaemonMetrics metrics;
   private boolean stopped;
 
   private Daemon(
@@ -71,7 +73,8 @@ public final class Daemon {
       DaemonSchedule scheduler,
       ApiServer api,
       AtomicReference<PolicySet> policies,
-      AtomicReference<GovernorConfig> current) {
+      AtomicReference<GovernorConfig> current,
+      DaemonMetrics metrics) {
     this.config = config;
     this.gpus = gpus;
     this.history = history;
@@ -82,6 +85,7 @@ public final class Daemon {
     this.api = api;
     this.policies = policies;
     this.current = current;
+    this.metrics = metrics;
   }
 
   /**
@@ -150,6 +154,7 @@ public final class Daemon {
             config.carbon().fetchBudget(),
             FORECAST_HORIZON,
             clock);
+    DaemonMetrics metrics = DaemonMetrics.create(gpus, signals::health, history::failedWrites);
     AtomicReference<PolicySet> policies = new AtomicReference<>(PolicySet.of(config));
     JobRegistry jobs = new JobRegistry(proc, owners, () -> policies.get().teams());
     GpuProfiles gpuProfiles = new GpuProfiles(profiles, jobs);
@@ -162,7 +167,8 @@ public final class Daemon {
             new GpuClaims(owners),
             jobs,
             history,
-            gpuProfiles::profile);
+            gpuProfiles::profile,
+            metrics);
     Sampler sampler =
         new Sampler(
             clock,
@@ -172,7 +178,8 @@ public final class Daemon {
             jobs,
             gpuProfiles::model,
             history,
-            Retention.DEFAULT);
+            Retention.DEFAULT,
+            metrics);
     DaemonSchedule scheduler =
         DaemonSchedule.create(config.sampleEvery())
             .every(TICK, config.interval(), loop::tick)
@@ -185,7 +192,7 @@ public final class Daemon {
               config.api(),
               new ApiServer.Daemon(
                   current::get, loop::lastReport, gpus::gpus, jobs,
-                  new BatchSizes(BatchSizeAdvisor.zeus(), history), proc, clock));
+                  new BatchSizes(BatchSizeAdvisor.zeus(), history), proc, clock, metrics.registry()));
     } catch (IOException e) {
       signals.close();
       history.close();
@@ -194,7 +201,7 @@ public final class Daemon {
           "cannot listen on " + config.api().host() + ":" + config.api().port() + ": " + e.getMessage(), e);
     }
     Daemon daemon =
-        new Daemon(config, gpus, history, signals, loop, sampler, scheduler, api, policies, current);
+        new Daemon(config, gpus, history, signals, loop, sampler, scheduler, api, policies, current, metrics);
     scheduler.start();
     log.atInfo()
         .addKeyValue("zone", config.zone())
@@ -238,10 +245,17 @@ public final class Daemon {
    * configuration is logged problem by problem (file:line:col) and the policies in force stay.
    * A good one swaps the default policy, the fail-safe and the teams at once; other settings
    * (interval, sources, GPUs, API, history) take effect at the next start, and the log says so.
+   * Either way the reload is counted in the metrics.
    *
    * @return whether the new policies are in force
    */
   public boolean reload() {
+    boolean applied = load();
+    metrics.reloaded(applied);
+    return applied;
+  }
+
+  private boolean load() {
     GovernorConfig next;
     try {
       next = ConfigLoader.load(config.sourceFile(), FileChecks.CHECK);

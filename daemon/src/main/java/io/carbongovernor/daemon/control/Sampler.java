@@ -49,6 +49,7 @@ public final class Sampler {
   private final Function<Gpu, Optional<Accounting.Model>> models;
   private final HistoryStore history;
   private final Retention retention;
+  private final SampleListener listener;
 
   private final Map<String, Instant> lastGood = new HashMap<>();
   private final Map<String, Instant> gapSince = new HashMap<>();
@@ -63,7 +64,8 @@ public final class Sampler {
       JobRegistry jobs,
       Function<Gpu, Optional<Accounting.Model>> models,
       HistoryStore history,
-      Retention retention) {
+      Retention retention,
+      SampleListener listener) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.gpus = Objects.requireNonNull(gpus, "gpus");
     this.meter = Objects.requireNonNull(meter, "meter");
@@ -72,6 +74,7 @@ public final class Sampler {
     this.models = Objects.requireNonNull(models, "models");
     this.history = Objects.requireNonNull(history, "history");
     this.retention = Objects.requireNonNull(retention, "retention");
+    this.listener = Objects.requireNonNull(listener, "listener");
   }
 
   /** One sample pass over every GPU. Never throws; failures are logged. */
@@ -88,6 +91,7 @@ public final class Sampler {
           sample = gpus.sample(gpu);
         } catch (GpuException e) {
           gapSince.putIfAbsent(gpu.uuid(), lastGood.getOrDefault(gpu.uuid(), now));
+          listener.unreadable(gpu);
           continue;
         }
         Instant since = gapSince.remove(gpu.uuid());
@@ -98,6 +102,7 @@ public final class Sampler {
               .addKeyValue("gap_s", Duration.between(since, now).toSeconds()).log("GPU readable again; gap recorded");
         }
         lastGood.put(gpu.uuid(), now);
+        listener.sampled(gpu, sample);
         EnergyReading reading = meter.record(gpu, now, sample);
         if (reading.source() == EnergyReading.Source.FIRST
             || reading.source() == EnergyReading.Source.OUT_OF_ORDER
@@ -107,6 +112,7 @@ public final class Sampler {
         records.addAll(account(gpu, sample, reading, now, tick, registered, intensity));
       }
       history.recordEnergy(records);
+      listener.accounted(records);
       if (Duration.between(lastPrune, now).compareTo(PRUNE_EVERY) >= 0) {
         history.prune(now, retention);
         lastPrune = now;

@@ -1,0 +1,191 @@
+package io.carbongovernor.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real scrape of the packaged daemon, and the shipped alert rules, checked by Prometheus's own
+ * {@code promtool} (Debian package {@code prometheus}; .ci/run installs it where missing).
+ */
+class MetricsProcessIT {
+
+  private static final Path JAR = Path.of(System.getProperty("carbon-governor.jar"));
+  private static final Path TRACES = Path.of("..", "traces").toAbsolutePath().normalize();
+  private static final Path RULES = Path.of("..", "ops", "prometheus").toAbsolutePath().normalize();
+  private static final Pattern LISTEN = Pattern.compile("local API listening listen=\"?[^\"\\s]*:(\\d+)");
+  private static final long WAIT_SECONDS = 60;
+
+  @TempDir Path dir;
+
+  private final List<Process> started = new ArrayList<>();
+
+  /** A failed assertion must not leave a daemon running. */
+  @AfterEach
+  void killLeftovers() {
+    started.forEach(Process::destroyForcibly);
+  }
+
+  private static Path promtool() {
+    for (String entry : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path candidate = Path.of(entry, "promtool");
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    throw new AssertionError(
+        "promtool is not on PATH; install it with `apt-get install prometheus` (Debian/Ubuntu), as .ci/run does");
+  }
+
+  /** Runs promtool; returns its exit code and output together. */
+  private static Result promtool(Path workDir, Path stdin, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(promtool().toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
+    if (stdin != null) {
+      pb.redirectInput(stdin.toFile());
+    }
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).as("promtool exits").isTrue();
+    return new Result(p.exitValue(), out);
+  }
+
+  private record Result(int code, String output) {}
+
+  private Path config() throws IOException {
+    Path file = dir.resolve("governor.yaml");
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "zone: US-CAL-CISO",
+            "interval: 1h",
+            "sample-every: 1s",
+            "state-dir: " + dir.resolve("state"),
+            "gpu: {backend: simulated, simulated: {count: 2}}",
+            "carbon:",
+            "  sources:",
+            "    - {type: trace, file: " + TRACES.resolve("US-CAL-CISO_2023_hourly.csv") + "}",
+            "default-policy: {kind: static, cap: 60%}",
+            "api: {listen: 127.0.0.1:0}",
+            "teams-dir: " + Files.createDirectories(dir.resolve("teams.d")),
+            ""));
+    return file;
+  }
+
+  private static BlockingQueue<String> lines(Process process) {
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                lines.add("(output closed: " + e.getMessage() + ")");
+              }
+            });
+    reader.setDaemon(true);
+    reader.start();
+    return lines;
+  }
+
+  private static Matcher awaitLine(BlockingQueue<String> lines, Pattern pattern) throws InterruptedException {
+    List<String> seen = new ArrayList<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (System.nanoTime() < deadline) {
+      String line = lines.poll(1, TimeUnit.SECONDS);
+      if (line != null) {
+        seen.add(line);
+        Matcher m = pattern.matcher(line);
+        if (m.find()) {
+          return m;
+        }
+      }
+    }
+    throw new AssertionError("no line matching '" + pattern + "' in:\n" + String.join("\n", seen));
+  }
+
+  /** Scrapes until the sampler has accounted energy (two passes), so every family has series. */
+  private static String scrapeWithEnergy(int port) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    String body = "";
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      body = response.body();
+      if (body.contains("carbon_governor_team_emissions_grams_total{")) {
+        return body;
+      }
+      Thread.sleep(200); // a real process samples on its own schedule (1 s here)
+    }
+    throw new AssertionError("no accounted energy within " + WAIT_SECONDS + " s; last scrape:\n" + body);
+  }
+
+  @Test
+  void aRunningDaemonsScrapePassesPromtoolCheckMetrics() throws Exception {
+    promtool(); // fail first, and clearly, without promtool
+    List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toString(),
+        "run", "--config", config().toString());
+    Process daemon = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    started.add(daemon);
+    BlockingQueue<String> out = lines(daemon);
+    int port = Integer.parseInt(awaitLine(out, LISTEN).group(1));
+
+    String scrape = scrapeWithEnergy(port);
+    Path file = dir.resolve("scrape.txt");
+    Files.writeString(file, scrape);
+    Result check = promtool(dir, file, "check", "metrics");
+    assertThat(check.code()).as("promtool check metrics:\n" + check.output() + "\non:\n" + scrape).isZero();
+    assertThat(check.output()).isBlank();
+    assertThat(scrape)
+        .contains("carbon_governor_gpu_power_limit_watts{UUID=\"GPU-")
+        .contains("carbon_governor_gpu_energy_joules_total{UUID=\"GPU-")
+        .contains("carbon_governor_decisions_total{outcome=\"applied\",policy=\"static\"} 2.0")
+        .contains("jvm_threads_current");
+
+    daemon.toHandle().destroy(); // SIGTERM: restore and exit 0
+    assertThat(daemon.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    assertThat(daemon.exitValue()).isZero();
+  }
+
+  @Test
+  void theShippedAlertRulesPassPromtoolAndTheirUnitTests() throws Exception {
+    Result check = promtool(RULES, null, "check", "rules", "carbon-governor-alerts.yaml");
+    assertThat(check.code()).as(check.output()).isZero();
+    assertThat(check.output()).contains("SUCCESS: 8 rules found");
+
+    Result test = promtool(RULES, null, "test", "rules", "carbon-governor-alerts.test.yaml");
+    assertThat(test.code()).as(test.output()).isZero();
+    assertThat(test.output()).contains("SUCCESS");
+
+    Result config = promtool(RULES, null, "check", "config", "prometheus.yml");
+    assertThat(config.code()).as(config.output()).isZero();
+  }
+}
