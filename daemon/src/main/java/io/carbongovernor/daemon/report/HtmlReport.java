@@ -71,7 +71,7 @@ final class HtmlReport {
     double maxI = hours.stream().mapToDouble(Report.HourPoint::intensity).filter(d -> !Double.isNaN(d)).max().orElse(1);
     double maxL = hours.stream().mapToDouble(Report.HourPoint::limitWatts).filter(d -> !Double.isNaN(d)).max().orElse(1);
     StringBuilder s = svgStart("grid intensity (gCO2e/kWh, left) and average power limit (W, right)");
-    axes(s, maxI, maxL);
+    axes(s, maxI, "g/kWh", maxL);
     s.append(polyline(hours.size(), i -> hours.get(i).intensity() / maxI, "#c0392b"));
     s.append(polyline(hours.size(), i -> hours.get(i).limitWatts() / maxL, "#2c7fb8"));
     s.append(legend(List.of("intensity", "power limit"), List.of("#c0392b", "#2c7fb8")));
@@ -103,7 +103,7 @@ final class HtmlReport {
     double bottom = min;
     double span = top - bottom > 0 ? top - bottom : 1;
     StringBuilder s = svgStart("cumulative avoided emissions (kg CO2e) per team");
-    axes(s, top, Double.NaN);
+    axes(s, top, "kg", Double.NaN);
     List<String> colours = new ArrayList<>();
     for (int i = 0; i < teams.size(); i++) {
       double[] c = cumulative.get(i);
@@ -122,11 +122,11 @@ final class HtmlReport {
         W, H, W, H, esc(title)));
   }
 
-  private static void axes(StringBuilder s, double leftMax, double rightMax) {
+  private static void axes(StringBuilder s, double leftMax, String leftUnit, double rightMax) {
     s.append(String.format(Locale.ROOT,
         "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>"
-            + "<text x=\"4\" y=\"%d\" font-size=\"11\">%.0f</text><text x=\"4\" y=\"%d\" font-size=\"11\">0</text>",
-        PAD, PAD / 2, PAD, H - PAD, PAD, H - PAD, W - PAD, H - PAD, PAD / 2 + 4, leftMax, H - PAD));
+            + "<text x=\"4\" y=\"%d\" font-size=\"11\">%.0f %s</text><text x=\"4\" y=\"%d\" font-size=\"11\">0</text>",
+        PAD, PAD / 2, PAD, H - PAD, PAD, H - PAD, W - PAD, H - PAD, PAD / 2 - 4, leftMax, esc(leftUnit), H - PAD));
     if (!Double.isNaN(rightMax)) {
       s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\">%.0f W</text>", W - PAD + 4, PAD / 2 + 4, rightMax));
     }
