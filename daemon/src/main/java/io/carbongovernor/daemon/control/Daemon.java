@@ -9,7 +9,6 @@ import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.daemon.config.InvalidConfigException;
 import io.carbongovernor.daemon.history.HistoryException;
 import io.carbongovernor.daemon.history.HistoryStore;
-import io.carbongovernor.daemon.history.Retention;
 import io.carbongovernor.daemon.identity.ProcFs;
 import io.carbongovernor.daemon.jobs.BatchSizes;
 import io.carbongovernor.daemon.jobs.JobRegistry;
@@ -172,7 +171,7 @@ public final class Daemon {
             jobs,
             gpu -> profiles.apply(gpu).map(p -> new Accounting.Model(p, "default")),
             history,
-            Retention.DEFAULT);
+            config.history().retention());
     DaemonSchedule scheduler =
         DaemonSchedule.create(config.sampleEvery())
             .every(TICK, config.interval(), loop::tick)
