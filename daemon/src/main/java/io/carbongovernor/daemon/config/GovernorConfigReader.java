@@ -3,6 +3,7 @@ package io.carbongovernor.daemon.config;
 import io.carbongovernor.daemon.config.GovernorConfig.Mode;
 import io.carbongovernor.daemon.config.GpuConfig.Backend;
 import io.carbongovernor.daemon.config.GpuConfig.Model;
+import io.carbongovernor.daemon.history.Retention;
 import io.carbongovernor.gpu.Power;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -224,23 +225,27 @@ final class GovernorConfigReader {
   }
 
   private static HistoryConfig history(Optional<ConfigMap> section, Path stateDir) {
-    HistoryConfig fallback = new HistoryConfig(JDBC_SQLITE + stateDir.resolve("history.db"));
+    String fallback = JDBC_SQLITE + stateDir.resolve("history.db");
     if (section.isEmpty()) {
-      return fallback;
+      return new HistoryConfig(fallback, Retention.DEFAULT);
     }
-    section.get().allowOnly(Set.of("url"));
-    return section
-        .get()
-        .get("url")
-        .flatMap(v -> v.parsed(url -> jdbcUrl(url, v.document().directory())))
-        .orElse(fallback);
+    ConfigMap history = section.get();
+    history.allowOnly(Set.of("url", "retention"));
+    String url =
+        history
+            .get("url")
+            .flatMap(v -> v.parsed(u -> jdbcUrl(u, v.document().directory())))
+            .orElse(fallback);
+    Retention retention =
+        history.map("retention").map(RetentionReader::read).orElse(Retention.DEFAULT);
+    return new HistoryConfig(url, retention);
   }
 
   /**
    * A relative SQLite file resolves against the config's directory; other JDBC urls stay as
    * written.
    */
-  private static HistoryConfig jdbcUrl(String url, Path directory) {
+  private static String jdbcUrl(String url, Path directory) {
     if (!url.startsWith("jdbc:")) {
       throw new IllegalArgumentException(
           "expected a JDBC url like jdbc:sqlite:/var/lib/carbon-governor/history.db, got '"
@@ -248,17 +253,17 @@ final class GovernorConfigReader {
               + "'");
     }
     if (!url.startsWith(JDBC_SQLITE)) {
-      return new HistoryConfig(url);
+      return url;
     }
     String rest = url.substring(JDBC_SQLITE.length());
     int query = rest.indexOf('?');
     String file = query < 0 ? rest : rest.substring(0, query);
     String parameters = query < 0 ? "" : rest.substring(query);
     if (file.isEmpty() || file.startsWith(":") || file.startsWith("file:")) {
-      return new HistoryConfig(url); // in-memory databases and file: URIs are used as written
+      return url; // in-memory databases and file: URIs are used as written
     }
     try {
-      return new HistoryConfig(JDBC_SQLITE + directory.resolve(file).normalize() + parameters);
+      return JDBC_SQLITE + directory.resolve(file).normalize() + parameters;
     } catch (InvalidPathException e) {
       throw new IllegalArgumentException(
           "expected a file path after jdbc:sqlite:, got '" + file + "'");

@@ -8,7 +8,6 @@ import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.daemon.config.InvalidConfigException;
 import io.carbongovernor.daemon.history.HistoryException;
 import io.carbongovernor.daemon.history.HistoryStore;
-import io.carbongovernor.daemon.history.Retention;
 import io.carbongovernor.daemon.identity.ProcFs;
 import io.carbongovernor.daemon.jobs.BatchSizes;
 import io.carbongovernor.daemon.jobs.JobRegistry;
@@ -178,7 +177,7 @@ public final class Daemon {
             jobs,
             gpuProfiles::model,
             history,
-            Retention.DEFAULT,
+            config.history().retention(),
             metrics);
     DaemonSchedule scheduler =
         DaemonSchedule.create(config.sampleEvery())

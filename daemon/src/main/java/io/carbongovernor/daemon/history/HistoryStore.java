@@ -36,7 +36,7 @@ public interface HistoryStore extends AutoCloseable {
   /** Every finished run, in order per job; empty (and logged) when it cannot be read. */
   AdvisorState batchRuns();
 
-  /** Deletes raw samples and minute rows older than the retention allows, as of {@code now}. */
+  /** Deletes raw samples, minute and hour rows older than the retention allows, as of {@code now}. */
   void prune(Instant now, Retention retention);
 
   /** Writes that failed since the store was opened. */

@@ -332,10 +332,14 @@ final class SqliteHistoryStore implements HistoryStore {
   @Override
   public synchronized void prune(Instant now, Retention retention) {
     try (Statement st = connection.createStatement()) {
-      long raw = now.minus(retention.raw()).toEpochMilli();
-      long minutes = now.minus(retention.minutes()).toEpochMilli();
-      st.executeUpdate("DELETE FROM energy_raw WHERE end_ms < " + raw);
-      st.executeUpdate("DELETE FROM energy_minute WHERE bucket_ms + 60000 <= " + minutes);
+      if (retention.raw().isPresent()) {
+        long raw = now.minus(retention.raw().get()).toEpochMilli();
+        st.executeUpdate("DELETE FROM energy_raw WHERE end_ms < " + raw);
+      }
+      if (retention.minutes().isPresent()) {
+        long minutes = now.minus(retention.minutes().get()).toEpochMilli();
+        st.executeUpdate("DELETE FROM energy_minute WHERE bucket_ms + 60000 <= " + minutes);
+      }
       if (retention.hours().isPresent()) {
         long hours = now.minus(retention.hours().get()).toEpochMilli();
         st.executeUpdate("DELETE FROM energy_hour WHERE bucket_ms + 3600000 <= " + hours);

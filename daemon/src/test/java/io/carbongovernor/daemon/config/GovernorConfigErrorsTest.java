@@ -2,7 +2,10 @@ package io.carbongovernor.daemon.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.carbongovernor.daemon.history.Retention;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -287,5 +290,122 @@ class GovernorConfigErrorsTest {
     assertThat(config.defaultPolicy().kind()).isEqualTo("full-speed");
     assertThat(config.api()).isEqualTo(new ApiConfig("127.0.0.1", 9464));
     assertThat(config.history().url()).isEqualTo("jdbc:sqlite:/var/lib/carbon-governor/history.db");
+    assertThat(config.history().retention()).isEqualTo(Retention.DEFAULT);
+  }
+
+  @Test
+  void retentionTakesDurationsOrForeverAndDefaultsWhatIsNotGiven() throws Exception {
+    assertThat(
+            files
+                .load(ConfigFiles.VALID + "history: {retention: {raw: 2d, minutes: 30d}}\n")
+                .history()
+                .retention())
+        .isEqualTo(
+            new Retention(
+                Optional.of(Duration.ofDays(2)), Optional.of(Duration.ofDays(30)), Optional.empty()));
+    assertThat(
+            files
+                .load(
+                    ConfigFiles.VALID
+                        + "history: {retention: {raw: forever, minutes: forever, hours: forever}}\n")
+                .history()
+                .retention())
+        .isEqualTo(new Retention(Optional.empty(), Optional.empty(), Optional.empty()));
+    assertThat(
+            files
+                .load(ConfigFiles.VALID + "history: {retention: {hours: 400d}}\n")
+                .history()
+                .retention())
+        .isEqualTo(
+            new Retention(
+                Optional.of(Duration.ofDays(7)),
+                Optional.of(Duration.ofDays(90)),
+                Optional.of(Duration.ofDays(400))));
+  }
+
+  @Test
+  void retentionOfMinutesShorterThanRaw() {
+    files.assertOnly(
+        ConfigFiles.VALID
+            + """
+              history:
+                retention:
+                  raw: 7d
+                  minutes: 1d
+              """,
+        10,
+        14,
+        "history.retention.minutes: must be at least as long as raw (7d), got 1d");
+  }
+
+  @Test
+  void retentionOfRawLongerThanTheDefaultMinutes() {
+    files.assertOnly(
+        ConfigFiles.VALID
+            + """
+              history:
+                retention:
+                  raw: 100d
+              """,
+        9,
+        10,
+        "history.retention.raw: must not be longer than minutes (90d by default), got 100d");
+  }
+
+  @Test
+  void retentionOfHoursShorterThanForeverMinutes() {
+    files.assertOnly(
+        ConfigFiles.VALID
+            + """
+              history:
+                retention:
+                  minutes: forever
+                  hours: 400d
+              """,
+        10,
+        12,
+        "history.retention.hours: must be at least as long as minutes (forever), got 400d");
+  }
+
+  @Test
+  void retentionThatIsNeitherADurationNorForever() {
+    files.assertOnly(
+        ConfigFiles.VALID
+            + """
+              history:
+                retention:
+                  raw: a week
+              """,
+        9,
+        10,
+        "history.retention.raw: expected a duration like 7d or the word forever, got 'a week'");
+  }
+
+  @Test
+  void retentionShorterThanThePruningPeriod() {
+    files.assertOnly(
+        ConfigFiles.VALID
+            + """
+              history:
+                retention:
+                  raw: 30m
+              """,
+        9,
+        10,
+        "history.retention.raw: must be at least 1h or forever, got 30m");
+  }
+
+  @Test
+  void unknownRetentionKey() {
+    files.assertOnly(
+        ConfigFiles.VALID
+            + """
+              history:
+                retention:
+                  raws: 7d
+              """,
+        9,
+        5,
+        "history.retention: unknown key 'raws' (did you mean 'raw'?)");
   }
 }

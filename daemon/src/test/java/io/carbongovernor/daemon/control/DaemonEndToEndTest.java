@@ -174,6 +174,7 @@ class DaemonEndToEndTest {
             "  sources:",
             "    - {type: trace, file: " + trace + ", timing: absolute}",
             "default-policy: " + policy,
+            "api: {listen: 127.0.0.1:0}", // any free port: builds of other checkouts may run beside this one
             "teams-dir: " + Files.createDirectories(dir.resolve("teams.d")),
             ""));
     return ConfigLoader.load(file, FileChecks.CHECK);

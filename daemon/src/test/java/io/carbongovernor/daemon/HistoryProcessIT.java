@@ -1,0 +1,247 @@
+package io.carbongovernor.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carbongovernor.daemon.cli.CarbonGovernorCommand;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The history database of the packaged daemon ({@code java -jar}, simulated GPUs sampled every
+ * second): reports taken while it writes, and what a kill -9 leaves behind.
+ */
+class HistoryProcessIT {
+
+  private static final Path JAR = Path.of(System.getProperty("carbon-governor.jar"));
+  private static final Path TRACES = Path.of("..", "traces").toAbsolutePath().normalize();
+  private static final long WAIT_SECONDS = 60;
+  private static final long SAMPLE_MS = 1000;
+
+  @TempDir Path dir;
+
+  private final List<Process> started = new ArrayList<>();
+
+  /** A failed assertion must not leave a daemon running. */
+  @AfterEach
+  void killLeftovers() {
+    started.forEach(Process::destroyForcibly);
+  }
+
+  @Test
+  void reportsTakenWhileTheDaemonWritesSeeGrowingTotalsAndNeverALock() throws Exception {
+    Path config = config();
+    Process daemon = start(config);
+    BlockingQueue<String> out = lines(daemon);
+    long first = awaitMaxEnd(end -> end > 0);
+
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    List<Double> energies = new ArrayList<>();
+    long seen = first;
+    for (int i = 0; i < 5; i++) {
+      StringWriter stdout = new StringWriter();
+      StringWriter stderr = new StringWriter();
+      CommandLine cli = CarbonGovernorCommand.commandLine();
+      cli.setOut(new PrintWriter(stdout));
+      cli.setErr(new PrintWriter(stderr));
+      int exit =
+          cli.execute("report", "--config", config.toString(), "--from", today.minusDays(1).toString(),
+              "--to", today.plusDays(1).toString(), "--format", "json");
+      assertThat(exit).as(stderr.toString()).isZero();
+      assertThat(stderr.toString()).doesNotContainIgnoringCase("locked");
+      JsonNode report = JsonMapper.builder().build().readTree(stdout.toString());
+      assertThat(report.get("empty").asBoolean()).as(stdout.toString()).isFalse();
+      energies.add(report.get("totals").get("energy_kwh").asDouble());
+      long before = seen;
+      seen = awaitMaxEnd(end -> end > before); // the daemon wrote again before the next report
+    }
+    assertThat(energies).isSorted();
+    assertThat(energies.get(energies.size() - 1)).isGreaterThan(energies.get(0));
+
+    daemon.toHandle().destroy(); // SIGTERM
+    String rest = drain(out, daemon);
+    assertThat(daemon.exitValue()).as(rest).isZero();
+    assertThat(rest).doesNotContainIgnoringCase("database is locked").doesNotContain("history write failed");
+  }
+
+  @Test
+  void killMinusNineLosesAtMostTheLastSamplePeriodAndTheNextRunAppends() throws Exception {
+    Path config = config();
+    Process first = start(config);
+    lines(first);
+    long observed = awaitMaxEnd(end -> end > 0);
+    long again = observed;
+    for (int i = 0; i < 3; i++) { // a few periods in, just after one was written
+      long before = again;
+      again = awaitMaxEnd(end -> end > before);
+    }
+    Thread.sleep(SAMPLE_MS / 2); // half a period on: the kill falls between or inside sample writes
+    long killedAt = System.currentTimeMillis();
+    first.destroyForcibly(); // SIGKILL, whatever the sampler was doing
+    assertThat(first.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    assertThat(first.exitValue()).isEqualTo(137);
+
+    long lastEnd;
+    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + database());
+        Statement st = db.createStatement()) {
+      assertThat(text(st, "PRAGMA integrity_check")).isEqualTo("ok");
+      assertRollupsEqualRawSums(st);
+      lastEnd = number(st, "SELECT max(end_ms) FROM energy_raw");
+    }
+    assertThat(lastEnd).as("what was written before the kill is kept").isGreaterThanOrEqualTo(again);
+    assertThat(lastEnd).as("at most the last sample period is lost").isGreaterThanOrEqualTo(killedAt - 2 * SAMPLE_MS);
+
+    Process second = start(config);
+    BlockingQueue<String> out = lines(second);
+    awaitMaxEnd(end -> end > killedAt);
+    second.toHandle().destroy();
+    String rest = drain(out, second);
+    assertThat(second.exitValue()).as(rest).isZero();
+    assertThat(rest).contains("previous run did not exit cleanly").doesNotContain("history write failed");
+    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + database());
+        Statement st = db.createStatement()) {
+      assertThat(text(st, "PRAGMA integrity_check")).isEqualTo("ok");
+      assertRollupsEqualRawSums(st);
+      assertThat(number(st, "SELECT count(*) FROM energy_raw WHERE start_ms < " + lastEnd)).isPositive();
+      assertThat(number(st, "SELECT count(*) FROM energy_raw WHERE start_ms >= " + killedAt)).isPositive();
+    }
+  }
+
+  private static void assertRollupsEqualRawSums(Statement st) throws SQLException {
+    for (String column : List.of("energy_mj", "busy_ms")) {
+      long raw = number(st, "SELECT sum(" + column + ") FROM energy_raw");
+      assertThat(raw).as(column).isPositive();
+      assertThat(number(st, "SELECT sum(" + column + ") FROM energy_minute")).as(column).isEqualTo(raw);
+      assertThat(number(st, "SELECT sum(" + column + ") FROM energy_hour")).as(column).isEqualTo(raw);
+    }
+  }
+
+  /** Two simulated GPUs under a static cap, sampled and ticked every second. */
+  private Path config() throws IOException {
+    Path teams = Files.createDirectories(dir.resolve("teams.d"));
+    Path file = dir.resolve("governor.yaml");
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "zone: US-CAL-CISO",
+            "interval: 1s",
+            "sample-every: 1s",
+            "state-dir: " + dir.resolve("state"),
+            "gpu: {backend: simulated, simulated: {count: 2}}",
+            "carbon:",
+            "  sources:",
+            "    - {type: trace, file: " + TRACES.resolve("US-CAL-CISO_2023_hourly.csv") + "}",
+            "default-policy: {kind: static, cap: 60%}",
+            "api: {listen: 127.0.0.1:0}",
+            "teams-dir: " + teams,
+            "history: {retention: {raw: 1d, minutes: 2d, hours: forever}}",
+            ""));
+    return file;
+  }
+
+  private Path database() {
+    return dir.resolve("state").resolve("history.db");
+  }
+
+  /**
+   * Polls the database read-only (as a report does) until the newest raw row's end passes {@code
+   * test}; that end, in epoch milliseconds.
+   */
+  private long awaitMaxEnd(LongPredicate test) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    String last = "no database yet";
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(database())) {
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:file:" + database() + "?mode=ro");
+            Statement st = db.createStatement()) {
+          long end = number(st, "SELECT coalesce(max(end_ms), 0) FROM energy_raw");
+          if (test.test(end)) {
+            return end;
+          }
+          last = "newest row ends at " + end;
+        } catch (SQLException e) {
+          last = e.getMessage(); // the schema may not be there yet
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("history did not advance: " + last);
+  }
+
+  private static long number(Statement st, String sql) throws SQLException {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static String text(Statement st, String sql) throws SQLException {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private Process start(Path config) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.addAll(List.of("-jar", JAR.toString(), "run", "--config", config.toString()));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    started.add(p);
+    return p;
+  }
+
+  /** Collects the child's output lines as they come. */
+  private static BlockingQueue<String> lines(Process process) {
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                lines.add("(output closed: " + e.getMessage() + ")");
+              }
+            });
+    reader.setDaemon(true);
+    reader.start();
+    return lines;
+  }
+
+  private static String drain(BlockingQueue<String> lines, Process process) throws InterruptedException {
+    assertThat(process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).as("process exits").isTrue();
+    StringBuilder out = new StringBuilder();
+    for (String line; (line = lines.poll(2, TimeUnit.SECONDS)) != null; ) {
+      out.append(line).append('\n');
+    }
+    return out.toString();
+  }
+}
