@@ -1,14 +1,14 @@
 package io.carbongovernor.daemon;
 
+import static io.carbongovernor.daemon.testing.ChildProcesses.WAIT_SECONDS;
+import static io.carbongovernor.daemon.testing.ChildProcesses.drain;
+import static io.carbongovernor.daemon.testing.ChildProcesses.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carbongovernor.daemon.cli.CarbonGovernorCommand;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,7 +21,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +38,6 @@ class HistoryProcessIT {
 
   private static final Path JAR = Path.of(System.getProperty("carbon-governor.jar"));
   private static final Path TRACES = Path.of("..", "traces").toAbsolutePath().normalize();
-  private static final long WAIT_SECONDS = 60;
   private static final long SAMPLE_MS = 1000;
 
   @TempDir Path dir;
@@ -217,31 +215,5 @@ class HistoryProcessIT {
   }
 
   /** Collects the child's output lines as they come. */
-  private static BlockingQueue<String> lines(Process process) {
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                  lines.add(line);
-                }
-              } catch (IOException e) {
-                lines.add("(output closed: " + e.getMessage() + ")");
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
-    return lines;
-  }
 
-  private static String drain(BlockingQueue<String> lines, Process process) throws InterruptedException {
-    assertThat(process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).as("process exits").isTrue();
-    StringBuilder out = new StringBuilder();
-    for (String line; (line = lines.poll(2, TimeUnit.SECONDS)) != null; ) {
-      out.append(line).append('\n');
-    }
-    return out.toString();
-  }
 }

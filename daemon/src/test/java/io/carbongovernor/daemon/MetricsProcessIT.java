@@ -1,11 +1,11 @@
 package io.carbongovernor.daemon;
 
+import static io.carbongovernor.daemon.testing.ChildProcesses.WAIT_SECONDS;
+import static io.carbongovernor.daemon.testing.ChildProcesses.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,7 +33,6 @@ class MetricsProcessIT {
   private static final Path TRACES = Path.of("..", "traces").toAbsolutePath().normalize();
   private static final Path RULES = Path.of("..", "ops", "prometheus").toAbsolutePath().normalize();
   private static final Pattern LISTEN = Pattern.compile("local API listening listen=\"?[^\"\\s]*:(\\d+)");
-  private static final long WAIT_SECONDS = 60;
 
   @TempDir Path dir;
 
@@ -95,24 +93,6 @@ class MetricsProcessIT {
     return file;
   }
 
-  private static BlockingQueue<String> lines(Process process) {
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                  lines.add(line);
-                }
-              } catch (IOException e) {
-                lines.add("(output closed: " + e.getMessage() + ")");
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
-    return lines;
-  }
 
   private static Matcher awaitLine(BlockingQueue<String> lines, Pattern pattern) throws InterruptedException {
     List<String> seen = new ArrayList<>();
