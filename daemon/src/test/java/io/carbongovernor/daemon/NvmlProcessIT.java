@@ -100,6 +100,8 @@ class NvmlProcessIT {
         "  sources:",
         "    - {type: trace, file: " + TRACES.resolve("US-CAL-CISO_2023_hourly.csv") + "}",
         "default-policy: {kind: static, cap: 60%}",
+        // Any free port: another daemon or build on this machine may hold the default one.
+        "api: {listen: 127.0.0.1:0}",
         "teams-dir: " + teams,
         ""));
     return file;
