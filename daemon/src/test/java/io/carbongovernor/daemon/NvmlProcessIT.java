@@ -99,7 +99,8 @@ class NvmlProcessIT {
         "  sources:",
         "    - {type: trace, file: " + TRACES.resolve("US-CAL-CISO_2023_hourly.csv") + "}",
         "default-policy: {kind: static, cap: 60%}",
-        "api: {listen: 127.0.0.1:0}", // any free port: builds of other checkouts may run beside this one
+        // Any free port: another daemon or build on this machine may hold the default one.
+        "api: {listen: 127.0.0.1:0}",
         "teams-dir: " + teams,
         ""));
     return file;

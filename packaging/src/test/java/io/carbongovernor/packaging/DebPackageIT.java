@@ -1,0 +1,239 @@
+package io.carbongovernor.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The built {@code .deb} as dpkg sees it: its files, modes and owners ({@code dpkg-deb -c}), its
+ * control fields and conffiles ({@code dpkg-deb -f}, {@code -e}), and an unpacked copy ({@code
+ * dpkg-deb -x}) whose launcher runs.
+ */
+class DebPackageIT {
+
+  private static final Path SOURCE = Path.of(System.getProperty("carbon-governor.source-root"));
+  private static final String SHARE = "/usr/share/carbon-governor";
+
+  private static Path deb;
+  /** Path in the package to its {@code dpkg-deb -c} line. */
+  private static Map<String, Entry> entries;
+
+  @TempDir Path dir;
+
+  private final List<Process> started = new ArrayList<>();
+
+  record Entry(String mode, String owner, String path) {}
+
+  @BeforeAll
+  static void listPackage() throws Exception {
+    Path target = Path.of(System.getProperty("carbon-governor.deb-dir"));
+    try (Stream<Path> files = Files.list(target)) {
+      List<Path> debs =
+          files.filter(p -> p.getFileName().toString().matches("carbon-governor_.*_all\\.deb")).toList();
+      assertThat(debs).as("one package in %s", target).hasSize(1);
+      deb = debs.get(0);
+    }
+    entries = new TreeMap<>();
+    for (String line : Commands.run("dpkg-deb", "-c", deb.toString()).lines().toList()) {
+      // drwxr-xr-x root/root         0 2026-11-23 14:27 ./usr/
+      String[] f = line.trim().split("\\s+", 6);
+      String path = f[5].substring(1);
+      entries.put(path.endsWith("/") ? path.substring(0, path.length() - 1) : path,
+          new Entry(f[0], f[1], path));
+    }
+  }
+
+  @AfterEach
+  void killLeftovers() {
+    started.forEach(Process::destroyForcibly);
+  }
+
+  @Test
+  void shipsTheDaemonJarAndExactlyItsRuntimeDependencies() throws IOException {
+    List<String> expected = new ArrayList<>();
+    expected.add(SHARE + "/lib/carbon-governor.jar");
+    try (Stream<Path> jars = Files.list(SOURCE.resolve("daemon/target/lib"))) {
+      jars.map(p -> SHARE + "/lib/" + p.getFileName()).forEach(expected::add);
+    }
+    List<String> shipped =
+        entries.keySet().stream().filter(p -> p.startsWith(SHARE + "/lib/")).toList();
+
+    assertThat(shipped).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(entries.get(SHARE + "/lib/carbon-governor.jar").mode()).isEqualTo("-rw-r--r--");
+  }
+
+  @Test
+  void launcherIsAnExecutableOwnedByRoot() {
+    assertThat(entries.get("/usr/bin/carbon-governor"))
+        .isEqualTo(new Entry("-rwxr-xr-x", "root/root", "/usr/bin/carbon-governor"));
+    assertThat(entries.values()).allSatisfy(e -> assertThat(e.owner()).isEqualTo("root/root"));
+  }
+
+  @Test
+  void shipsEveryUnitFileOfTheCheckoutWhereSystemdLooks() throws IOException {
+    List<String> expected = new ArrayList<>();
+    try (Stream<Path> files = Files.list(SOURCE.resolve("systemd"))) {
+      for (Path file : files.toList()) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".service")) {
+          expected.add("/lib/systemd/system/" + name);
+        } else if (name.equals("carbon-governor.sysusers")) {
+          expected.add("/usr/lib/sysusers.d/carbon-governor.conf");
+        } else if (name.equals("carbon-governor.tmpfiles")) {
+          expected.add("/usr/lib/tmpfiles.d/carbon-governor.conf");
+        }
+      }
+    }
+    List<String> shipped =
+        entries.keySet().stream()
+            .filter(p -> p.matches("/lib/systemd/system/.+|/usr/lib/(sysusers|tmpfiles)\\.d/.+"))
+            .toList();
+
+    assertThat(shipped).containsExactlyInAnyOrderElementsOf(expected);
+    shipped.forEach(p -> assertThat(entries.get(p).mode()).isEqualTo("-rw-r--r--"));
+  }
+
+  @Test
+  void shipsTheTracesWithTheirAttributionAndTheLicences() throws IOException {
+    try (Stream<Path> traces = Files.list(SOURCE.resolve("traces"))) {
+      List<String> expected =
+          traces.map(p -> SHARE + "/traces/" + p.getFileName()).toList();
+      assertThat(expected).anyMatch(p -> p.endsWith(".csv")).contains(SHARE + "/traces/README.md");
+      assertThat(entries).containsKeys(expected.toArray(String[]::new));
+    }
+    assertThat(entries)
+        .containsKeys(
+            "/usr/share/doc/carbon-governor/copyright",
+            "/usr/share/doc/carbon-governor/zeus-NOTICE.md",
+            "/usr/share/doc/carbon-governor/LICENSE-zeus-Apache-2.0.txt");
+  }
+
+  @Test
+  void controlFieldsNameThePackageAndAJava17Runtime() throws Exception {
+    String fields = Commands.run("dpkg-deb", "-f", deb.toString(), "Package", "Architecture", "Depends");
+
+    assertThat(fields)
+        .contains("Package: carbon-governor")
+        .contains("Architecture: all")
+        .contains("Depends: openjdk-17-jre-headless | java17-runtime-headless");
+  }
+
+  @Test
+  void defaultConfigurationIsConffilesUnderEtc() throws Exception {
+    Path control = dir.resolve("DEBIAN");
+    Commands.run("dpkg-deb", "-e", deb.toString(), control.toString());
+    List<String> conffiles = Files.readAllLines(control.resolve("conffiles"));
+
+    assertThat(conffiles)
+        .containsExactlyInAnyOrder(
+            "/etc/carbon-governor/governor.yaml", "/etc/carbon-governor/teams.d/vision.yaml.example");
+    assertThat(entries).containsKeys(conffiles.toArray(String[]::new));
+    // Everything under /etc is a conffile, so an admin's edits survive upgrades.
+    assertThat(entries.entrySet())
+        .filteredOn(e -> e.getKey().startsWith("/etc/") && !e.getValue().mode().startsWith("d"))
+        .extracting(Map.Entry::getKey)
+        .containsExactlyInAnyOrderElementsOf(conffiles);
+    for (String script : List.of("postinst", "prerm", "postrm")) {
+      assertThat(control.resolve(script)).isExecutable();
+      Commands.run("sh", "-n", control.resolve(script).toString());
+    }
+  }
+
+  @Test
+  void packagedConfigurationTakesTheTraceFallbackFromThePackage() throws Exception {
+    Path root = unpack();
+    List<String> traceFiles =
+        Files.readAllLines(root.resolve("etc/carbon-governor/governor.yaml")).stream()
+            .map(String::trim)
+            .filter(l -> l.startsWith("file:"))
+            .map(l -> l.substring("file:".length()).trim())
+            .toList();
+
+    assertThat(traceFiles).isNotEmpty().allMatch(f -> f.startsWith(SHARE + "/traces/"));
+    assertThat(entries).containsKeys(traceFiles.toArray(String[]::new));
+  }
+
+  @Test
+  void launcherOfAnUnpackedCopyPrintsTheVersion() throws Exception {
+    Path root = unpack();
+    Process p = start(launcher(root, "--version"));
+    String out = new String(p.getInputStream().readAllBytes());
+
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).startsWith("carbon-governor 0.1.0").contains("Java " + Runtime.version());
+  }
+
+  @Test
+  void launcherOfAnUnpackedCopyRunsTheDaemonWithoutWarningsAndStopsCleanly() throws Exception {
+    Path root = unpack();
+    Path teams = Files.createDirectories(dir.resolve("teams.d"));
+    Path config = dir.resolve("governor.yaml");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "zone: US-CAL-CISO",
+            "interval: 1h",
+            "state-dir: " + dir.resolve("state"),
+            "gpu: {backend: simulated, simulated: {count: 2}}",
+            "carbon:",
+            "  sources:",
+            "    - {type: trace, file: "
+                + root.resolve("usr/share/carbon-governor/traces/US-CAL-CISO_2023_hourly.csv")
+                + "}",
+            "default-policy: {kind: static, cap: 60%}",
+            "api: {listen: 127.0.0.1:0}",
+            "teams-dir: " + teams,
+            ""));
+    Process daemon = start(launcher(root, "run", "--config", config.toString()));
+    BlockingQueue<String> lines = Commands.lines(daemon);
+
+    List<String> seen = Commands.until(lines, l -> l.contains("controlling"), 60);
+    daemon.toHandle().destroy();
+    assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(daemon.exitValue()).as(String.join("\n", seen)).isZero();
+    // The history database (sqlite-jdbc's native library) is open, and JDK 22+ said nothing
+    // about native access: the launcher's --enable-native-access covers it.
+    assertThat(dir.resolve("state/history.db")).exists();
+    assertThat(seen).noneMatch(l -> l.startsWith("WARNING"));
+  }
+
+  private Path unpack() throws Exception {
+    Path root = dir.resolve("root");
+    Commands.run("dpkg-deb", "-x", deb.toString(), root.toString());
+    return root;
+  }
+
+  /** The unpacked launcher on the JDK running this test (17 or 25 in CI). */
+  private static ProcessBuilder launcher(Path root, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(root.resolve("usr/bin/carbon-governor").toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("JAVA", ProcessHandle.current().info().command().orElse("java"));
+    pb.environment().remove("CARBON_GOVERNOR_HOME");
+    pb.environment().remove("CARBON_GOVERNOR_JAVA_OPTS");
+    return pb;
+  }
+
+  private Process start(ProcessBuilder pb) throws IOException {
+    Process p = pb.start();
+    started.add(p);
+    return p;
+  }
+}
