@@ -104,43 +104,36 @@ final class SqliteHistoryStore implements HistoryStore {
         "INSERT INTO decisions (decided_at_ms, gpu_uuid, gpu_index, policy, fail_safe,"
             + " previous_limit_mw, target_limit_mw, outcome, reason, intensity_g_per_kwh, source)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    try {
-      connection.setAutoCommit(false);
-      try (PreparedStatement ps = connection.prepareStatement(sql)) {
-        for (DecisionRecord d : decisions) {
-          ps.setLong(1, d.at().toEpochMilli());
-          ps.setString(2, d.gpu().uuid());
-          ps.setInt(3, d.gpu().index());
-          ps.setString(4, d.policy());
-          ps.setInt(5, d.failSafe() ? 1 : 0);
-          if (d.previousLimit().isPresent()) {
-            ps.setLong(6, d.previousLimit().get().milliwatts());
-          } else {
-            ps.setNull(6, Types.INTEGER);
+    inTransaction(
+        "decisions",
+        () -> {
+          try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (DecisionRecord d : decisions) {
+              ps.setLong(1, d.at().toEpochMilli());
+              ps.setString(2, d.gpu().uuid());
+              ps.setInt(3, d.gpu().index());
+              ps.setString(4, d.policy());
+              ps.setInt(5, d.failSafe() ? 1 : 0);
+              if (d.previousLimit().isPresent()) {
+                ps.setLong(6, d.previousLimit().get().milliwatts());
+              } else {
+                ps.setNull(6, Types.INTEGER);
+              }
+              ps.setLong(7, d.targetLimit().milliwatts());
+              ps.setString(8, d.outcome());
+              ps.setString(9, d.reason());
+              if (d.signal().isPresent()) {
+                ps.setDouble(10, d.signal().get().intensity().gramsPerKwh());
+                ps.setString(11, d.signal().get().source());
+              } else {
+                ps.setNull(10, Types.REAL);
+                ps.setNull(11, Types.VARCHAR);
+              }
+              ps.addBatch();
+            }
+            ps.executeBatch();
           }
-          ps.setLong(7, d.targetLimit().milliwatts());
-          ps.setString(8, d.outcome());
-          ps.setString(9, d.reason());
-          if (d.signal().isPresent()) {
-            ps.setDouble(10, d.signal().get().intensity().gramsPerKwh());
-            ps.setString(11, d.signal().get().source());
-          } else {
-            ps.setNull(10, Types.REAL);
-            ps.setNull(11, Types.VARCHAR);
-          }
-          ps.addBatch();
-        }
-        ps.executeBatch();
-        connection.commit();
-      } catch (SQLException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
-      }
-    } catch (SQLException e) {
-      failed("decisions", e);
-    }
+        });
   }
 
   private static final String RAW_INSERT =
@@ -169,32 +162,25 @@ final class SqliteHistoryStore implements HistoryStore {
     if (records.isEmpty()) {
       return;
     }
-    try {
-      connection.setAutoCommit(false);
-      try (PreparedStatement raw = connection.prepareStatement(RAW_INSERT);
-          PreparedStatement minute = connection.prepareStatement(rollupUpsert("energy_minute"));
-          PreparedStatement hour = connection.prepareStatement(rollupUpsert("energy_hour"))) {
-        for (EnergyRecord r : records) {
-          bindRaw(raw, r);
-          raw.addBatch();
-          bindRollup(minute, r, 60_000L);
-          minute.addBatch();
-          bindRollup(hour, r, 3_600_000L);
-          hour.addBatch();
-        }
-        raw.executeBatch();
-        minute.executeBatch();
-        hour.executeBatch();
-        connection.commit();
-      } catch (SQLException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
-      }
-    } catch (SQLException e) {
-      failed("energy", e);
-    }
+    inTransaction(
+        "energy",
+        () -> {
+          try (PreparedStatement raw = connection.prepareStatement(RAW_INSERT);
+              PreparedStatement minute = connection.prepareStatement(rollupUpsert("energy_minute"));
+              PreparedStatement hour = connection.prepareStatement(rollupUpsert("energy_hour"))) {
+            for (EnergyRecord r : records) {
+              bindRaw(raw, r);
+              raw.addBatch();
+              bindRollup(minute, r, 60_000L);
+              minute.addBatch();
+              bindRollup(hour, r, 3_600_000L);
+              hour.addBatch();
+            }
+            raw.executeBatch();
+            minute.executeBatch();
+            hour.executeBatch();
+          }
+        });
   }
 
   private static void bindRaw(PreparedStatement ps, EnergyRecord r) throws SQLException {
@@ -346,6 +332,29 @@ final class SqliteHistoryStore implements HistoryStore {
       }
     } catch (SQLException e) {
       failed("prune", e);
+    }
+  }
+
+  /** SQL that may fail; run as one transaction by {@link #inTransaction}. */
+  private interface Work {
+    void run() throws SQLException;
+  }
+
+  /** Runs {@code work} as one transaction; a failure rolls it back and is logged and counted. */
+  private void inTransaction(String what, Work work) {
+    try {
+      connection.setAutoCommit(false);
+      try {
+        work.run();
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      failed(what, e);
     }
   }
 
