@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import io.carbongovernor.daemon.testing.TestDaemonConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,24 +55,7 @@ class CarbonGovernorProcessIT {
 
   /** A config in the temp dir: the demo's trace, a cap that always changes the limits. */
   private Path config() throws IOException {
-    Path teams = Files.createDirectories(dir.resolve("teams.d"));
-    Path file = dir.resolve("governor.yaml");
-    Files.writeString(
-        file,
-        String.join(
-            "\n",
-            "zone: US-CAL-CISO",
-            "interval: 1h",
-            "state-dir: " + dir.resolve("state"),
-            "gpu: {backend: simulated, simulated: {count: 2}}",
-            "carbon:",
-            "  sources:",
-            "    - {type: trace, file: " + TRACES.resolve("US-CAL-CISO_2023_hourly.csv") + "}",
-            "default-policy: {kind: static, cap: 60%}",
-            "api: {listen: 127.0.0.1:0}",
-            "teams-dir: " + teams,
-            ""));
-    return file;
+    return TestDaemonConfig.write(dir, "interval: 1h");
   }
 
   /** Collects the child's output lines as they come, so a test can wait for one. */

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
+import io.carbongovernor.daemon.testing.TestDaemonConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +38,6 @@ import tools.jackson.databind.json.JsonMapper;
 class HistoryProcessIT {
 
   private static final Path JAR = Path.of(System.getProperty("carbon-governor.jar"));
-  private static final Path TRACES = Path.of("..", "traces").toAbsolutePath().normalize();
   private static final long SAMPLE_MS = 1000;
 
   @TempDir Path dir;
@@ -140,26 +140,8 @@ class HistoryProcessIT {
 
   /** Two simulated GPUs under a static cap, sampled and ticked every second. */
   private Path config() throws IOException {
-    Path teams = Files.createDirectories(dir.resolve("teams.d"));
-    Path file = dir.resolve("governor.yaml");
-    Files.writeString(
-        file,
-        String.join(
-            "\n",
-            "zone: US-CAL-CISO",
-            "interval: 1s",
-            "sample-every: 1s",
-            "state-dir: " + dir.resolve("state"),
-            "gpu: {backend: simulated, simulated: {count: 2}}",
-            "carbon:",
-            "  sources:",
-            "    - {type: trace, file: " + TRACES.resolve("US-CAL-CISO_2023_hourly.csv") + "}",
-            "default-policy: {kind: static, cap: 60%}",
-            "api: {listen: 127.0.0.1:0}",
-            "teams-dir: " + teams,
-            "history: {retention: {raw: 1d, minutes: 2d, hours: forever}}",
-            ""));
-    return file;
+    return TestDaemonConfig.write(
+        dir, "interval: 1s", "sample-every: 1s", "history: {retention: {raw: 1d, minutes: 2d, hours: forever}}");
   }
 
   private Path database() {

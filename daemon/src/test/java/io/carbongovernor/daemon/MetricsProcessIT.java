@@ -19,6 +19,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.carbongovernor.daemon.testing.TestDaemonConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 class MetricsProcessIT {
 
   private static final Path JAR = Path.of(System.getProperty("carbon-governor.jar"));
-  private static final Path TRACES = Path.of("..", "traces").toAbsolutePath().normalize();
   private static final Path RULES = Path.of("..", "ops", "prometheus").toAbsolutePath().normalize();
   private static final Pattern LISTEN = Pattern.compile("local API listening listen=\"?[^\"\\s]*:(\\d+)");
 
@@ -73,24 +73,7 @@ class MetricsProcessIT {
   private record Result(int code, String output) {}
 
   private Path config() throws IOException {
-    Path file = dir.resolve("governor.yaml");
-    Files.writeString(
-        file,
-        String.join(
-            "\n",
-            "zone: US-CAL-CISO",
-            "interval: 1h",
-            "sample-every: 1s",
-            "state-dir: " + dir.resolve("state"),
-            "gpu: {backend: simulated, simulated: {count: 2}}",
-            "carbon:",
-            "  sources:",
-            "    - {type: trace, file: " + TRACES.resolve("US-CAL-CISO_2023_hourly.csv") + "}",
-            "default-policy: {kind: static, cap: 60%}",
-            "api: {listen: 127.0.0.1:0}",
-            "teams-dir: " + Files.createDirectories(dir.resolve("teams.d")),
-            ""));
-    return file;
+    return TestDaemonConfig.write(dir, "interval: 1h", "sample-every: 1s");
   }
 
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.carbongovernor.daemon.testing.TestDaemonConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SystemdNotifyIT {
 
   private static final Path JAR = Path.of(System.getProperty("carbon-governor.jar"));
-  private static final Path TRACES = Path.of("..", "traces").toAbsolutePath().normalize();
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @TempDir Path dir;
@@ -74,24 +74,7 @@ class SystemdNotifyIT {
   }
 
   private Path config() throws IOException {
-    Path teams = Files.createDirectories(dir.resolve("teams.d"));
-    Path file = dir.resolve("governor.yaml");
-    Files.writeString(
-        file,
-        String.join(
-            "\n",
-            "zone: US-CAL-CISO",
-            "interval: 1h",
-            "state-dir: " + dir.resolve("state"),
-            "gpu: {backend: simulated, simulated: {count: 2}}",
-            "carbon:",
-            "  sources:",
-            "    - {type: trace, file: " + TRACES.resolve("US-CAL-CISO_2023_hourly.csv") + "}",
-            "default-policy: {kind: static, cap: 60%}",
-            "api: {listen: 127.0.0.1:0}",
-            "teams-dir: " + teams,
-            ""));
-    return file;
+    return TestDaemonConfig.write(dir, "interval: 1h");
   }
 
   private static void signal(Process process, String signal) throws Exception {

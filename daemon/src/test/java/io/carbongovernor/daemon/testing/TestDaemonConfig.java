@@ -1,0 +1,44 @@
+package io.carbongovernor.daemon.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The governor.yaml the process tests start the packaged daemon with: two simulated A40s under a
+ * 60 % static cap (so limits always change), the bundled California trace, the API on a free
+ * loopback port, state and an empty teams.d in the test's folder.
+ */
+public final class TestDaemonConfig {
+
+  private static final Path TRACE =
+      Path.of("..", "traces", "US-CAL-CISO_2023_hourly.csv").toAbsolutePath().normalize();
+
+  private TestDaemonConfig() {}
+
+  /**
+   * Writes {@code dir/governor.yaml}.
+   *
+   * @param timing the {@code interval:} line and any other top-level lines the test needs
+   */
+  public static Path write(Path dir, String... timing) throws IOException {
+    List<String> lines = new ArrayList<>(List.of(timing));
+    lines.addAll(
+        List.of(
+            "zone: US-CAL-CISO",
+            "state-dir: " + dir.resolve("state"),
+            "gpu: {backend: simulated, simulated: {count: 2}}",
+            "carbon:",
+            "  sources:",
+            "    - {type: trace, file: " + TRACE + "}",
+            "default-policy: {kind: static, cap: 60%}",
+            "api: {listen: 127.0.0.1:0}",
+            "teams-dir: " + Files.createDirectories(dir.resolve("teams.d")),
+            ""));
+    Path file = dir.resolve("governor.yaml");
+    Files.writeString(file, String.join("\n", lines));
+    return file;
+  }
+}
