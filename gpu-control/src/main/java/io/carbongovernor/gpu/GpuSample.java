@@ -2,7 +2,6 @@ package io.carbongovernor.gpu;
 
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * One reading of a GPU's counters.
@@ -30,10 +29,5 @@ public record GpuSample(
     if (utilisationPercent < 0 || utilisationPercent > 100) {
       throw new IllegalArgumentException("utilisation must be 0-100, got " + utilisationPercent);
     }
-  }
-
-  /** Energy counter in millijoules, for code that must handle counters numerically. */
-  public OptionalLong energyMillijoules() {
-    return energy.map(e -> OptionalLong.of(e.millijoules())).orElse(OptionalLong.empty());
   }
 }

@@ -1,6 +1,5 @@
 package io.carbongovernor.daemon.control;
 
-import io.carbongovernor.carbon.SourceHealth;
 import io.carbongovernor.daemon.api.ApiServer;
 import io.carbongovernor.daemon.config.ConfigLoader;
 import io.carbongovernor.daemon.config.FileChecks;
@@ -291,10 +290,6 @@ public final class Daemon {
     return api.address();
   }
 
-  /** Each configured carbon source's health, in config order (for status and metrics). */
-  public List<SourceHealth> sourceHealth() {
-    return signals.health();
-  }
 
   public ControlLoop loop() {
     return loop;
@@ -307,10 +302,6 @@ public final class Daemon {
 
   public Sampler sampler() {
     return sampler;
-  }
-
-  public GovernorConfig config() {
-    return config;
   }
 
   /** The safety layer logs each GPU; this says whether the whole restore succeeded. */
