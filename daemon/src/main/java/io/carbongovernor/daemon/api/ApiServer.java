@@ -1,6 +1,7 @@
 package io.carbongovernor.daemon.api;
 
 import com.sun.net.httpserver.HttpServer;
+import io.carbongovernor.carbon.SourceHealth;
 import io.carbongovernor.daemon.config.ApiConfig;
 import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.daemon.control.TickReport;
@@ -49,6 +50,7 @@ public final class ApiServer implements AutoCloseable {
       Supplier<GovernorConfig> config,
       Supplier<Optional<TickReport>> lastTick,
       Supplier<List<Gpu>> gpus,
+      Supplier<List<SourceHealth>> sources,
       JobRegistry jobs,
       BatchSizes batchSizes,
       ProcFs proc,
@@ -101,7 +103,7 @@ public final class ApiServer implements AutoCloseable {
       this.daemon = daemon;
       this.jobs =
           new JobsApi(daemon.jobs(), daemon.batchSizes(), daemon.gpus(), daemon.lastTick(), daemon.clock());
-      this.status = new StatusApi(daemon.config(), daemon.lastTick(), daemon.jobs());
+      this.status = new StatusApi(daemon.config(), daemon.lastTick(), daemon.sources(), daemon.jobs());
     }
 
     void handle(Exchange ex) throws IOException {

@@ -1,9 +1,11 @@
 package io.carbongovernor.daemon.api;
 
 import io.carbongovernor.carbon.CarbonSignal;
+import io.carbongovernor.carbon.SourceHealth;
 import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.daemon.control.TickReport;
 import io.carbongovernor.daemon.jobs.JobRegistry;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import tools.jackson.databind.node.ArrayNode;
@@ -14,11 +16,17 @@ final class StatusApi {
 
   private final Supplier<GovernorConfig> config;
   private final Supplier<Optional<TickReport>> lastTick;
+  private final Supplier<List<SourceHealth>> sources;
   private final JobRegistry jobs;
 
-  StatusApi(Supplier<GovernorConfig> config, Supplier<Optional<TickReport>> lastTick, JobRegistry jobs) {
+  StatusApi(
+      Supplier<GovernorConfig> config,
+      Supplier<Optional<TickReport>> lastTick,
+      Supplier<List<SourceHealth>> sources,
+      JobRegistry jobs) {
     this.config = config;
     this.lastTick = lastTick;
+    this.sources = sources;
     this.jobs = jobs;
   }
 
@@ -30,6 +38,17 @@ final class StatusApi {
     out.put("default_policy", c.defaultPolicy().kind());
     out.put("interval_s", c.interval().toSeconds());
     out.put("jobs", jobs.jobs().size());
+    ArrayNode health = out.putArray("sources");
+    for (SourceHealth h : sources.get()) {
+      ObjectNode n = health.addObject();
+      n.put("source", h.source());
+      n.put("healthy", h.healthy());
+      n.put("consecutive_failures", h.consecutiveFailures());
+      n.put("calls", h.calls());
+      h.lastSuccess().ifPresent(t -> n.put("last_success", t.toString()));
+      h.lastError().ifPresent(e -> n.put("last_error", e));
+      h.lastLatency().ifPresent(d -> n.put("last_latency_ms", d.toMillis()));
+    }
     Optional<TickReport> tick = lastTick.get();
     if (tick.isEmpty()) {
       out.putNull("last_tick");

@@ -113,6 +113,11 @@ final class StatusCommand implements Callable<Integer> {
             ? "none"
             : String.format(Locale.ROOT, "%.1f gCO2eq/kWh (%s, %s)", signal.get("intensity_g_per_kwh").doubleValue(),
                 signal.get("kind").stringValue(), signal.get("source").stringValue()));
+    for (JsonNode src : s.path("sources")) {
+      out.printf("source %s: %s%s%n", src.get("source").stringValue(),
+          src.get("healthy").booleanValue() ? "ok" : src.get("consecutive_failures").intValue() + " failure(s) in a row",
+          src.has("last_error") && !src.get("healthy").booleanValue() ? " (" + src.get("last_error").stringValue() + ")" : "");
+    }
     if (!s.get("fail_safe").isNull()) {
       out.printf("FAIL-SAFE: %s%n", s.get("fail_safe").stringValue());
     }

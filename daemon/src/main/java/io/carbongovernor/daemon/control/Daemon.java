@@ -189,7 +189,7 @@ public final class Daemon {
           ApiServer.start(
               config.api(),
               new ApiServer.Daemon(
-                  current::get, loop::lastReport, gpus::gpus, jobs,
+                  current::get, loop::lastReport, gpus::gpus, signals::health, jobs,
                   new BatchSizes(BatchSizeAdvisor.zeus(), history), proc, clock, metrics.registry()));
     } catch (IOException e) {
       signals.close();

@@ -136,6 +136,8 @@ class JobApiTest {
     assertThat(status.get("gpus").get(0).get("target_limit_w").doubleValue()).isEqualTo(195.0);
     assertThat(status.get("gpus").get(1).get("target_limit_w").doubleValue()).isEqualTo(180.0);
     assertThat(status.get("jobs").intValue()).isEqualTo(1);
+    assertThat(status.get("sources").get(0).get("source").stringValue()).isEqualTo("trace");
+    assertThat(status.get("sources").get(0).get("healthy").booleanValue()).isTrue();
 
     HttpResponse<String> progress =
         send("POST", "/v1/jobs/" + id + "/progress",
