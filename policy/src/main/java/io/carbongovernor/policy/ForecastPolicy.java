@@ -12,17 +12,24 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
- * Spends a slowdown budget on the dirtiest expected slots. Every tick it re-plans the time left:
- * with a known job, up to the job's deadline (start plus its full-speed time times one plus the
- * budget) the work left, trying each slot boundary from the earliest possible finish to the
- * deadline as the finish and keeping the plan of least expected carbon; without one, a horizon
- * over which at most the budget's share of throughput is given up. It applies the plan's first
- * slot.
+ * Spends a slowdown budget on the dirtiest expected slots. With a per-job budget, every tick it
+ * re-plans the time left: with a known job, up to the job's deadline (start plus its full-speed
+ * time times one plus the budget) the work left, trying each slot boundary from the earliest
+ * possible finish to the deadline as the finish and keeping the plan of least expected carbon;
+ * without one, a horizon over which at most the budget's share of throughput is given up. It
+ * applies the plan's first slot. With a team's budget it prices time instead ({@link TimePrice}), calibrated on the
+ * history and forecast passed in, so that the budget holds on average over many jobs.
  *
  * <p>Expected intensities: the current signal, then the forecast, then {@link HistoryForecaster}
  * on the history passed in, then the last signal held flat.
  */
 final class ForecastPolicy implements Policy {
+
+  /**
+   * How much history a team's price of time is calibrated on: eight weeks, long enough to see
+   * weather come and go, short enough to follow the seasons.
+   */
+  static final Duration TEAM_WINDOW = Duration.ofDays(56);
 
   private final ForecastSettings settings;
   private final HistoryForecaster forecaster;
@@ -51,6 +58,9 @@ final class ForecastPolicy implements Policy {
       return fullSpeed(gpu, "no workload profile");
     }
     LimitOptions options = LimitOptions.of(gpu, gpu.profile().get());
+    if (settings.scope() == ForecastSettings.BudgetScope.TEAM) {
+      return priced(input, gpu, options);
+    }
     BudgetPlanner planner = new BudgetPlanner(options);
     Instant now = input.now();
     double fullRate = options.epochsPerSecond(options.fullSpeed());
@@ -121,6 +131,46 @@ final class ForecastPolicy implements Policy {
             finishMatters ? bestSlots : n,
             windowEnd,
             pieces.intensity[0],
+            target);
+    return new LimitDecision(gpu.gpu(), target, reason);
+  }
+
+  /**
+   * The team's budget: the price of time that spends it over the slots seen and forecast, applied
+   * to the slot now.
+   */
+  private LimitDecision priced(PolicyInput input, GpuState gpu, LimitOptions options) {
+    Instant now = input.now();
+    OptionalDouble current = expected(input, now);
+    if (current.isEmpty()) {
+      return fullSpeed(gpu, "no intensity known");
+    }
+    Instant until = now.plus(settings.horizon());
+    List<CarbonSignal> history = input.history();
+    double[] window = new double[history.size() + input.forecast().size() + 1];
+    int n = 0;
+    Instant since = now.minus(TEAM_WINDOW);
+    for (int i = history.size() - 1; i >= 0 && !history.get(i).start().isBefore(since); i--) {
+      window[n++] = history.get(i).intensity().gramsPerKwh();
+    }
+    window[n++] = current.getAsDouble();
+    for (CarbonSignal s : input.forecast()) {
+      if (s.start().isAfter(now) && s.start().isBefore(until)) {
+        window[n++] = s.intensity().gramsPerKwh();
+      }
+    }
+    TimePrice pricing = new TimePrice(options);
+    double price = pricing.calibrate(java.util.Arrays.copyOf(window, n), settings.budget());
+    Power target = options.limit(pricing.choose(current.getAsDouble(), price));
+    String reason =
+        String.format(
+            Locale.ROOT,
+            "forecast: team budget %.1f%%, time priced at %.1f g/h over %d slot(s) seen and forecast,"
+                + " now %.0f g/kWh -> %s",
+            settings.budget() * 100,
+            price * 3600,
+            n,
+            current.getAsDouble(),
             target);
     return new LimitDecision(gpu.gpu(), target, reason);
   }

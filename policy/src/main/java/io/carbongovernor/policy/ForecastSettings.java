@@ -1,19 +1,41 @@
 package io.carbongovernor.policy;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
  * The knobs of the {@code forecast} policy.
  *
- * @param budget the slowdown a job may take, as a fraction of its full-speed time (0.05: at most
- *     5 % longer); without a known job, the share of throughput it may give up over the horizon
+ * @param budget the slowdown allowed, as a fraction of full-speed time (0.05: 5 % longer)
  * @param horizon how far ahead each plan looks; beyond the sources' forecast it forecasts from
  *     history
+ * @param scope whom the budget binds: each job on its own, or a team's work on average
  */
-public record ForecastSettings(double budget, Duration horizon) {
+public record ForecastSettings(double budget, Duration horizon, BudgetScope scope) {
 
   public static final Duration DEFAULT_HORIZON = Duration.ofHours(48);
+
+  /** Whom a slowdown budget binds. */
+  public enum BudgetScope {
+    /**
+     * Every job finishes within its full-speed time times one plus the budget (without a known
+     * job: at most the budget's share of throughput is given up over the horizon).
+     */
+    JOB,
+    /**
+     * A team's work as a whole is slowed by at most the budget on average: time gets a price,
+     * calibrated so that over the intensities seen (and forecast) it would spend the budget, and
+     * each slot takes the limit of least carbon plus priced time. Dirty days get more slowdown
+     * than clean ones; no single job is bounded.
+     */
+    TEAM;
+
+    /** The config word: {@code job}, {@code team}. */
+    public String word() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
 
   public ForecastSettings {
     if (!(budget >= 0) || budget > 10) {
@@ -23,10 +45,21 @@ public record ForecastSettings(double budget, Duration horizon) {
     if (horizon.compareTo(Duration.ofHours(1)) < 0 || horizon.compareTo(Duration.ofDays(14)) > 0) {
       throw new IllegalArgumentException("horizon must be within 1h and 14d, got " + horizon);
     }
+    Objects.requireNonNull(scope, "scope");
   }
 
-  /** A budget of {@code percent} % over the default horizon. */
+  /** A per-job budget. */
+  public ForecastSettings(double budget, Duration horizon) {
+    this(budget, horizon, BudgetScope.JOB);
+  }
+
+  /** A per-job budget of {@code percent} % over the default horizon. */
   public static ForecastSettings percent(double percent) {
     return new ForecastSettings(percent / 100.0, DEFAULT_HORIZON);
+  }
+
+  /** This budget, binding {@code value}. */
+  public ForecastSettings withScope(BudgetScope value) {
+    return new ForecastSettings(budget, horizon, value);
   }
 }

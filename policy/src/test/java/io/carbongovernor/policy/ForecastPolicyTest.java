@@ -78,4 +78,45 @@ class ForecastPolicyTest {
     assertThat(d.limits().get(0).target()).isLessThan(Power.ofWatts(300));
     assertThat(d.limits().get(0).reason()).startsWith("forecast: budget 25.0%");
   }
+
+  @Test
+  void aTeamBudgetIsSpentWhereTheGridIsDirtyRelativeToWhatWasSeen() {
+    // A week of alternating 900 g and 100 g hours, and 900 g now: 85 dirty slots of 169. 200 W
+    // costs 25 % of time, so a 13 % team budget (85 * 0.25 / 169 = 12.6 %) throttles the dirty
+    // hours only, whatever the job.
+    List<CarbonSignal> history = new ArrayList<>();
+    for (int h = 7 * 24; h >= 1; h--) {
+      history.add(TestWorld.slot(T0.minusSeconds(3600L * h), h % 2 == 0 ? 900 : 100));
+    }
+    Policy team =
+        Policies.forecast(new ForecastSettings(0.13, Duration.ofHours(48), ForecastSettings.BudgetScope.TEAM));
+    PolicyInput dirty =
+        new PolicyInput(T0, Optional.of(TestWorld.slot(T0, 900)), List.of(), List.of(STATE), history, Optional.of(JOB));
+    LimitDecision d = team.decide(dirty).limits().get(0);
+    assertThat(d.target()).isEqualTo(Power.ofWatts(200));
+    assertThat(d.reason()).startsWith("forecast: team budget 13.0%, time priced at").contains("169 slot(s)");
+    PolicyInput clean =
+        new PolicyInput(T0, Optional.of(TestWorld.slot(T0, 100)), List.of(), List.of(STATE), history, Optional.empty());
+    assertThat(team.decide(clean).limits().get(0).target()).isEqualTo(Power.ofWatts(300));
+    // The same hour is clean against a week of 2000 g: a tighter budget keeps it at full speed.
+    List<CarbonSignal> filthy = new ArrayList<>();
+    for (CarbonSignal s : history) {
+      filthy.add(TestWorld.slot(s.start(), 2000));
+    }
+    PolicyInput relative =
+        new PolicyInput(T0, Optional.of(TestWorld.slot(T0, 900)), List.of(), List.of(STATE), filthy, Optional.of(JOB));
+    Policy tight =
+        Policies.forecast(new ForecastSettings(0.05, Duration.ofHours(48), ForecastSettings.BudgetScope.TEAM));
+    assertThat(tight.decide(relative).limits().get(0).target()).isEqualTo(Power.ofWatts(300));
+  }
+
+  @Test
+  void aTeamBudgetWithoutAnyIntensityRunsAtFullSpeed() {
+    Policy team =
+        Policies.forecast(new ForecastSettings(0.1, Duration.ofHours(48), ForecastSettings.BudgetScope.TEAM));
+    PolicyInput nothing = new PolicyInput(T0, Optional.empty(), List.of(), List.of(STATE));
+    LimitDecision d = team.decide(nothing).limits().get(0);
+    assertThat(d.target()).isEqualTo(Power.ofWatts(300));
+    assertThat(d.reason()).isEqualTo("forecast: no intensity known; full speed");
+  }
 }

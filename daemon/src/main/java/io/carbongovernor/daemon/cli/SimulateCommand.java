@@ -10,6 +10,7 @@ import io.carbongovernor.gpu.PowerProfile;
 import io.carbongovernor.gpu.ProfileFormatException;
 import io.carbongovernor.gpu.ZeusProfiles;
 import io.carbongovernor.policy.ChaseSettings;
+import io.carbongovernor.policy.ForecastSettings;
 import io.carbongovernor.policy.PowerCap;
 import io.carbongovernor.policy.sim.Contender;
 import io.carbongovernor.policy.sim.Contenders;
@@ -101,6 +102,10 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--budget", paramLabel = "PCT", description = "slowdown budget of forecast and the oracle, percent (default 5)")
   double budget = 5;
 
+  @Option(names = "--budget-scope", paramLabel = "job|team",
+      description = "whom forecast's budget binds: each job (default), or a team's jobs on average")
+  String budgetScope = "job";
+
   @Option(names = "--format", paramLabel = "text|json|csv", description = "output format (default text)")
   String format = "text";
 
@@ -114,6 +119,10 @@ final class SimulateCommand implements Callable<Integer> {
       super(message);
       this.exitCode = exitCode;
     }
+  }
+
+  private ForecastSettings.BudgetScope scope() {
+    return ForecastSettings.BudgetScope.valueOf(budgetScope.toUpperCase(java.util.Locale.ROOT));
   }
 
   @Override
@@ -134,6 +143,9 @@ final class SimulateCommand implements Callable<Integer> {
     }
     if (!(budget >= 0 && budget <= 100)) {
       throw usage("--budget must be from 0 to 100 (percent), got " + budget);
+    }
+    if (!List.of("job", "team").contains(budgetScope)) {
+      throw usage("--budget-scope must be job or team, got '" + budgetScope + "'");
     }
     if (batchSize <= 0) {
       throw usage("--batch-size must be positive, got " + batchSize);
@@ -175,7 +187,7 @@ final class SimulateCommand implements Callable<Integer> {
     for (Map.Entry<String, Contender> e : chosen.entrySet()) {
       main.add(measure(experiment, e.getValue(), measured));
       List<Result> sweep = new ArrayList<>();
-      for (Contender c : Contenders.sweep(e.getKey(), simulator.options())) {
+      for (Contender c : Contenders.sweep(e.getKey(), simulator.options(), scope())) {
         sweep.add(measure(experiment, c, measured));
       }
       sweeps.put(e.getKey(), sweep);
@@ -243,7 +255,7 @@ final class SimulateCommand implements Callable<Integer> {
         return Contenders.chase(ChaseSettings.DEFAULTS.withEta(knob == null ? 0.5 : number(knob)));
       }
       case "forecast" -> {
-        return Contenders.forecast(knob == null ? budget : percent(knob));
+        return Contenders.forecast(knob == null ? budget : percent(knob), scope());
       }
       default -> {
         return Contenders.oracle(knob == null ? budget : percent(knob));

@@ -33,7 +33,7 @@ final class PolicyConfigReader {
           "static", Set.of("kind", "cap"),
           "bands", Set.of("kind", "bands"),
           "chase", Set.of("kind", "eta", "p-ref", "ci-ref"),
-          "forecast", Set.of("kind", "budget", "horizon"));
+          "forecast", Set.of("kind", "budget", "horizon", "budget-scope"));
 
   /** Kinds that decide without a carbon signal, so they can serve as the fail-safe. */
   private static final Set<String> SIGNAL_FREE = Set.of("full-speed", "static");
@@ -136,10 +136,19 @@ final class PolicyConfigReader {
     Optional<Double> budget = map.get("budget").flatMap(v -> v.parsed(PolicyConfigReader::percent));
     Optional<Duration> horizon =
         map.get("horizon").flatMap(v -> v.asDuration(Duration.ofHours(1), Duration.ofDays(14)));
+    Scope scope = map.word("budget-scope", Scope.class, Scope.JOB);
     return Optional.of(
         Policies.forecast(
             new ForecastSettings(
-                budget.orElse(DEFAULT_BUDGET), horizon.orElse(ForecastSettings.DEFAULT_HORIZON))));
+                budget.orElse(DEFAULT_BUDGET),
+                horizon.orElse(ForecastSettings.DEFAULT_HORIZON),
+                ForecastSettings.BudgetScope.valueOf(scope.name()))));
+  }
+
+  /** {@code budget-scope}: whom forecast's budget binds. */
+  private enum Scope implements ConfigWord {
+    JOB,
+    TEAM
   }
 
   /** The default slowdown budget of {@code forecast}: 5 %. */

@@ -112,6 +112,16 @@ class SimulateCommandTest {
   }
 
   @Test
+  void aTeamBudgetScopeSweepsForecastForATeam() {
+    int code = run(args("--policies", "full-speed,forecast:10", "--budget-scope", "team", "--format", "json")
+        .toArray(String[]::new));
+    assertThat(code).as(err).isZero();
+    JsonNode rows = JsonMapper.builder().build().readTree(out);
+    assertThat(row(rows, "forecast", false).get("knob").asString()).isEqualTo("budget=10%/team");
+    assertThat(rows.findValuesAsString("knob")).contains("budget=1%/team", "budget=30%/team");
+  }
+
+  @Test
   void anEmptyTraceIsInvalidInput() throws Exception {
     Files.writeString(trace, "");
     assertThat(run(args().toArray(String[]::new))).isEqualTo(78);
@@ -156,6 +166,8 @@ class SimulateCommandTest {
     assertThat(err).contains("unknown policy 'greedy'");
     assertThat(run(args("--policies", "chase:2").toArray(String[]::new))).isEqualTo(2);
     assertThat(err).contains("eta must be within [0, 1]");
+    assertThat(run(args("--budget-scope", "everyone").toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).contains("--budget-scope must be job or team, got 'everyone'");
     assertThat(run(args("--format", "xml").toArray(String[]::new))).isEqualTo(2);
     assertThat(err).contains("--format must be text, json or csv");
     assertThat(run(args("--jobs-every", "1d").toArray(String[]::new))).isEqualTo(2);

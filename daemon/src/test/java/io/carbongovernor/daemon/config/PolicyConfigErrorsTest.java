@@ -157,6 +157,18 @@ class PolicyConfigErrorsTest {
     org.assertj.core.api.Assertions.assertThat(forecast.defaultPolicy().policy().kind()).isEqualTo("forecast");
     GovernorConfig defaults = files.load(ConfigFiles.VALID + "default-policy: {kind: forecast}\n");
     org.assertj.core.api.Assertions.assertThat(defaults.defaultPolicy().kind()).isEqualTo("forecast");
+    GovernorConfig team =
+        files.load(ConfigFiles.VALID + "default-policy: {kind: forecast, budget: 5%, budget-scope: team}\n");
+    org.assertj.core.api.Assertions.assertThat(team.defaultPolicy().kind()).isEqualTo("forecast");
+  }
+
+  @Test
+  void forecastBudgetScopeMisspelt() {
+    assertOnly(
+        "default-policy: {kind: forecast, budget-scope: teams}\n",
+        7,
+        48,
+        "default-policy.budget-scope: expected job or team, got 'teams' (did you mean 'team'?)");
   }
 
   @Test

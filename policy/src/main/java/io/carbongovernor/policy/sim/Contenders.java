@@ -3,6 +3,7 @@ package io.carbongovernor.policy.sim;
 import io.carbongovernor.gpu.Power;
 import io.carbongovernor.policy.ChaseSettings;
 import io.carbongovernor.policy.ForecastSettings;
+import io.carbongovernor.policy.ForecastSettings.BudgetScope;
 import io.carbongovernor.policy.LimitOptions;
 import io.carbongovernor.policy.Policies;
 import io.carbongovernor.policy.PowerCap;
@@ -43,10 +44,15 @@ public final class Contenders {
         settings.eta(), Policies.chase(settings));
   }
 
-  /** {@code forecast} with a budget in percent. */
+  /** {@code forecast} with a per-job budget in percent. */
   public static Contender forecast(double percent) {
-    return Contender.of("forecast", "budget=" + Experiment.percent(percent) + "%", percent,
-        Policies.forecast(ForecastSettings.percent(percent)));
+    return forecast(percent, BudgetScope.JOB);
+  }
+
+  /** {@code forecast} with a budget in percent binding {@code scope}; a team's reads budget=5%/team. */
+  public static Contender forecast(double percent, BudgetScope scope) {
+    String knob = "budget=" + Experiment.percent(percent) + "%" + (scope == BudgetScope.JOB ? "" : "/" + scope.word());
+    return Contender.of("forecast", knob, percent, Policies.forecast(ForecastSettings.percent(percent).withScope(scope)));
   }
 
   public static Contender oracle(double percent) {
@@ -58,6 +64,11 @@ public final class Contenders {
    * {@link #ETAS}, forecast and the oracle over {@link #BUDGETS}; full speed has no knob.
    */
   public static List<Contender> sweep(String name, LimitOptions options) {
+    return sweep(name, options, BudgetScope.JOB);
+  }
+
+  /** As {@link #sweep(String, LimitOptions)}, forecast's budget binding {@code forecastScope}. */
+  public static List<Contender> sweep(String name, LimitOptions options, BudgetScope forecastScope) {
     List<Contender> sweep = new ArrayList<>();
     switch (name) {
       case "full-speed" -> sweep.add(fullSpeed());
@@ -73,7 +84,7 @@ public final class Contenders {
       }
       case "forecast" -> {
         for (double b : BUDGETS) {
-          sweep.add(forecast(b));
+          sweep.add(forecast(b, forecastScope));
         }
       }
       case "oracle" -> {

@@ -27,8 +27,11 @@ import java.util.Optional;
  */
 public final class Simulator {
 
-  /** How much past a policy sees: enough for a same-hour-last-week forecast. */
-  public static final Duration HISTORY = Duration.ofDays(8);
+  /**
+   * How much past a policy sees, as the daemon keeps: a same-hour-last-week forecast needs 8
+   * days, a team budget's price of time is calibrated on the last 56.
+   */
+  public static final Duration HISTORY = Duration.ofDays(57);
 
   private final SlotTrace trace;
   private final Gpu gpu;
@@ -36,9 +39,11 @@ public final class Simulator {
   private final LimitOptions options;
   private final List<GpuState> gpus;
   private final int historySlots;
+  private final int foresightSlots;
 
-  private Simulator(SlotTrace trace, Gpu gpu, PowerProfile profile) {
+  private Simulator(SlotTrace trace, Gpu gpu, PowerProfile profile, int foresightSlots) {
     this.trace = trace;
+    this.foresightSlots = foresightSlots;
     this.gpu = gpu;
     this.profile = profile;
     this.options = LimitOptions.of(gpu, gpu.defaultLimit(), profile);
@@ -64,7 +69,15 @@ public final class Simulator {
               + gpu.name() + " takes limits " + gpu.constraints() + " with full speed at "
               + gpu.defaultLimit() + "; the profile must cover them");
     }
-    return new Simulator(SlotTrace.of(trace), gpu, profile);
+    return new Simulator(SlotTrace.of(trace), gpu, profile, 0);
+  }
+
+  /**
+   * This simulator, but policies also get the trace's true intensities of the next {@code
+   * horizon} as their forecast: what a perfect forecast would be worth.
+   */
+  public Simulator withPerfectForecast(Duration horizon) {
+    return new Simulator(trace, gpu, profile, (int) (horizon.toSeconds() / trace.slotSeconds));
   }
 
   public Gpu gpu() {
@@ -118,7 +131,7 @@ public final class Simulator {
       CarbonSignal signal = trace.signals.get(slot);
       List<CarbonSignal> history = trace.signals.subList(Math.max(0, slot - historySlots), slot);
       PolicyInput input =
-          new PolicyInput(now, Optional.of(signal), List.of(), gpus, history,
+          new PolicyInput(now, Optional.of(signal), forecast(slot), gpus, history,
               Optional.of(new JobProgress(start, epochs, Math.min(done, epochs))));
       Power limit = policy.decide(input).limits().get(0).target();
       double rate = 1.0 / profile.epochSecondsAt(limit);
@@ -169,6 +182,12 @@ public final class Simulator {
             .orElseThrow(() -> new IllegalArgumentException(
                 "no schedule finishes " + epochs + " epochs between " + start + " and " + deadline));
     return new JobOutcome(start, at(t0 + best.seconds()), best.grams(), best.joules());
+  }
+
+  private List<CarbonSignal> forecast(int slot) {
+    return foresightSlots == 0
+        ? List.of()
+        : trace.signals.subList(slot + 1, Math.min(trace.size(), slot + 1 + foresightSlots));
   }
 
   private int firstSlot(Instant start) {

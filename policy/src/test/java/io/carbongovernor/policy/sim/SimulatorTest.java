@@ -107,6 +107,65 @@ class SimulatorTest {
   }
 
   @Test
+  void aPerfectForecastShowsThePlannerApartFromForecastError() {
+    // Weather without a daily pattern: history cannot forecast it, the trace's future can.
+    java.util.Random random = new java.util.Random(7);
+    double[] values = new double[24 * 20];
+    for (int h = 0; h < values.length; h++) {
+      values[h] = 100 + random.nextInt(800);
+    }
+    Simulator sim = Simulator.create(hourly(values.length, h -> values[h]), GPU, PROFILE);
+    Simulator foreseen = sim.withPerfectForecast(Duration.ofHours(48));
+    // What a policy is given: the next 48 slots as they will be.
+    List<io.carbongovernor.policy.PolicyInput> seen = new ArrayList<>();
+    io.carbongovernor.policy.Policy recording = new io.carbongovernor.policy.Policy() {
+      @Override
+      public String kind() {
+        return "recording";
+      }
+
+      @Override
+      public io.carbongovernor.policy.Decision decide(io.carbongovernor.policy.PolicyInput input) {
+        seen.add(input);
+        return Policies.fullSpeed().decide(input);
+      }
+    };
+    foreseen.run(recording, T0.plus(Duration.ofDays(10)), 3600);
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0).forecast()).hasSize(48);
+    assertThat(seen.get(0).forecast().get(0).start()).isEqualTo(T0.plus(Duration.ofDays(10)).plusSeconds(3600));
+    assertThat(seen.get(0).forecast().get(47).intensity().gramsPerKwh()).isEqualTo(values[10 * 24 + 48]);
+
+    List<Instant> starts = Experiment.starts(sim, T0.plus(Duration.ofDays(8)), Duration.ofHours(7), Duration.ofDays(8), 30_000);
+    Contender forecast = Contender.of("forecast", "budget=20%", 20, Policies.forecast(ForecastSettings.percent(20)));
+    double blind = Experiment.of(sim, starts, 30_000).measure(forecast).oracleFraction();
+    double sighted = Experiment.of(foreseen, starts, 30_000).measure(forecast).oracleFraction();
+    assertThat(sighted).isGreaterThan(0.99).isGreaterThan(blind + 0.05);
+  }
+
+  @Test
+  void aTeamBudgetHoldsOnAverageAndSpendsMoreOnDirtyDays() {
+    // Clean days (100-200 g) and dirty days (600-900 g) at random, no daily pattern; 10 % on
+    // average.
+    java.util.Random random = new java.util.Random(11);
+    double[] values = new double[24 * 80];
+    for (int d = 0; d < 80; d++) {
+      boolean dirty = random.nextBoolean();
+      for (int h = 0; h < 24; h++) {
+        values[d * 24 + h] = dirty ? 600 + random.nextInt(300) : 100 + random.nextInt(100);
+      }
+    }
+    Simulator sim = Simulator.create(hourly(values.length, h -> values[h]), GPU, PROFILE);
+    List<Instant> starts = Experiment.starts(sim, T0.plus(Duration.ofDays(29)), Duration.ofDays(1), Duration.ofDays(48), 14_400);
+    Experiment ex = Experiment.of(sim, starts, 14_400);
+    Result team = ex.measure(Contenders.forecast(10, ForecastSettings.BudgetScope.TEAM), false);
+    Result job = ex.measure(Contenders.forecast(10), false);
+    assertThat(team.timeChangePercent()).isBetween(7.0, 13.0);
+    // Per job, each job spends its 10 %; as a team the same time goes to the dirty days.
+    assertThat(team.carbonChangePercent()).isLessThan(job.carbonChangePercent() - 0.5);
+  }
+
+  @Test
   void aTraceWithAGapIsRejected() {
     List<CarbonTrace.Slot> slots = new ArrayList<>(hourly(3, h -> 100).slots());
     Instant late = T0.plusSeconds(6 * 3600);

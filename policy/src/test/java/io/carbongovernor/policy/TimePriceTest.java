@@ -1,0 +1,60 @@
+package io.carbongovernor.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import io.carbongovernor.gpu.Power;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On {@link TestWorld#PROFILE}: per epoch, 300 W takes 1 s and 200 J, 200 W 1.25 s and 187.5 J,
+ * 100 W 2 s and 200 J. At price p (g/s) and intensity ci (g/kWh) the cost of an epoch is
+ * {@code J * ci / 3.6e6 + s * p}: 200 W beats 300 W once {@code 12.5 * ci / 3.6e6 > 0.25 * p}, that
+ * is ci / p > 72,000; 100 W never wins (no less energy, more time).
+ */
+class TimePriceTest {
+
+  private static final LimitOptions OPTIONS = LimitOptions.of(TestWorld.STATE, TestWorld.PROFILE);
+  private final TimePrice pricing = new TimePrice(OPTIONS);
+
+  private Power choose(double intensity, double price) {
+    return OPTIONS.limit(pricing.choose(intensity, price));
+  }
+
+  @Test
+  void theChoiceTurnsAtTheRatioWorkedOutByHand() {
+    double price = 0.01;
+    assertThat(choose(719, price)).isEqualTo(Power.ofWatts(300));
+    assertThat(choose(720, price)).as("a tie goes faster").isEqualTo(Power.ofWatts(300));
+    assertThat(choose(721, price)).isEqualTo(Power.ofWatts(200));
+    assertThat(choose(1e9, price)).as("100 W draws no less per epoch").isEqualTo(Power.ofWatts(200));
+    assertThat(choose(1, 0)).as("time free: the most frugal").isEqualTo(Power.ofWatts(200));
+  }
+
+  @Test
+  void calibrationSpendsTheBudgetOnTheDirtiestSlots() {
+    // 200 W costs 25 % more time per slot. Four slots of 900 g and four of 100 g: a 12.5 % budget
+    // pays for the four dirty slots only.
+    double[] window = {900, 100, 900, 100, 900, 100, 900, 100};
+    double price = pricing.calibrate(window, 0.125);
+    assertThat(choose(900, price)).isEqualTo(Power.ofWatts(200));
+    assertThat(choose(100, price)).isEqualTo(Power.ofWatts(300));
+    double[] sorted = window.clone();
+    Arrays.sort(sorted);
+    assertThat(pricing.slowdown(sorted, price)).isCloseTo(0.125, offset(1e-12));
+    // The least such price: the clean slots' own turning point (100 / 72,000 g/s), below which
+    // they would be slowed too.
+    assertThat(price).isCloseTo(100 / 72_000.0, offset(1e-12));
+    assertThat(pricing.slowdown(sorted, price * 0.999)).isGreaterThan(0.125);
+  }
+
+  @Test
+  void aBudgetBelowOneSlotsWorthKeepsFullSpeedAndALargeOneFreesTime() {
+    double[] window = {900, 100, 900, 100};
+    double tight = pricing.calibrate(window, 0.05);
+    assertThat(choose(900, tight)).isEqualTo(Power.ofWatts(300));
+    assertThat(pricing.calibrate(window, 0.25)).isZero();
+    assertThat(pricing.calibrate(new double[0], 0.05)).isZero();
+  }
+}
