@@ -44,8 +44,11 @@ public final class ControlLoop {
 
   private static final Logger log = LoggerFactory.getLogger("control");
 
-  /** How much of the grid's past the loop keeps for history forecasts: over a week. */
-  private static final Duration HISTORY_KEPT = Duration.ofDays(8);
+  /**
+   * How much of the grid's past the loop keeps: over a week for history forecasts, eight weeks
+   * for the price of time a team's forecast budget is calibrated on.
+   */
+  private static final Duration HISTORY_KEPT = Duration.ofDays(57);
 
   private final Clock clock;
   private final SignalReader signals;
@@ -85,6 +88,10 @@ public final class ControlLoop {
     this.history = Objects.requireNonNull(history, "history");
     this.profiles = Objects.requireNonNull(profiles, "profiles");
     this.listener = Objects.requireNonNull(listener, "listener");
+    // What was seen before a restart: history forecasts and a team's price of time need it.
+    for (CarbonSignal signal : history.signalsSince(clock.instant().minus(HISTORY_KEPT))) {
+      remember(signal);
+    }
   }
 
   /** Runs one tick; synchronized so that a manual trigger and the schedule never interleave. */

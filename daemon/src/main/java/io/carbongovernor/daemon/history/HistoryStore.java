@@ -16,6 +16,12 @@ public interface HistoryStore extends AutoCloseable {
 
   void recordSignal(Instant recordedAt, CarbonSignal signal);
 
+  /**
+   * The signals recorded for slots that start at or after {@code from}, the last recorded of each
+   * slot, oldest first: what the control loop had seen before a restart. Empty if unreadable.
+   */
+  List<CarbonSignal> signalsSince(Instant from);
+
   void recordDecisions(List<DecisionRecord> decisions);
 
   /** One sample period's energy rows, raw and added into their minute and hour rollups. */

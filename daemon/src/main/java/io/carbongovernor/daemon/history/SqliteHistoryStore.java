@@ -1,6 +1,8 @@
 package io.carbongovernor.daemon.history;
 
+import io.carbongovernor.carbon.CarbonIntensity;
 import io.carbongovernor.carbon.CarbonSignal;
+import io.carbongovernor.carbon.SignalKind;
 import io.carbongovernor.gpu.Energy;
 import io.carbongovernor.policy.batch.AdvisorState;
 import io.carbongovernor.policy.batch.Emissions;
@@ -96,6 +98,35 @@ final class SqliteHistoryStore implements HistoryStore {
     } catch (SQLException e) {
       failed("signal", e);
     }
+  }
+
+  @Override
+  public synchronized List<CarbonSignal> signalsSince(Instant from) {
+    String sql =
+        "SELECT zone, source, slot_start_ms, slot_end_ms, intensity_g_per_kwh, kind, estimated"
+            + " FROM signals WHERE id IN"
+            + " (SELECT max(id) FROM signals WHERE slot_start_ms >= ? GROUP BY slot_start_ms)"
+            + " ORDER BY slot_start_ms";
+    List<CarbonSignal> out = new ArrayList<>();
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      ps.setLong(1, from.toEpochMilli());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new CarbonSignal(
+              rs.getString(1),
+              Instant.ofEpochMilli(rs.getLong(3)),
+              Instant.ofEpochMilli(rs.getLong(4)),
+              CarbonIntensity.gramsPerKwh(rs.getDouble(5)),
+              SignalKind.valueOf(rs.getString(6).toUpperCase(java.util.Locale.ROOT)),
+              rs.getString(2),
+              rs.getInt(7) != 0));
+        }
+      }
+    } catch (SQLException | IllegalArgumentException e) {
+      log.atWarn().addKeyValue("error", e.getMessage()).log("history: could not read the signals seen before");
+      return List.of();
+    }
+    return out;
   }
 
   @Override
