@@ -94,6 +94,11 @@ final class TimePrice {
   double calibrate(double[] intensities, double budget) {
     double[] sorted = intensities.clone();
     Arrays.sort(sorted);
+    return calibrateSorted(sorted, budget);
+  }
+
+  /** As {@link #calibrate}, for intensities already in increasing order. */
+  double calibrateSorted(double[] sorted, double budget) {
     if (slowdown(sorted, 0) <= budget) {
       return 0;
     }
