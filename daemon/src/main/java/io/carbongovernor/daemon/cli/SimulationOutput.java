@@ -67,12 +67,12 @@ final class SimulationOutput {
   }
 
   private static void header(PrintWriter out) {
-    out.printf(Locale.ROOT, "%-10s %-13s %12s %11s %10s %9s %8s %7s%n",
+    out.printf(Locale.ROOT, "%-10s %-17s %12s %11s %10s %9s %8s %7s%n",
         "policy", "knob", "carbon_g", "energy_kwh", "time_h", "carbon", "time", "oracle");
   }
 
   private static void row(PrintWriter out, Result r, String mark) {
-    out.printf(Locale.ROOT, "%-10s %-13s %12.1f %11.2f %10.2f %+8.2f%% %+7.2f%% %7s %s%n",
+    out.printf(Locale.ROOT, "%-10s %-17s %12.1f %11.2f %10.2f %+8.2f%% %+7.2f%% %7s %s%n",
         r.contender().name(), r.contender().knob(), r.totals().grams(), r.totals().kilowattHours(),
         r.totals().hours(), r.carbonChangePercent(), r.timeChangePercent(),
         Double.isNaN(r.oracleFraction()) ? "-" : String.format(Locale.ROOT, "%.3f", r.oracleFraction()), mark);
