@@ -9,6 +9,8 @@ import io.carbongovernor.gpu.PowerConstraints;
 import io.carbongovernor.gpu.PowerProfile;
 import io.carbongovernor.gpu.ZeusProfiles;
 import io.carbongovernor.policy.ChaseSettings;
+import io.carbongovernor.policy.ForecastSettings;
+import io.carbongovernor.policy.ForecastSettings.BudgetScope;
 import io.carbongovernor.policy.HistoryForecaster;
 import io.carbongovernor.policy.sim.Contender;
 import io.carbongovernor.policy.sim.Contenders;
@@ -40,8 +42,12 @@ public final class PolicyMatrix {
   };
   static final double[] BUDGETS = {2.5, 5, 10};
   static final Duration WARM_UP = Duration.ofDays(8);
-  /** Up to this time change (percent, forecast's largest budget) forecast is run at a point's slowdown. */
-  static final double MAX_EXACT_BUDGET = 1000;
+  /** How far the perfect forecast reaches: forecast's default horizon. */
+  static final Duration FORESIGHT = ForecastSettings.DEFAULT_HORIZON;
+  /** How close in time (points) two runs must come around a point's time change to read between them. */
+  static final double BRACKET = 0.1;
+  /** The most runs spent on one point's time change. */
+  static final int STEPS = 7;
 
   private PolicyMatrix() {}
 
@@ -59,6 +65,9 @@ public final class PolicyMatrix {
     StringBuilder errors = new StringBuilder();
     long began = System.nanoTime();
     double worstFraction = Double.POSITIVE_INFINITY;
+    double worstForeseen = Double.POSITIVE_INFINITY;
+    double worstTeam = Double.POSITIVE_INFINITY;
+    double teamOver = Double.NEGATIVE_INFINITY;
     String worstWhere = "";
     for (int t = 2; t < args.length; t++) {
       Path file = Path.of(args[t]);
@@ -78,29 +87,39 @@ public final class PolicyMatrix {
           String where = name + " | " + family.toUpperCase(Locale.ROOT) + " | " + w[0] + " bs " + w[1];
           System.err.println("simulating " + where.replace(" | ", ", ") + ": " + starts.size() + " jobs");
 
+          Experiment foreseen = Experiment.of(sim.withPerfectForecast(FORESIGHT), starts, epochs);
           List<Result> statics = sweep(ex, Contenders.sweep("static", sim.options()));
           List<Result> chases = sweep(ex, Contenders.sweep("chase", sim.options()));
-          List<Result> forecasts = sweep(ex, Contenders.sweep("forecast", sim.options()));
+          List<Result> jobs = sweep(ex, Contenders.sweep("forecast", sim.options(), BudgetScope.JOB));
+          List<Result> teams = sweep(ex, Contenders.sweep("forecast", sim.options(), BudgetScope.TEAM));
           Result chaseDefault = ex.measure(Contenders.chase(ChaseSettings.DEFAULTS), true);
           for (double b : BUDGETS) {
             Result f = ex.measure(Contenders.forecast(b), true);
+            Result fp = foreseen.measure(Contenders.forecast(b), true);
+            Result team = ex.measure(Contenders.forecast(b, BudgetScope.TEAM), true);
             Result o = ex.measure(Contenders.oracle(b), false);
             Result bestStatic = bestWithin(statics, b);
             Result bestChase = bestWithin(chases, b);
-            double share = o.carbonChangePercent() < 0 ? f.carbonChangePercent() / o.carbonChangePercent() : Double.NaN;
             if (f.oracleFraction() < worstFraction) {
               worstFraction = f.oracleFraction();
               worstWhere = where + " | " + pct(b);
             }
-            matrix.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
-                where, pct(b), cell(f), frac(f.oracleFraction()), cell(o), frac(share),
+            worstForeseen = Math.min(worstForeseen, fp.oracleFraction());
+            worstTeam = Math.min(worstTeam, team.oracleFraction());
+            teamOver = Math.max(teamOver, team.timeChangePercent() - b);
+            matrix.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                where, pct(b), cell(f), frac(f.oracleFraction()), frac(fp.oracleFraction()), cell(o),
+                cell(team), frac(team.oracleFraction()),
                 cell(bestChase) + " " + bestChase.contender().knob(),
                 cell(bestStatic) + " " + bestStatic.contender().knob(),
                 cell(chaseDefault)));
           }
-          Map<Double, Result> atBudget = new HashMap<>();
-          frontiers.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", where,
-              margin(ex, forecasts, chases, atBudget), margin(ex, forecasts, statics, atBudget)));
+          List<Result> both = new ArrayList<>(jobs);
+          both.addAll(teams);
+          Map<String, Result> exact = new HashMap<>();
+          frontiers.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", where,
+              margin(ex, both, chases, exact, true), margin(ex, both, statics, exact, true),
+              margin(ex, jobs, chases, exact, false), margin(ex, jobs, statics, exact, false)));
           if (w[0].equals("imagenet/resnet50")) {
             chase.append(String.format(Locale.ROOT, "| %s | %s | %+.2f %% | %+.2f %% | %s |%n", name,
                 family.toUpperCase(Locale.ROOT), chaseDefault.carbonChangePercent(), chaseDefault.timeChangePercent(),
@@ -118,40 +137,51 @@ public final class PolicyMatrix {
         Each cell replays one job a day on the trace, from 8 days in (so the history forecasters
         have a week behind them) to the last day a job fits; each job does the epochs that take
         24 h at full speed (the GPU's maximum limit) and runs without pause. Policies decide once
-        per hourly slot from what they could know then: the current hour's intensity, the hours
-        before it and the job's progress, no forecast (the traces have none; `forecast` forecasts
-        from history, Chase uses its one-step model only when the current hour is unknown). The
-        oracle knows the whole trace. Carbon and time are changes against full speed over all
-        jobs; `x (y)` reads carbon change x at time change y.
+        per hourly slot from what they could know then: the current hour's intensity, up to 57
+        days before it and the job's progress, no forecast (the traces have none; `forecast`
+        forecasts from history, Chase uses its one-step model only when the current hour is
+        unknown). The oracle knows the whole trace. Carbon and time are changes against full
+        speed over all jobs; `x (y)` reads carbon change x at time change y.
 
-        - **forecast / oracle**: the share of the oracle's reduction that `forecast` reaches at
-          equal slowdown (per job, the oracle gets `forecast`'s own finish time as its deadline).
-        - **vs oracle @ budget**: `forecast`'s reduction over the oracle's when both have the
-          same budget.
+        - **forecast (job)**: `forecast` with `budget-scope: job`, every job within the budget.
+        - **job / oracle**: the share of the oracle's reduction that it reaches at equal slowdown
+          (per job, the oracle gets that job's own finish time as its deadline).
+        - **same, perfect forecast**: the same share when `forecast` is also given the trace's
+          true next 48 hours as its forecast: what the planner loses, apart from forecast error.
+        - **oracle @ budget**: the oracle with the same per-job budget.
+        - **forecast (team)**: `forecast` with `budget-scope: team`: the budget holds on average
+          over the jobs, time priced so that it would have spent the budget over the 56 days
+          seen; **team / oracle** as above, per job at that job's own slowdown.
         - **best chase / best static within budget**: the eta (0 to 1 by 0.1) or cap (each
-          measured limit) with the least carbon whose time change stays within the budget.
+          measured limit) with the least carbon whose time change stays within the budget,
+          chosen knowing the year's outcome.
         - **chase (eta 0.5)**: Chase's defaults (P_ref the maximum limit, CI_ref 750).
 
         """);
     md.append(String.format(Locale.ROOT,
-        "Lowest forecast/oracle share in the matrix: **%s** (%s).%n%n", frac(worstFraction), worstWhere));
-    md.append("| trace | GPU | workload | budget | forecast | forecast / oracle | oracle @ budget | vs oracle @ budget "
+        "Lowest job/oracle share in the matrix: **%s** (%s); with a perfect forecast: **%s**. "
+            + "Lowest team/oracle share: **%s**; a team's time change exceeds its budget by at most %.2f points.%n%n",
+        frac(worstFraction), worstWhere, frac(worstForeseen), frac(worstTeam), teamOver));
+    md.append("| trace | GPU | workload | budget | forecast (job) | job / oracle | same, perfect forecast "
+        + "| oracle @ budget | forecast (team) | team / oracle "
         + "| best chase within budget | best static within budget | chase (eta 0.5) |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     md.append(matrix);
     md.append("""
 
         ## Frontiers
 
         The largest gap, in percentage points of carbon change, between `forecast`'s carbon/time
-        frontier and any point of Chase's eta sweep or of the static caps, at that point's time
-        change t: `forecast`'s value there is the better of `forecast` run with budget t and its
-        budget sweep (0.25 to 30 %, linear between
-        points, its slowest beyond). Zero or below: `forecast`'s frontier is at or below that
-        point.
+        frontier and any point of Chase's eta sweep (0 to 1 by 0.1) or of the static caps, at
+        that point's time change t. `forecast`'s frontier covers both its knobs, the budget and
+        its scope: at t it is the best of its budget sweeps' frontier there (0.25 to 30 %,
+        linear between points) and `forecast` at time change t itself, read between two runs
+        whose budgets were searched (at most 7 runs) until their time changes bracket t within
+        0.1 points (or the slowest run within t). Zero or below: `forecast`'s frontier is at or below that
+        point. The last two columns hold `forecast` to a per-job budget only.
 
-        | trace | GPU | workload | forecast minus chase, worst point | forecast minus static, worst point |
-        |---|---|---|---|---|
+        | trace | GPU | workload | forecast minus chase, worst point | forecast minus static, worst point | per-job only, minus chase | per-job only, minus static |
+        |---|---|---|---|---|---|---|
         """);
     md.append(frontiers);
     md.append("""
@@ -206,20 +236,21 @@ public final class PolicyMatrix {
 
   /**
    * The worst (largest) gap of forecast's frontier over the other sweep's points. At each point's
-   * time change t, forecast's frontier is the better of forecast run with budget t and its sweep's
-   * frontier at t.
+   * time change t, forecast's frontier is the best of its sweeps' frontier at t and forecast at
+   * time change t itself (per job, and for a team when {@code team}; see {@link #atTime}).
    */
-  private static String margin(Experiment ex, List<Result> forecast, List<Result> other, Map<Double, Result> atBudget) {
+  private static String margin(Experiment ex, List<Result> forecast, List<Result> other, Map<String, Result> runs,
+      boolean team) {
     List<Result> frontier = Frontier.of(forecast);
     double worst = Double.NEGATIVE_INFINITY;
     String at = "";
     for (Result p : other) {
       double t = p.timeChangePercent();
       double best = Frontier.carbonAt(frontier, t);
-      if (t > 0 && t <= MAX_EXACT_BUDGET) {
-        Result exact = atBudget.computeIfAbsent(t, b -> ex.measure(Contenders.forecast(b), false));
-        if (exact.timeChangePercent() <= t + 1e-9) {
-          best = Math.min(best, exact.carbonChangePercent());
+      // Runs at time change t only where the sweeps alone do not already reach the point.
+      if (t > 0 && best > p.carbonChangePercent()) {
+        for (BudgetScope scope : team ? BudgetScope.values() : new BudgetScope[] {BudgetScope.JOB}) {
+          best = Math.min(best, atTime(ex, scope, t, runs));
         }
       }
       double gap = best - p.carbonChangePercent();
@@ -229,6 +260,50 @@ public final class PolicyMatrix {
       }
     }
     return String.format(Locale.ROOT, "%+.2f pp (%s)", worst, at);
+  }
+
+  /**
+   * Forecast's carbon change at time change t, read linearly between two runs whose time changes
+   * bracket t within {@link #BRACKET} points: running some of the jobs under one and the rest
+   * under the other reaches any point of that chord. The bracket starts from budgets 10 % either
+   * side of t, widens until it holds t and then narrows by interpolation, at most {@link #STEPS}
+   * runs in all. Without a bracket, the slowest run within t (more time never costs carbon), else
+   * infinity.
+   */
+  private static double atTime(Experiment ex, BudgetScope scope, double t, Map<String, Result> runs) {
+    int[] used = {0};
+    java.util.function.DoubleFunction<Result> run = b -> {
+      used[0]++;
+      return runs.computeIfAbsent(scope + "@" + b, k -> ex.measure(Contenders.forecast(b, scope), false));
+    };
+    Result lo = run.apply(t * 0.9);
+    Result hi = run.apply(Math.min(1000, t * 1.1));
+    while (lo.timeChangePercent() > t && used[0] < STEPS) {
+      lo = run.apply(lo.contender().knobValue() * 0.7);
+    }
+    while (hi.timeChangePercent() < t && hi.contender().knobValue() < 1000 && used[0] < STEPS) {
+      hi = run.apply(Math.min(1000, hi.contender().knobValue() * 1.4));
+    }
+    boolean bracketed = lo.timeChangePercent() <= t && hi.timeChangePercent() >= t;
+    while (bracketed && hi.timeChangePercent() - lo.timeChangePercent() > BRACKET && used[0] < STEPS) {
+      double w = (t - lo.timeChangePercent()) / (hi.timeChangePercent() - lo.timeChangePercent());
+      double b = lo.contender().knobValue() + w * (hi.contender().knobValue() - lo.contender().knobValue());
+      Result mid = run.apply(b);
+      if (mid.timeChangePercent() <= t) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    if (bracketed) {
+      double span = hi.timeChangePercent() - lo.timeChangePercent();
+      if (span <= 1e-12) {
+        return Math.min(lo.carbonChangePercent(), hi.carbonChangePercent());
+      }
+      double w = (t - lo.timeChangePercent()) / span;
+      return lo.carbonChangePercent() + w * (hi.carbonChangePercent() - lo.carbonChangePercent());
+    }
+    return lo.timeChangePercent() <= t ? lo.carbonChangePercent() : Double.POSITIVE_INFINITY;
   }
 
   private static String forecasterError(String name, CarbonTrace trace) {

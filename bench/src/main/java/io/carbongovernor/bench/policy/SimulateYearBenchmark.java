@@ -43,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class SimulateYearBenchmark {
 
-  @Param({"full-speed", "static", "chase", "forecast", "oracle"})
+  @Param({"full-speed", "static", "chase", "forecast", "forecast-team", "oracle"})
   public String policy;
 
   private Simulator simulator;
@@ -65,6 +65,7 @@ public class SimulateYearBenchmark {
       case "static" -> Policies.staticCap(PowerCap.fractionOfMax(0.8));
       case "chase" -> Policies.chase(ChaseSettings.DEFAULTS);
       case "forecast" -> Policies.forecast(ForecastSettings.percent(5));
+      case "forecast-team" -> Policies.forecast(ForecastSettings.percent(5).withScope(ForecastSettings.BudgetScope.TEAM));
       default -> throw new IllegalArgumentException(policy);
     };
   }
