@@ -33,6 +33,12 @@ final class ChasePolicy implements Policy {
     return "chase";
   }
 
+  /** The one-step model fits on the last day. */
+  @Override
+  public java.time.Duration historyNeeded() {
+    return java.time.Duration.ofDays(2);
+  }
+
   @Override
   public Decision decide(PolicyInput input) {
     Optional<Estimate> next = nextIntensity(input);

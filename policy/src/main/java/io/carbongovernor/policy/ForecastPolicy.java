@@ -26,12 +26,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class ForecastPolicy implements Policy {
 
-  /**
-   * How much history a team's price of time is calibrated on: eight weeks, long enough to see
-   * weather come and go, short enough to follow the seasons.
-   */
-  static final Duration TEAM_WINDOW = Duration.ofDays(56);
-
   private final ForecastSettings settings;
   private final HistoryForecaster forecaster;
   /**
@@ -43,6 +37,15 @@ final class ForecastPolicy implements Policy {
   ForecastPolicy(ForecastSettings settings, HistoryForecaster forecaster) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.forecaster = Objects.requireNonNull(forecaster, "forecaster");
+  }
+
+  /** The history forecaster reaches a week and a day back; a team's price its whole window. */
+  @Override
+  public Duration historyNeeded() {
+    Duration forecasts = Duration.ofDays(8);
+    return settings.scope() == ForecastSettings.BudgetScope.TEAM && settings.window().compareTo(forecasts) > 0
+        ? settings.window()
+        : forecasts;
   }
 
   @Override
@@ -153,11 +156,8 @@ final class ForecastPolicy implements Policy {
     }
     Instant until = now.plus(settings.horizon());
     List<CarbonSignal> history = input.history();
-    Instant since = now.minus(TEAM_WINDOW);
-    int first = history.size();
-    while (first > 0 && !history.get(first - 1).start().isBefore(since)) {
-      first--;
-    }
+    Instant since = now.minus(settings.window());
+    int first = firstStartingAtOrAfter(history, since);
     double[] seen = new double[history.size() - first];
     for (int i = first; i < history.size(); i++) {
       seen[i - first] = history.get(i).intensity().gramsPerKwh();
@@ -188,6 +188,21 @@ final class ForecastPolicy implements Policy {
             current.getAsDouble(),
             target);
     return new LimitDecision(gpu.gpu(), target, reason);
+  }
+
+  /** The index of the first slot (time order) that starts at or after {@code t}. */
+  private static int firstStartingAtOrAfter(List<CarbonSignal> slots, Instant t) {
+    int lo = 0;
+    int hi = slots.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (slots.get(mid).start().isBefore(t)) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   /** {@code seen} (time order) in increasing order, from the last window where it overlaps. */

@@ -11,10 +11,21 @@ import java.util.Objects;
  * @param horizon how far ahead each plan looks; beyond the sources' forecast it forecasts from
  *     history
  * @param scope whom the budget binds: each job on its own, or a team's work on average
+ * @param window with a team's budget, the span of past intensities its price of time is
+ *     calibrated on, so the span over which the budget holds on average; unused per job
  */
-public record ForecastSettings(double budget, Duration horizon, BudgetScope scope) {
+public record ForecastSettings(double budget, Duration horizon, BudgetScope scope, Duration window) {
 
   public static final Duration DEFAULT_HORIZON = Duration.ofHours(48);
+
+  /**
+   * Eight weeks: long enough to see weather come and go, short enough that every season keeps
+   * to the budget.
+   */
+  public static final Duration DEFAULT_WINDOW = Duration.ofDays(56);
+
+  /** The longest window: a year and a day. */
+  public static final Duration MAX_WINDOW = Duration.ofDays(366);
 
   /** Whom a slowdown budget binds. */
   public enum BudgetScope {
@@ -46,11 +57,20 @@ public record ForecastSettings(double budget, Duration horizon, BudgetScope scop
       throw new IllegalArgumentException("horizon must be within 1h and 14d, got " + horizon);
     }
     Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(window, "window");
+    if (window.compareTo(Duration.ofDays(1)) < 0 || window.compareTo(MAX_WINDOW) > 0) {
+      throw new IllegalArgumentException("window must be within 1d and 366d, got " + window);
+    }
   }
 
   /** A per-job budget. */
   public ForecastSettings(double budget, Duration horizon) {
-    this(budget, horizon, BudgetScope.JOB);
+    this(budget, horizon, BudgetScope.JOB, DEFAULT_WINDOW);
+  }
+
+  /** A budget binding {@code scope}, a team's over the default window. */
+  public ForecastSettings(double budget, Duration horizon, BudgetScope scope) {
+    this(budget, horizon, scope, DEFAULT_WINDOW);
   }
 
   /** A per-job budget of {@code percent} % over the default horizon. */
@@ -60,6 +80,11 @@ public record ForecastSettings(double budget, Duration horizon, BudgetScope scop
 
   /** This budget, binding {@code value}. */
   public ForecastSettings withScope(BudgetScope value) {
-    return new ForecastSettings(budget, horizon, value);
+    return new ForecastSettings(budget, horizon, value, window);
+  }
+
+  /** This budget, a team's held over {@code value}. */
+  public ForecastSettings withWindow(Duration value) {
+    return new ForecastSettings(budget, horizon, scope, value);
   }
 }

@@ -10,4 +10,12 @@ public interface Policy {
   String kind();
 
   Decision decide(PolicyInput input);
+
+  /**
+   * How far back this policy reads {@link PolicyInput#history()}: a caller need pass no more.
+   * Zero for policies that never look back.
+   */
+  default java.time.Duration historyNeeded() {
+    return java.time.Duration.ZERO;
+  }
 }

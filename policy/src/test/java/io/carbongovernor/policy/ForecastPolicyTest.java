@@ -111,6 +111,27 @@ class ForecastPolicyTest {
   }
 
   @Test
+  void aTeamBudgetLooksBackOverItsWindowOnly() {
+    // Six clean days, then a day of 900 g hours, and 900 g now. Over a one-day window every
+    // hour is as dirty as now, and a 5 % budget cannot throttle them all; over the week, the
+    // dirty day is the dirtiest seventh and 200 W fits (25 % x 1/7 = 3.6 %).
+    List<CarbonSignal> history = new ArrayList<>();
+    for (int h = 7 * 24; h >= 1; h--) {
+      history.add(TestWorld.slot(T0.minusSeconds(3600L * h), h <= 24 ? 900 : 100));
+    }
+    PolicyInput input =
+        new PolicyInput(T0, Optional.of(TestWorld.slot(T0, 900)), List.of(), List.of(STATE), history, Optional.of(JOB));
+    ForecastSettings team = new ForecastSettings(0.05, Duration.ofHours(48), ForecastSettings.BudgetScope.TEAM);
+    Policy week = Policies.forecast(team.withWindow(Duration.ofDays(7)));
+    Policy day = Policies.forecast(team.withWindow(Duration.ofDays(1)));
+    assertThat(week.decide(input).limits().get(0).target()).isEqualTo(Power.ofWatts(200));
+    assertThat(day.decide(input).limits().get(0).target()).isEqualTo(Power.ofWatts(300));
+    assertThat(week.historyNeeded()).isEqualTo(Duration.ofDays(8)).as("the history forecaster's reach");
+    assertThat(Policies.forecast(team.withWindow(Duration.ofDays(365))).historyNeeded()).isEqualTo(Duration.ofDays(365));
+    assertThat(Policies.forecast(ForecastSettings.percent(5)).historyNeeded()).isEqualTo(Duration.ofDays(8));
+  }
+
+  @Test
   void aTeamBudgetWithoutAnyIntensityRunsAtFullSpeed() {
     Policy team =
         Policies.forecast(new ForecastSettings(0.1, Duration.ofHours(48), ForecastSettings.BudgetScope.TEAM));

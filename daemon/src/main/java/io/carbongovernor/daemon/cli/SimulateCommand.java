@@ -106,6 +106,10 @@ final class SimulateCommand implements Callable<Integer> {
       description = "whom forecast's budget binds: each job (default), or a team's jobs on average")
   String budgetScope = "job";
 
+  @Option(names = "--budget-window", paramLabel = "DURATION",
+      description = "with --budget-scope team, the past the budget is held over (default 56d, 1d-366d)")
+  String budgetWindow;
+
   @Option(names = "--format", paramLabel = "text|json|csv", description = "output format (default text)")
   String format = "text";
 
@@ -119,6 +123,10 @@ final class SimulateCommand implements Callable<Integer> {
       super(message);
       this.exitCode = exitCode;
     }
+  }
+
+  private Duration window() {
+    return budgetWindow == null ? ForecastSettings.DEFAULT_WINDOW : duration("--budget-window", budgetWindow);
   }
 
   private ForecastSettings.BudgetScope scope() {
@@ -146,6 +154,15 @@ final class SimulateCommand implements Callable<Integer> {
     }
     if (!List.of("job", "team").contains(budgetScope)) {
       throw usage("--budget-scope must be job or team, got '" + budgetScope + "'");
+    }
+    if (budgetWindow != null) {
+      if (budgetScope.equals("job")) {
+        throw usage("--budget-window applies only with --budget-scope team");
+      }
+      Duration w = window();
+      if (w.compareTo(Duration.ofDays(1)) < 0 || w.compareTo(ForecastSettings.MAX_WINDOW) > 0) {
+        throw usage("--budget-window must be from 1d to 366d, got " + budgetWindow);
+      }
     }
     if (batchSize <= 0) {
       throw usage("--batch-size must be positive, got " + batchSize);
@@ -187,7 +204,7 @@ final class SimulateCommand implements Callable<Integer> {
     for (Map.Entry<String, Contender> e : chosen.entrySet()) {
       main.add(measure(experiment, e.getValue(), measured));
       List<Result> sweep = new ArrayList<>();
-      for (Contender c : Contenders.sweep(e.getKey(), simulator.options(), scope())) {
+      for (Contender c : Contenders.sweep(e.getKey(), simulator.options(), scope(), window())) {
         sweep.add(measure(experiment, c, measured));
       }
       sweeps.put(e.getKey(), sweep);
@@ -255,7 +272,7 @@ final class SimulateCommand implements Callable<Integer> {
         return Contenders.chase(ChaseSettings.DEFAULTS.withEta(knob == null ? 0.5 : number(knob)));
       }
       case "forecast" -> {
-        return Contenders.forecast(knob == null ? budget : percent(knob), scope());
+        return Contenders.forecast(knob == null ? budget : percent(knob), scope(), window());
       }
       default -> {
         return Contenders.oracle(knob == null ? budget : percent(knob));

@@ -33,7 +33,7 @@ final class PolicyConfigReader {
           "static", Set.of("kind", "cap"),
           "bands", Set.of("kind", "bands"),
           "chase", Set.of("kind", "eta", "p-ref", "ci-ref"),
-          "forecast", Set.of("kind", "budget", "horizon", "budget-scope"));
+          "forecast", Set.of("kind", "budget", "horizon", "budget-scope", "budget-window"));
 
   /** Kinds that decide without a carbon signal, so they can serve as the fail-safe. */
   private static final Set<String> SIGNAL_FREE = Set.of("full-speed", "static");
@@ -137,12 +137,19 @@ final class PolicyConfigReader {
     Optional<Duration> horizon =
         map.get("horizon").flatMap(v -> v.asDuration(Duration.ofHours(1), Duration.ofDays(14)));
     Scope scope = map.word("budget-scope", Scope.class, Scope.JOB);
+    Optional<ConfigValue> windowValue = map.get("budget-window");
+    Optional<Duration> window =
+        windowValue.flatMap(v -> v.asDuration(Duration.ofDays(1), ForecastSettings.MAX_WINDOW));
+    if (windowValue.isPresent() && scope == Scope.JOB) {
+      windowValue.get().problem("applies only with budget-scope: team (a per-job budget holds for each job)");
+    }
     return Optional.of(
         Policies.forecast(
             new ForecastSettings(
                 budget.orElse(DEFAULT_BUDGET),
                 horizon.orElse(ForecastSettings.DEFAULT_HORIZON),
-                ForecastSettings.BudgetScope.valueOf(scope.name()))));
+                ForecastSettings.BudgetScope.valueOf(scope.name()),
+                window.orElse(ForecastSettings.DEFAULT_WINDOW))));
   }
 
   /** {@code budget-scope}: whom forecast's budget binds. */

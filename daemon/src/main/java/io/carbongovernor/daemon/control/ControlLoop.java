@@ -45,10 +45,11 @@ public final class ControlLoop {
   private static final Logger log = LoggerFactory.getLogger("control");
 
   /**
-   * How much of the grid's past the loop keeps: over a week for history forecasts, eight weeks
-   * for the price of time a team's forecast budget is calibrated on.
+   * How much of the grid's past the loop keeps: over a week for history forecasts, up to a year
+   * and a day for the price of time a team's forecast budget is calibrated on (8,800 hourly
+   * slots, about a megabyte).
    */
-  private static final Duration HISTORY_KEPT = Duration.ofDays(57);
+  private static final Duration HISTORY_KEPT = Duration.ofDays(367);
 
   private final Clock clock;
   private final SignalReader signals;

@@ -119,6 +119,9 @@ class SimulateCommandTest {
     JsonNode rows = JsonMapper.builder().build().readTree(out);
     assertThat(row(rows, "forecast", false).get("knob").asString()).isEqualTo("budget=10%/team");
     assertThat(rows.findValuesAsString("knob")).contains("budget=1%/team", "budget=30%/team");
+    assertThat(run(args("--policies", "forecast:10", "--budget-scope", "team", "--budget-window", "365d",
+        "--format", "csv").toArray(String[]::new))).as(err).isZero();
+    assertThat(out).contains("forecast,budget=10%/team/365d,");
   }
 
   @Test
@@ -168,6 +171,10 @@ class SimulateCommandTest {
     assertThat(err).contains("eta must be within [0, 1]");
     assertThat(run(args("--budget-scope", "everyone").toArray(String[]::new))).isEqualTo(2);
     assertThat(err).contains("--budget-scope must be job or team, got 'everyone'");
+    assertThat(run(args("--budget-window", "30d").toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).contains("--budget-window applies only with --budget-scope team");
+    assertThat(run(args("--budget-scope", "team", "--budget-window", "2y").toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).contains("--budget-window");
     assertThat(run(args("--format", "xml").toArray(String[]::new))).isEqualTo(2);
     assertThat(err).contains("--format must be text, json or csv");
     assertThat(run(args("--jobs-every", "1d").toArray(String[]::new))).isEqualTo(2);

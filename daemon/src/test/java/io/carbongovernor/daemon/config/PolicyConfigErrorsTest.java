@@ -160,6 +160,28 @@ class PolicyConfigErrorsTest {
     GovernorConfig team =
         files.load(ConfigFiles.VALID + "default-policy: {kind: forecast, budget: 5%, budget-scope: team}\n");
     org.assertj.core.api.Assertions.assertThat(team.defaultPolicy().kind()).isEqualTo("forecast");
+    GovernorConfig year = files.load(
+        ConfigFiles.VALID + "default-policy: {kind: forecast, budget-scope: team, budget-window: 365d}\n");
+    org.assertj.core.api.Assertions.assertThat(year.defaultPolicy().policy().historyNeeded())
+        .isEqualTo(java.time.Duration.ofDays(365));
+  }
+
+  @Test
+  void forecastBudgetWindowWithoutATeamBudget() {
+    assertOnly(
+        "default-policy: {kind: forecast, budget-window: 30d}\n",
+        7,
+        49,
+        "default-policy.budget-window: applies only with budget-scope: team (a per-job budget holds for each job)");
+  }
+
+  @Test
+  void forecastBudgetWindowBeyondAYear() {
+    assertOnly(
+        "default-policy: {kind: forecast, budget-scope: team, budget-window: 400d}\n",
+        7,
+        69,
+        "default-policy.budget-window: must be between 1d and 366d, got 400d");
   }
 
   @Test

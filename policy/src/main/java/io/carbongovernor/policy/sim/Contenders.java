@@ -7,6 +7,7 @@ import io.carbongovernor.policy.ForecastSettings.BudgetScope;
 import io.carbongovernor.policy.LimitOptions;
 import io.carbongovernor.policy.Policies;
 import io.carbongovernor.policy.PowerCap;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -51,8 +52,23 @@ public final class Contenders {
 
   /** {@code forecast} with a budget in percent binding {@code scope}; a team's reads budget=5%/team. */
   public static Contender forecast(double percent, BudgetScope scope) {
-    String knob = "budget=" + Experiment.percent(percent) + "%" + (scope == BudgetScope.JOB ? "" : "/" + scope.word());
-    return Contender.of("forecast", knob, percent, Policies.forecast(ForecastSettings.percent(percent).withScope(scope)));
+    return forecast(percent, scope, ForecastSettings.DEFAULT_WINDOW);
+  }
+
+  /**
+   * {@code forecast} with a budget in percent binding {@code scope}, a team's held over {@code
+   * window}; one other than the default shows in the knob: budget=5%/team/365d.
+   */
+  public static Contender forecast(double percent, BudgetScope scope, Duration window) {
+    String knob = "budget=" + Experiment.percent(percent) + "%";
+    if (scope != BudgetScope.JOB) {
+      knob += "/" + scope.word();
+      if (!window.equals(ForecastSettings.DEFAULT_WINDOW)) {
+        knob += "/" + window.toDays() + "d";
+      }
+    }
+    return Contender.of("forecast", knob, percent,
+        Policies.forecast(ForecastSettings.percent(percent).withScope(scope).withWindow(window)));
   }
 
   public static Contender oracle(double percent) {
@@ -69,6 +85,12 @@ public final class Contenders {
 
   /** As {@link #sweep(String, LimitOptions)}, forecast's budget binding {@code forecastScope}. */
   public static List<Contender> sweep(String name, LimitOptions options, BudgetScope forecastScope) {
+    return sweep(name, options, forecastScope, ForecastSettings.DEFAULT_WINDOW);
+  }
+
+  /** As {@link #sweep(String, LimitOptions, BudgetScope)}, a team's budget held over {@code window}. */
+  public static List<Contender> sweep(String name, LimitOptions options, BudgetScope forecastScope,
+      Duration window) {
     List<Contender> sweep = new ArrayList<>();
     switch (name) {
       case "full-speed" -> sweep.add(fullSpeed());
@@ -84,7 +106,7 @@ public final class Contenders {
       }
       case "forecast" -> {
         for (double b : BUDGETS) {
-          sweep.add(forecast(b, forecastScope));
+          sweep.add(forecast(b, forecastScope, window));
         }
       }
       case "oracle" -> {

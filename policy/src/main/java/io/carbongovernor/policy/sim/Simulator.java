@@ -20,25 +20,18 @@ import java.util.Optional;
  * Replays jobs on a carbon trace. A job does a fixed number of epochs of one workload on one GPU,
  * starts at its start time and runs without pause until done; at each slot (one tick per slot)
  * it runs at the limit the policy chose from what it could know then: the current slot's signal,
- * the slots before it ({@link #HISTORY} of them) and the job's progress, but no forecast, since
+ * the slots before it (as far back as the policy reads) and the job's progress, but no forecast, since
  * a trace has none. Power and speed at a limit come from the workload's profile; carbon is energy
  * times the slot's intensity. Pure and single-threaded; cheap enough for a year of hourly slots
  * per policy in well under a second.
  */
 public final class Simulator {
 
-  /**
-   * How much past a policy sees, as the daemon keeps: a same-hour-last-week forecast needs 8
-   * days, a team budget's price of time is calibrated on the last 56.
-   */
-  public static final Duration HISTORY = Duration.ofDays(57);
-
   private final SlotTrace trace;
   private final Gpu gpu;
   private final PowerProfile profile;
   private final LimitOptions options;
   private final List<GpuState> gpus;
-  private final int historySlots;
   private final int foresightSlots;
 
   private Simulator(SlotTrace trace, Gpu gpu, PowerProfile profile, int foresightSlots) {
@@ -48,7 +41,6 @@ public final class Simulator {
     this.profile = profile;
     this.options = LimitOptions.of(gpu, gpu.defaultLimit(), profile);
     this.gpus = List.of(new GpuState(gpu, gpu.defaultLimit(), gpu.defaultLimit(), Optional.of(profile)));
-    this.historySlots = (int) Math.max(1, HISTORY.toSeconds() / trace.slotSeconds);
   }
 
   /**
@@ -122,6 +114,7 @@ public final class Simulator {
     double done = 0;
     double joules = 0;
     double grams = 0;
+    int historySlots = (int) Math.ceil((double) policy.historyNeeded().toSeconds() / trace.slotSeconds);
     while (done < epochs) {
       if (slot >= trace.size()) {
         throw new IllegalArgumentException(

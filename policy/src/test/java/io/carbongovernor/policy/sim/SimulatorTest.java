@@ -132,6 +132,7 @@ class SimulatorTest {
     };
     foreseen.run(recording, T0.plus(Duration.ofDays(10)), 3600);
     assertThat(seen).hasSize(1);
+    assertThat(seen.get(0).history()).as("the recording policy reads no history").isEmpty();
     assertThat(seen.get(0).forecast()).hasSize(48);
     assertThat(seen.get(0).forecast().get(0).start()).isEqualTo(T0.plus(Duration.ofDays(10)).plusSeconds(3600));
     assertThat(seen.get(0).forecast().get(47).intensity().gramsPerKwh()).isEqualTo(values[10 * 24 + 48]);
@@ -141,6 +142,36 @@ class SimulatorTest {
     double blind = Experiment.of(sim, starts, 30_000).measure(forecast).oracleFraction();
     double sighted = Experiment.of(foreseen, starts, 30_000).measure(forecast).oracleFraction();
     assertThat(sighted).isGreaterThan(0.99).isGreaterThan(blind + 0.05);
+  }
+
+  @Test
+  void aPolicyIsGivenTheHistoryItReads() {
+    Simulator sim = Simulator.create(hourly(48, h -> 100 + h), GPU, PROFILE);
+    List<io.carbongovernor.policy.PolicyInput> seen = new ArrayList<>();
+    io.carbongovernor.policy.Policy fiveHours = new io.carbongovernor.policy.Policy() {
+      @Override
+      public String kind() {
+        return "five-hours";
+      }
+
+      @Override
+      public Duration historyNeeded() {
+        return Duration.ofHours(5);
+      }
+
+      @Override
+      public io.carbongovernor.policy.Decision decide(io.carbongovernor.policy.PolicyInput input) {
+        seen.add(input);
+        return Policies.fullSpeed().decide(input);
+      }
+    };
+    sim.run(fiveHours, T0.plusSeconds(3 * 3600), 7200);
+    assertThat(seen).hasSize(2);
+    assertThat(seen.get(0).history()).hasSize(3).as("all there is before hour 3");
+    assertThat(seen.get(1).history()).hasSize(4);
+    sim.run(fiveHours, T0.plusSeconds(20 * 3600), 3600);
+    assertThat(seen.get(2).history()).hasSize(5);
+    assertThat(seen.get(2).history().get(4).intensity().gramsPerKwh()).isEqualTo(119.0);
   }
 
   @Test
