@@ -44,6 +44,17 @@ public final class PolicyMatrix {
   static final Duration WARM_UP = Duration.ofDays(8);
   /** How far the perfect forecast reaches: forecast's default horizon. */
   static final Duration FORESIGHT = ForecastSettings.DEFAULT_HORIZON;
+  /** A team's budget held over a year and a day of history, the longest window. */
+  static final Duration YEAR = ForecastSettings.MAX_WINDOW;
+
+  /** One way to run forecast at a budget. */
+  record Variant(BudgetScope scope, Duration window) {
+    static final Variant JOB = new Variant(BudgetScope.JOB, ForecastSettings.DEFAULT_WINDOW);
+    static final Variant TEAM = new Variant(BudgetScope.TEAM, ForecastSettings.DEFAULT_WINDOW);
+    static final Variant TEAM_YEAR = new Variant(BudgetScope.TEAM, YEAR);
+    static final List<Variant> ALL = List.of(JOB, TEAM, TEAM_YEAR);
+  }
+
   /** How close in time (points) two runs must come around a point's time change to read between them. */
   static final double BRACKET = 0.1;
   /** The most runs spent on one point's time change. */
@@ -92,6 +103,7 @@ public final class PolicyMatrix {
           List<Result> chases = sweep(ex, Contenders.sweep("chase", sim.options()));
           List<Result> jobs = sweep(ex, Contenders.sweep("forecast", sim.options(), BudgetScope.JOB));
           List<Result> teams = sweep(ex, Contenders.sweep("forecast", sim.options(), BudgetScope.TEAM));
+          List<Result> yearTeams = sweep(ex, Contenders.sweep("forecast", sim.options(), BudgetScope.TEAM, YEAR));
           Result chaseDefault = ex.measure(Contenders.chase(ChaseSettings.DEFAULTS), true);
           for (double b : BUDGETS) {
             Result f = ex.measure(Contenders.forecast(b), true);
@@ -114,12 +126,16 @@ public final class PolicyMatrix {
                 cell(bestStatic) + " " + bestStatic.contender().knob(),
                 cell(chaseDefault)));
           }
-          List<Result> both = new ArrayList<>(jobs);
-          both.addAll(teams);
+          List<Result> all = new ArrayList<>(jobs);
+          all.addAll(teams);
+          all.addAll(yearTeams);
           Map<String, Result> exact = new HashMap<>();
-          frontiers.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", where,
-              margin(ex, both, chases, exact, true), margin(ex, both, statics, exact, true),
-              margin(ex, jobs, chases, exact, false), margin(ex, jobs, statics, exact, false)));
+          frontiers.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", where,
+              margin(ex, all, chases, exact, Variant.ALL), margin(ex, all, statics, exact, Variant.ALL),
+              margin(ex, teams, chases, exact, List.of(Variant.TEAM)),
+              margin(ex, yearTeams, chases, exact, List.of(Variant.TEAM_YEAR)),
+              margin(ex, jobs, chases, exact, List.of(Variant.JOB)),
+              margin(ex, jobs, statics, exact, List.of(Variant.JOB))));
           if (w[0].equals("imagenet/resnet50")) {
             chase.append(String.format(Locale.ROOT, "| %s | %s | %+.2f %% | %+.2f %% | %s |%n", name,
                 family.toUpperCase(Locale.ROOT), chaseDefault.carbonChangePercent(), chaseDefault.timeChangePercent(),
@@ -137,8 +153,9 @@ public final class PolicyMatrix {
         Each cell replays one job a day on the trace, from 8 days in (so the history forecasters
         have a week behind them) to the last day a job fits; each job does the epochs that take
         24 h at full speed (the GPU's maximum limit) and runs without pause. Policies decide once
-        per hourly slot from what they could know then: the current hour's intensity, up to 57
-        days before it and the job's progress, no forecast (the traces have none; `forecast`
+        per hourly slot from what they could know then: the current hour's intensity, the hours
+        before it (as far back as the policy reads: 2 days for Chase's one-step model, 8 for the
+        history forecaster, a team's window for its price of time) and the job's progress, no forecast (the traces have none; `forecast`
         forecasts from history, Chase uses its one-step model only when the current hour is
         unknown). The oracle knows the whole trace. Carbon and time are changes against full
         speed over all jobs; `x (y)` reads carbon change x at time change y.
@@ -173,15 +190,17 @@ public final class PolicyMatrix {
 
         The largest gap, in percentage points of carbon change, between `forecast`'s carbon/time
         frontier and any point of Chase's eta sweep (0 to 1 by 0.1) or of the static caps, at
-        that point's time change t. `forecast`'s frontier covers both its knobs, the budget and
-        its scope: at t it is the best of its budget sweeps' frontier there (0.25 to 30 %,
-        linear between points) and `forecast` at time change t itself, read between two runs
-        whose budgets were searched (at most 7 runs) until their time changes bracket t within
-        0.1 points (or the slowest run within t). Zero or below: `forecast`'s frontier is at or below that
-        point. The last two columns hold `forecast` to a per-job budget only.
+        that point's time change t. `forecast`'s frontier covers its knobs: the budget, its scope
+        and, for a team, the window it holds the budget over (the default 56 days, or a year and
+        a day: in the simulation, all of the trace before the decision). At t it is the best of
+        its budget sweeps' frontier there (0.25 to 30 %, linear between points) and `forecast` at
+        time change t itself, read between two runs whose budgets were searched (at most 7 runs)
+        until their time changes bracket t within 0.1 points (or the slowest run within t). Zero
+        or below: `forecast`'s frontier is at or below that point. The other columns hold
+        `forecast` to one variant.
 
-        | trace | GPU | workload | forecast minus chase, worst point | forecast minus static, worst point | per-job only, minus chase | per-job only, minus static |
-        |---|---|---|---|---|---|---|
+        | trace | GPU | workload | forecast minus chase, worst point | forecast minus static, worst point | team (56 d) minus chase | team (year) minus chase | per-job minus chase | per-job minus static |
+        |---|---|---|---|---|---|---|---|---|
         """);
     md.append(frontiers);
     md.append("""
@@ -237,10 +256,10 @@ public final class PolicyMatrix {
   /**
    * The worst (largest) gap of forecast's frontier over the other sweep's points. At each point's
    * time change t, forecast's frontier is the best of its sweeps' frontier at t and forecast at
-   * time change t itself (per job, and for a team when {@code team}; see {@link #atTime}).
+   * time change t itself, for each of {@code variants} (see {@link #atTime}).
    */
   private static String margin(Experiment ex, List<Result> forecast, List<Result> other, Map<String, Result> runs,
-      boolean team) {
+      List<Variant> variants) {
     List<Result> frontier = Frontier.of(forecast);
     double worst = Double.NEGATIVE_INFINITY;
     String at = "";
@@ -249,8 +268,8 @@ public final class PolicyMatrix {
       double best = Frontier.carbonAt(frontier, t);
       // Runs at time change t only where the sweeps alone do not already reach the point.
       if (t > 0 && best > p.carbonChangePercent()) {
-        for (BudgetScope scope : team ? BudgetScope.values() : new BudgetScope[] {BudgetScope.JOB}) {
-          best = Math.min(best, atTime(ex, scope, t, runs));
+        for (Variant v : variants) {
+          best = Math.min(best, atTime(ex, v, t, runs));
         }
       }
       double gap = best - p.carbonChangePercent();
@@ -270,11 +289,12 @@ public final class PolicyMatrix {
    * runs in all. Without a bracket, the slowest run within t (more time never costs carbon), else
    * infinity.
    */
-  private static double atTime(Experiment ex, BudgetScope scope, double t, Map<String, Result> runs) {
+  private static double atTime(Experiment ex, Variant variant, double t, Map<String, Result> runs) {
     int[] used = {0};
     java.util.function.DoubleFunction<Result> run = b -> {
       used[0]++;
-      return runs.computeIfAbsent(scope + "@" + b, k -> ex.measure(Contenders.forecast(b, scope), false));
+      return runs.computeIfAbsent(variant + "@" + b,
+          k -> ex.measure(Contenders.forecast(b, variant.scope(), variant.window()), false));
     };
     Result lo = run.apply(t * 0.9);
     Result hi = run.apply(Math.min(1000, t * 1.1));

@@ -43,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class SimulateYearBenchmark {
 
-  @Param({"full-speed", "static", "chase", "forecast", "forecast-team", "oracle"})
+  @Param({"full-speed", "static", "chase", "forecast", "forecast-team", "forecast-team-year", "oracle"})
   public String policy;
 
   private Simulator simulator;
@@ -66,6 +66,8 @@ public class SimulateYearBenchmark {
       case "chase" -> Policies.chase(ChaseSettings.DEFAULTS);
       case "forecast" -> Policies.forecast(ForecastSettings.percent(5));
       case "forecast-team" -> Policies.forecast(ForecastSettings.percent(5).withScope(ForecastSettings.BudgetScope.TEAM));
+      case "forecast-team-year" -> Policies.forecast(ForecastSettings.percent(5)
+          .withScope(ForecastSettings.BudgetScope.TEAM).withWindow(ForecastSettings.MAX_WINDOW));
       default -> throw new IllegalArgumentException(policy);
     };
   }
