@@ -226,6 +226,48 @@ class DaemonEndToEndTest {
     }
   }
 
+  /** The reason of the last decision recorded. */
+  private static String lastReason(GovernorConfig config) throws Exception {
+    try (Connection db = DriverManager.getConnection(config.history().url());
+        java.sql.ResultSet rs = db.createStatement().executeQuery("SELECT reason FROM decisions ORDER BY id DESC LIMIT 1")) {
+      assertThat(rs.next()).isTrue();
+      return rs.getString(1);
+    }
+  }
+
+  @Test
+  void aRestartedDaemonPricesTimeOnTheSignalsSeenBeforeIt() throws Exception {
+    GovernorConfig config =
+        shortTrace(
+            "{kind: forecast, budget: 10%, budget-scope: team}",
+            "2026-03-01T00:00:00Z,300",
+            "2026-03-01T01:00:00Z,320",
+            "2026-03-01T02:00:00Z,340",
+            "2026-03-01T03:00:00Z,360",
+            "2026-03-01T04:00:00Z,380");
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:30:00Z"));
+    Daemon daemon = Daemon.start(config, clock, new OutlivingGpus(a40s(clock)));
+    try {
+      assertThat(daemon.loop().awaitTicks(1, WAIT)).isTrue();
+      tickAt(daemon, clock, "2026-03-01T01:30:00Z");
+      tickAt(daemon, clock, "2026-03-01T02:30:00Z");
+    } finally {
+      daemon.stop();
+    }
+    // At 02:30: hours 00 and 01 seen, 02 now, 03 and 04 forecast by the trace source.
+    assertThat(lastReason(config)).contains("over 5 slot(s) seen and forecast");
+    // A new process at 03:30: hours 00 to 02 come back from the history, 03 is now, 04 forecast
+    // (without the history it would price on 2).
+    clock.set(Instant.parse("2026-03-01T03:30:00Z"));
+    Daemon restarted = Daemon.start(config, clock, new OutlivingGpus(a40s(clock)));
+    try {
+      assertThat(restarted.loop().awaitTicks(1, WAIT)).isTrue();
+    } finally {
+      restarted.stop();
+    }
+    assertThat(lastReason(config)).contains("over 5 slot(s) seen and forecast");
+  }
+
   @Test
   void shadowModeDecidesAndRecordsButNeverSets() throws Exception {
     GovernorConfig config = demoConfig("shadow");
