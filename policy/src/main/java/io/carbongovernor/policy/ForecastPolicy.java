@@ -175,7 +175,7 @@ final class ForecastPolicy implements Policy {
     double[] window = SortedWindow.merge(sortedSeen(seen), ahead);
     int n = window.length;
     TimePrice pricing = new TimePrice(options);
-    double price = pricing.calibrateSorted(window, settings.budget());
+    double price = pricing.calibrate(window, settings.budget());
     Power target = options.limit(pricing.choose(current.getAsDouble(), price));
     String reason =
         String.format(

@@ -87,18 +87,11 @@ final class TimePrice {
   }
 
   /**
-   * The least price at which the rule slows the work of {@code intensities} (one slot each, equal
-   * lengths) by at most {@code budget} (0.05: 5 %) against full speed: 0 when even the most
-   * frugal option everywhere stays within it.
+   * The least price at which the rule slows the work of {@code sorted} (intensities in increasing
+   * order, one slot each, equal lengths) by at most {@code budget} (0.05: 5 %) against full speed:
+   * 0 when even the most frugal option everywhere stays within it.
    */
-  double calibrate(double[] intensities, double budget) {
-    double[] sorted = intensities.clone();
-    Arrays.sort(sorted);
-    return calibrateSorted(sorted, budget);
-  }
-
-  /** As {@link #calibrate}, for intensities already in increasing order. */
-  double calibrateSorted(double[] sorted, double budget) {
+  double calibrate(double[] sorted, double budget) {
     if (slowdown(sorted, 0) <= budget) {
       return 0;
     }
@@ -106,10 +99,7 @@ final class TimePrice {
     while (slowdown(sorted, hi) > budget && hi < 1e12) {
       hi *= 2;
     }
-    double lo = hi / 2;
-    if (slowdown(sorted, lo) <= budget) {
-      lo = 0;
-    }
+    double lo = 0;
     for (int i = 0; i < BISECTIONS; i++) {
       double mid = 0.5 * (lo + hi);
       if (slowdown(sorted, mid) > budget) {

@@ -22,6 +22,12 @@ class TimePriceTest {
     return OPTIONS.limit(pricing.choose(intensity, price));
   }
 
+  private double calibrate(double[] intensities, double budget) {
+    double[] sorted = intensities.clone();
+    Arrays.sort(sorted);
+    return pricing.calibrate(sorted, budget);
+  }
+
   @Test
   void theChoiceTurnsAtTheRatioWorkedOutByHand() {
     double price = 0.01;
@@ -37,7 +43,7 @@ class TimePriceTest {
     // 200 W costs 25 % more time per slot. Four slots of 900 g and four of 100 g: a 12.5 % budget
     // pays for the four dirty slots only.
     double[] window = {900, 100, 900, 100, 900, 100, 900, 100};
-    double price = pricing.calibrate(window, 0.125);
+    double price = calibrate(window, 0.125);
     assertThat(choose(900, price)).isEqualTo(Power.ofWatts(200));
     assertThat(choose(100, price)).isEqualTo(Power.ofWatts(300));
     double[] sorted = window.clone();
@@ -52,9 +58,9 @@ class TimePriceTest {
   @Test
   void aBudgetBelowOneSlotsWorthKeepsFullSpeedAndALargeOneFreesTime() {
     double[] window = {900, 100, 900, 100};
-    double tight = pricing.calibrate(window, 0.05);
+    double tight = calibrate(window, 0.05);
     assertThat(choose(900, tight)).isEqualTo(Power.ofWatts(300));
-    assertThat(pricing.calibrate(window, 0.25)).isZero();
-    assertThat(pricing.calibrate(new double[0], 0.05)).isZero();
+    assertThat(calibrate(window, 0.25)).isZero();
+    assertThat(calibrate(new double[0], 0.05)).isZero();
   }
 }
