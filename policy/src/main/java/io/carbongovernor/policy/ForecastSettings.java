@@ -54,13 +54,22 @@ public record ForecastSettings(double budget, Duration horizon, BudgetScope scop
     }
     Objects.requireNonNull(horizon, "horizon");
     if (horizon.compareTo(Duration.ofHours(1)) < 0 || horizon.compareTo(Duration.ofDays(14)) > 0) {
-      throw new IllegalArgumentException("horizon must be within 1h and 14d, got " + horizon);
+      throw new IllegalArgumentException("horizon must be within 1h and 14d, got " + words(horizon));
     }
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(window, "window");
     if (window.compareTo(Duration.ofDays(1)) < 0 || window.compareTo(MAX_WINDOW) > 0) {
-      throw new IllegalArgumentException("window must be within 1d and 366d, got " + window);
+      throw new IllegalArgumentException("window must be within 1d and 366d, got " + words(window));
     }
+  }
+
+  /** {@code 400d}, {@code 36h}, {@code 90m} as config files write them; else ISO-8601. */
+  private static String words(Duration d) {
+    if (d.isZero() || d.isNegative() || d.getNano() != 0) {
+      return d.toString();
+    }
+    long s = d.getSeconds();
+    return s % 86_400 == 0 ? s / 86_400 + "d" : s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
   }
 
   /** A per-job budget. */

@@ -29,6 +29,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -152,16 +153,17 @@ final class SimulateCommand implements Callable<Integer> {
     if (!(budget >= 0 && budget <= 100)) {
       throw usage("--budget must be from 0 to 100 (percent), got " + budget);
     }
-    if (!List.of("job", "team").contains(budgetScope)) {
+    if (Arrays.stream(ForecastSettings.BudgetScope.values()).noneMatch(s -> s.word().equals(budgetScope))) {
       throw usage("--budget-scope must be job or team, got '" + budgetScope + "'");
     }
     if (budgetWindow != null) {
-      if (budgetScope.equals("job")) {
+      if (scope() == ForecastSettings.BudgetScope.JOB) {
         throw usage("--budget-window applies only with --budget-scope team");
       }
-      Duration w = window();
-      if (w.compareTo(Duration.ofDays(1)) < 0 || w.compareTo(ForecastSettings.MAX_WINDOW) > 0) {
-        throw usage("--budget-window must be from 1d to 366d, got " + budgetWindow);
+      try {
+        ForecastSettings.percent(budget).withWindow(window());
+      } catch (IllegalArgumentException e) {
+        throw usage("--budget-window: " + e.getMessage());
       }
     }
     if (batchSize <= 0) {

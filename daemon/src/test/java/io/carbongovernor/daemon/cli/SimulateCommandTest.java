@@ -175,6 +175,8 @@ class SimulateCommandTest {
     assertThat(err).contains("--budget-window applies only with --budget-scope team");
     assertThat(run(args("--budget-scope", "team", "--budget-window", "2y").toArray(String[]::new))).isEqualTo(2);
     assertThat(err).contains("--budget-window");
+    assertThat(run(args("--budget-scope", "team", "--budget-window", "400d").toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).contains("--budget-window: window must be within 1d and 366d, got 400d");
     assertThat(run(args("--format", "xml").toArray(String[]::new))).isEqualTo(2);
     assertThat(err).contains("--format must be text, json or csv");
     assertThat(run(args("--jobs-every", "1d").toArray(String[]::new))).isEqualTo(2);
