@@ -625,8 +625,13 @@ void fakeNvmlAddProcess(unsigned idx, unsigned pid, unsigned long long mem) {
 }
 void fakeNvmlGrowProcessesOnNextQuery(unsigned idx, unsigned extra) { BACKDOOR(struct dev *d = dev_at(idx); if (d) d->grow_procs = extra); }
 void fakeNvmlSetProcStride(int bytes) { BACKDOOR(proc_stride = bytes); }
-/* Energy then grows only when the test advances the fake's clock. */
-void fakeNvmlUseManualClock(void) { BACKDOOR(manual_clock = 1; clock_ms = 0; integrated_ms = 0); }
+/* Energy then grows only when the test advances the fake's clock. No integration on the way in:
+   the wall-clock milliseconds since the reset would otherwise show up as energy (0.25 J per ms). */
+void fakeNvmlUseManualClock(void) {
+  pthread_mutex_lock(&mu); lock_state(); load_state();
+  manual_clock = 1; clock_ms = 0; integrated_ms = 0;
+  save_state(); unlock_state(); pthread_mutex_unlock(&mu);
+}
 void fakeNvmlAdvanceMs(long long ms) { BACKDOOR(clock_ms += ms); }
 
 int fakeNvmlRefcount(void) { pthread_mutex_lock(&mu); int r = refcount; pthread_mutex_unlock(&mu); return r; }
