@@ -1,6 +1,7 @@
 package io.carbongovernor.daemon.cli;
 
 import io.carbongovernor.carbon.CarbonTrace;
+import io.carbongovernor.carbon.TraceColumn;
 import io.carbongovernor.carbon.TraceFormatException;
 import io.carbongovernor.daemon.config.Durations;
 import io.carbongovernor.gpu.Gpu;
@@ -34,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -67,6 +69,14 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--trace", required = true, paramLabel = "FILE",
       description = "carbon trace: Electricity Maps hourly export or time,value CSV")
   Path trace;
+
+  @Option(names = "--history", paramLabel = "FILE",
+      description = "carbon trace of the time before --trace: policies see it as history (a team's price of time, the history forecaster), nothing of it is simulated")
+  Path history;
+
+  @Option(names = "--column", paramLabel = "direct|lifecycle",
+      description = "which intensity of an Electricity Maps export to read (default direct)")
+  String column = "direct";
 
   @Option(names = "--profile", required = true, paramLabel = "FILE",
       description = "Zeus summary_power_<gpu>.csv (dataset,network,batch_size,optimizer,power_limit,time_per_epoch,average_power)")
@@ -166,6 +176,12 @@ final class SimulateCommand implements Callable<Integer> {
         throw usage("--budget-window: " + e.getMessage());
       }
     }
+    TraceColumn traceColumn;
+    try {
+      traceColumn = TraceColumn.fromWord(column);
+    } catch (IllegalArgumentException e) {
+      throw usage("--column: " + e.getMessage());
+    }
     if (batchSize <= 0) {
       throw usage("--batch-size must be positive, got " + batchSize);
     }
@@ -173,7 +189,8 @@ final class SimulateCommand implements Callable<Integer> {
       throw usage("--epochs must be positive, got " + epochs);
     }
     Map<String, Contender> chosen = contenders();
-    CarbonTrace carbon = readTrace();
+    CarbonTrace carbon = readTrace("--trace", trace, traceColumn);
+    Optional<CarbonTrace> before = history == null ? Optional.empty() : Optional.of(readTrace("--history", history, traceColumn));
     ZeusProfiles profiles = readProfiles();
     PowerProfile workloadProfile;
     try {
@@ -190,6 +207,13 @@ final class SimulateCommand implements Callable<Integer> {
       simulator = Simulator.create(carbon, gpu, workloadProfile);
     } catch (IllegalArgumentException e) {
       throw invalid(e.getMessage());
+    }
+    if (before.isPresent()) {
+      try {
+        simulator = simulator.withHistory(before.get());
+      } catch (IllegalArgumentException e) {
+        throw invalid("--history " + history + ": " + e.getMessage());
+      }
     }
     double work = epochs != null ? epochs : Math.ceil(Duration.ofHours(24).toSeconds() / simulator.fullSpeedSeconds(1));
     List<Instant> starts = starts(simulator, work);
@@ -314,16 +338,16 @@ final class SimulateCommand implements Callable<Integer> {
     }
   }
 
-  private CarbonTrace readTrace() {
-    if (!Files.isRegularFile(trace)) {
-      throw usage("--trace " + trace + ": no such file");
+  private CarbonTrace readTrace(String option, Path file, TraceColumn traceColumn) {
+    if (!Files.isRegularFile(file)) {
+      throw usage(option + " " + file + ": no such file");
     }
     try {
-      return CarbonTrace.read(trace);
+      return CarbonTrace.read(file, traceColumn);
     } catch (TraceFormatException e) {
       throw invalid(e.getMessage());
     } catch (IOException | UncheckedIOException e) {
-      throw invalid("cannot read " + trace + ": " + e.getMessage());
+      throw invalid("cannot read " + file + ": " + e.getMessage());
     }
   }
 

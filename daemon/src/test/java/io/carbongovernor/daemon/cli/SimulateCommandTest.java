@@ -125,6 +125,55 @@ class SimulateCommandTest {
   }
 
   @Test
+  void historyBeforeTheTraceSetsATeamsPriceOfTime() throws Exception {
+    // The trace climbs 100 -> 400 g. A day of 50 g before it makes every hour of the trace the
+    // dirtiest the team has seen, so its price of time buys more slowdown than on the trace alone.
+    Path before = dir.resolve("before.csv");
+    StringBuilder day = new StringBuilder("time,value\n");
+    for (int h = 0; h < 24; h++) {
+      day.append(String.format("2026-03-01T%02d:00:00Z,50%n", h));
+    }
+    Files.writeString(before, day);
+    List<String> team = List.of("--policies", "full-speed,forecast:10", "--budget-scope", "team", "--format", "json");
+    assertThat(run(args(team.toArray(String[]::new)).toArray(String[]::new))).as(err).isZero();
+    double alone = row(JsonMapper.builder().build().readTree(out), "forecast", false).get("time_h").asDouble();
+    List<String> withHistory = new ArrayList<>(team);
+    withHistory.addAll(List.of("--history", before.toString()));
+    assertThat(run(args(withHistory.toArray(String[]::new)).toArray(String[]::new))).as(err).isZero();
+    JsonNode rows = JsonMapper.builder().build().readTree(out);
+    double after = row(rows, "forecast", false).get("time_h").asDouble();
+    assertThat(after).isGreaterThan(alone + 0.01);
+    // Nothing of the history is simulated: full speed is the same 28 g.
+    assertThat(row(rows, "full-speed", false).get("carbon_g").asDouble()).isCloseTo(28.0, offset(1e-9));
+  }
+
+  @Test
+  void historyThatDoesNotPrecedeTheTraceIsInvalidInput() throws Exception {
+    assertThat(run(args("--history", trace.toString()).toArray(String[]::new))).isEqualTo(78);
+    assertThat(err).contains("--history " + trace).contains("not before the simulated trace's start");
+    assertThat(run(args("--history", dir.resolve("nope.csv").toString()).toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).contains("--history").contains("no such file");
+  }
+
+  @Test
+  void theColumnOptionChoosesAnExportsIntensity() throws Exception {
+    Files.writeString(trace, "Datetime (UTC),Country,Zone Name,Zone Id,Carbon Intensity gCO₂eq/kWh (direct),"
+        + "Carbon Intensity gCO₂eq/kWh (LCA),Data Source,Data Estimated\n"
+        + "2026-03-02 00:00:00,X,X,XX,100,150,src,false\n2026-03-02 01:00:00,X,X,XX,200,300,src,false\n"
+        + "2026-03-02 02:00:00,X,X,XX,300,450,src,false\n");
+    assertThat(run(args("--policies", "full-speed", "--format", "json").toArray(String[]::new))).as(err).isZero();
+    assertThat(row(JsonMapper.builder().build().readTree(out), "full-speed", false).get("carbon_g").asDouble())
+        .isCloseTo(28.0, offset(1e-9));
+    assertThat(run(args("--policies", "full-speed", "--column", "lifecycle", "--format", "json").toArray(String[]::new)))
+        .as(err).isZero();
+    // 1.5 x the direct intensity in every hour.
+    assertThat(row(JsonMapper.builder().build().readTree(out), "full-speed", false).get("carbon_g").asDouble())
+        .isCloseTo(42.0, offset(1e-9));
+    assertThat(run(args("--column", "marginal").toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).contains("--column: unknown trace column 'marginal': expected direct or lifecycle");
+  }
+
+  @Test
   void anEmptyTraceIsInvalidInput() throws Exception {
     Files.writeString(trace, "");
     assertThat(run(args().toArray(String[]::new))).isEqualTo(78);

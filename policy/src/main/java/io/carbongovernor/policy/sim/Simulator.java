@@ -2,6 +2,7 @@ package io.carbongovernor.policy.sim;
 
 import io.carbongovernor.carbon.CarbonSignal;
 import io.carbongovernor.carbon.CarbonTrace;
+import io.carbongovernor.carbon.SignalKind;
 import io.carbongovernor.gpu.Gpu;
 import io.carbongovernor.gpu.Power;
 import io.carbongovernor.gpu.PowerProfile;
@@ -12,6 +13,8 @@ import io.carbongovernor.policy.Policy;
 import io.carbongovernor.policy.PolicyInput;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,10 +36,23 @@ public final class Simulator {
   private final LimitOptions options;
   private final List<GpuState> gpus;
   private final int foresightSlots;
+  /** Signals from before the trace that policies see as history, then the trace's own. */
+  private final List<CarbonSignal> seen;
+  /** Where the trace's first slot is in {@link #seen}. */
+  private final int priorCount;
 
-  private Simulator(SlotTrace trace, Gpu gpu, PowerProfile profile, int foresightSlots) {
+  private Simulator(SlotTrace trace, Gpu gpu, PowerProfile profile, int foresightSlots, List<CarbonSignal> prior) {
     this.trace = trace;
     this.foresightSlots = foresightSlots;
+    this.priorCount = prior.size();
+    if (prior.isEmpty()) {
+      this.seen = trace.signals;
+    } else {
+      List<CarbonSignal> all = new ArrayList<>(prior.size() + trace.size());
+      all.addAll(prior);
+      all.addAll(trace.signals);
+      this.seen = Collections.unmodifiableList(all);
+    }
     this.gpu = gpu;
     this.profile = profile;
     this.options = LimitOptions.of(gpu, gpu.defaultLimit(), profile);
@@ -61,7 +77,7 @@ public final class Simulator {
               + gpu.name() + " takes limits " + gpu.constraints() + " with full speed at "
               + gpu.defaultLimit() + "; the profile must cover them");
     }
-    return new Simulator(SlotTrace.of(trace), gpu, profile, 0);
+    return new Simulator(SlotTrace.of(trace), gpu, profile, 0, List.of());
   }
 
   /**
@@ -69,7 +85,44 @@ public final class Simulator {
    * horizon} as their forecast: what a perfect forecast would be worth.
    */
   public Simulator withPerfectForecast(Duration horizon) {
-    return new Simulator(trace, gpu, profile, (int) (horizon.toSeconds() / trace.slotSeconds));
+    return new Simulator(trace, gpu, profile, (int) (horizon.toSeconds() / trace.slotSeconds), prior());
+  }
+
+  /**
+   * This simulator, but policies also see {@code earlier}'s slots as the history before the
+   * trace: what a daemon that ran through that time would have kept (a team's price of time and
+   * the history forecaster read it). Only what ends by the trace's start is history; nothing of
+   * it is simulated. Gaps in it are kept as gaps.
+   *
+   * @throws IllegalArgumentException when {@code earlier} starts at or after the trace's start
+   */
+  public Simulator withHistory(CarbonTrace earlier) {
+    Instant start = trace.start(0);
+    List<CarbonSignal> prior = new ArrayList<>();
+    String zone = trace.signals.get(0).zone();
+    for (CarbonTrace.Slot s : earlier.slots()) {
+      if (!s.start().isBefore(start)) {
+        break;
+      }
+      // The last row's slot runs to the next row in its own file; it stops where the trace begins.
+      Instant end = s.end().isAfter(start) ? start : s.end();
+      prior.add(new CarbonSignal(zone, s.start(), end, s.intensity(), SignalKind.AVERAGE, "history", s.estimated()));
+    }
+    if (prior.isEmpty()) {
+      throw new IllegalArgumentException(
+          "history trace starts at " + earlier.slots().get(0).start() + ", not before the simulated trace's start "
+              + start + "; it must hold what came before it");
+    }
+    return new Simulator(trace, gpu, profile, foresightSlots, prior);
+  }
+
+  /** The signals before the trace that policies see as history (empty unless {@link #withHistory}). */
+  public List<CarbonSignal> history() {
+    return prior();
+  }
+
+  private List<CarbonSignal> prior() {
+    return seen.subList(0, priorCount);
   }
 
   public Gpu gpu() {
@@ -114,7 +167,7 @@ public final class Simulator {
     double done = 0;
     double joules = 0;
     double grams = 0;
-    int historySlots = (int) Math.ceil((double) policy.historyNeeded().toSeconds() / trace.slotSeconds);
+    long reach = policy.historyNeeded().toSeconds();
     while (done < epochs) {
       if (slot >= trace.size()) {
         throw new IllegalArgumentException(
@@ -122,7 +175,7 @@ public final class Simulator {
       }
       Instant now = at(t);
       CarbonSignal signal = trace.signals.get(slot);
-      List<CarbonSignal> history = trace.signals.subList(Math.max(0, slot - historySlots), slot);
+      List<CarbonSignal> history = history(slot, reach);
       PolicyInput input =
           new PolicyInput(now, Optional.of(signal), forecast(slot), gpus, history,
               Optional.of(new JobProgress(start, epochs, Math.min(done, epochs))));
@@ -175,6 +228,30 @@ public final class Simulator {
             .orElseThrow(() -> new IllegalArgumentException(
                 "no schedule finishes " + epochs + " epochs between " + start + " and " + deadline));
     return new JobOutcome(start, at(t0 + best.seconds()), best.grams(), best.joules());
+  }
+
+  /**
+   * The signals that start at most {@code reach} seconds before trace slot {@code slot}, reaching
+   * into the history before the trace. By time, not count: the history may have gaps or other
+   * slot lengths.
+   */
+  private List<CarbonSignal> history(int slot, long reach) {
+    int to = priorCount + slot;
+    if (priorCount == 0) {
+      return seen.subList((int) Math.max(0, slot - Math.ceil((double) reach / trace.slotSeconds)), to);
+    }
+    long from = trace.startSecond + slot * trace.slotSeconds - reach;
+    int lo = 0;
+    int hi = to;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (seen.get(mid).start().getEpochSecond() < from) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return seen.subList(lo, to);
   }
 
   private List<CarbonSignal> forecast(int slot) {

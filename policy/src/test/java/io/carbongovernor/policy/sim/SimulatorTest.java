@@ -174,6 +174,80 @@ class SimulatorTest {
     assertThat(seen.get(2).history().get(4).intensity().gramsPerKwh()).isEqualTo(119.0);
   }
 
+  /** A policy at full speed that keeps what it was given. */
+  private static io.carbongovernor.policy.Policy recording(Duration reach, List<io.carbongovernor.policy.PolicyInput> seen) {
+    return new io.carbongovernor.policy.Policy() {
+      @Override
+      public String kind() {
+        return "recording";
+      }
+
+      @Override
+      public Duration historyNeeded() {
+        return reach;
+      }
+
+      @Override
+      public io.carbongovernor.policy.Decision decide(io.carbongovernor.policy.PolicyInput input) {
+        seen.add(input);
+        return Policies.fullSpeed().decide(input);
+      }
+    };
+  }
+
+  /** Hourly slots from {@code hoursBefore} hours before T0, with a gap where {@code skip} says. */
+  static CarbonTrace before(int hoursBefore, IntToDoubleFunction value, java.util.function.IntPredicate skip) {
+    List<CarbonTrace.Slot> slots = new ArrayList<>();
+    for (int h = -hoursBefore; h < 0; h++) {
+      if (!skip.test(h)) {
+        Instant start = T0.plusSeconds(3600L * h);
+        slots.add(new CarbonTrace.Slot(start, start.plusSeconds(3600), CarbonIntensity.gramsPerKwh(value.applyAsDouble(h)), false));
+      }
+    }
+    return CarbonTrace.of("earlier", slots);
+  }
+
+  @Test
+  void historyBeforeTheTraceIsSeenButNotSimulated() {
+    // Ten hours before T0 at 500 + h (h = -10..-1), hour -4 missing; the trace at 100 + h.
+    Simulator sim = Simulator.create(hourly(6, h -> 100 + h), GPU, PROFILE)
+        .withHistory(before(10, h -> 500 + h, h -> h == -4));
+    List<io.carbongovernor.policy.PolicyInput> seen = new ArrayList<>();
+    JobOutcome o = sim.run(recording(Duration.ofHours(5), seen), T0.plusSeconds(3600), 7200);
+    // At hour 1: hours -4..0 reach back 5 h; -4 is a gap, so -3, -2, -1 from the history and 0.
+    assertThat(seen.get(0).history()).extracting(sig -> sig.intensity().gramsPerKwh())
+        .containsExactly(497.0, 498.0, 499.0, 100.0);
+    assertThat(seen.get(0).history()).allMatch(sig -> sig.zone().equals("test"));
+    assertThat(seen.get(1).history()).extracting(sig -> sig.intensity().gramsPerKwh())
+        .containsExactly(497.0, 498.0, 499.0, 100.0, 101.0);
+    assertThat(sim.history()).hasSize(9).last().satisfies(sig -> assertThat(sig.end()).isEqualTo(T0));
+    // Carbon is the trace's only: two full-speed hours at 200 W over hours 1 and 2.
+    assertThat(o.grams()).isCloseTo(0.2 * 101 + 0.2 * 102, offset(1e-9));
+    assertThat(o).isEqualTo(Simulator.create(hourly(6, h -> 100 + h), GPU, PROFILE).run(Policies.fullSpeed(), T0.plusSeconds(3600), 7200));
+  }
+
+  @Test
+  void aTeamPricesItsFirstJobOnTheHistoryBeforeTheTrace() {
+    // The trace is one steady 300 g. Alone, that is all a team has seen: nothing is dearer than
+    // the rest, so it spends its budget evenly. After a week of 100 g, 300 g is the dirtiest
+    // there has been and the team throttles.
+    Simulator alone = Simulator.create(hourly(30, h -> 300), GPU, PROFILE);
+    Simulator afterCleanWeek = alone.withHistory(before(168, h -> 100, h -> false));
+    io.carbongovernor.policy.Policy team = Policies.forecast(
+        ForecastSettings.percent(5).withScope(ForecastSettings.BudgetScope.TEAM).withWindow(Duration.ofDays(14)));
+    double slowAlone = alone.run(team, T0, 14_400).hours();
+    double slowAfter = afterCleanWeek.run(team, T0, 14_400).hours();
+    assertThat(slowAfter).isGreaterThan(slowAlone + 0.1);
+  }
+
+  @Test
+  void historyMustComeBeforeTheTrace() {
+    Simulator sim = Simulator.create(hourly(6, h -> 100), GPU, PROFILE);
+    assertThatThrownBy(() -> sim.withHistory(hourly(3, h -> 100)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not before the simulated trace's start");
+  }
+
   @Test
   void aTeamBudgetHoldsOnAverageAndSpendsMoreOnDirtyDays() {
     // Clean days (100-200 g) and dirty days (600-900 g) at random, no daily pattern; 10 % on
