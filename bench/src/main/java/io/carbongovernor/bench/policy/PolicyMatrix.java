@@ -233,7 +233,7 @@ public final class PolicyMatrix {
     System.err.println("wrote " + out);
   }
 
-  private static List<Result> sweep(Experiment ex, List<Contender> contenders) {
+  static List<Result> sweep(Experiment ex, List<Contender> contenders) {
     List<Result> results = new ArrayList<>();
     for (Contender c : contenders) {
       results.add(ex.measure(c, false));
@@ -258,7 +258,7 @@ public final class PolicyMatrix {
    * time change t, forecast's frontier is the best of its sweeps' frontier at t and forecast at
    * time change t itself, for each of {@code variants} (see {@link #atTime}).
    */
-  private static String margin(Experiment ex, List<Result> forecast, List<Result> other, Map<String, Result> runs,
+  static String margin(Experiment ex, List<Result> forecast, List<Result> other, Map<String, Result> runs,
       List<Variant> variants) {
     List<Result> frontier = Frontier.of(forecast);
     double worst = Double.NEGATIVE_INFINITY;

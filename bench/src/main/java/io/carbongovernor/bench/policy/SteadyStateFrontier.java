@@ -1,0 +1,101 @@
+package io.carbongovernor.bench.policy;
+
+import io.carbongovernor.carbon.CarbonTrace;
+import io.carbongovernor.carbon.TraceColumn;
+import io.carbongovernor.gpu.Gpu;
+import io.carbongovernor.gpu.Power;
+import io.carbongovernor.gpu.PowerConstraints;
+import io.carbongovernor.gpu.PowerProfile;
+import io.carbongovernor.gpu.ZeusProfiles;
+import io.carbongovernor.policy.ForecastSettings.BudgetScope;
+import io.carbongovernor.policy.sim.Contenders;
+import io.carbongovernor.policy.sim.Experiment;
+import io.carbongovernor.policy.sim.Result;
+import io.carbongovernor.policy.sim.Simulator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A team's frontier against Chase's in steady state: the year simulated with the year before it
+ * as history, as a daemon that has run for a year holds it, next to the same year simulated cold
+ * (nothing before 1 January). Usage: {@code SteadyStateFrontier OUT.md COMMAND TRACE COLUMN
+ * HISTORY}.
+ */
+public final class SteadyStateFrontier {
+
+  private SteadyStateFrontier() {}
+
+  public static void main(String[] args) throws IOException {
+    if (args.length != 5) {
+      System.err.println("usage: SteadyStateFrontier OUT.md COMMAND TRACE direct|lifecycle HISTORY");
+      System.exit(2);
+    }
+    Path out = Path.of(args[0]);
+    Path tracePath = Path.of(args[2]);
+    TraceColumn column = TraceColumn.fromWord(args[3]);
+    Path historyPath = Path.of(args[4]);
+    CarbonTrace trace = CarbonTrace.read(tracePath, column);
+    CarbonTrace history = CarbonTrace.read(historyPath);
+    long began = System.nanoTime();
+    StringBuilder rows = new StringBuilder();
+    for (String family : List.of("a40", "v100")) {
+      PowerConstraints limits = new PowerConstraints(Power.ofWatts(100), Power.ofWatts(family.equals("a40") ? 300 : 250));
+      Gpu gpu = new Gpu(0, "SIM", family, limits, limits.max());
+      for (String[] w : PolicyMatrix.WORKLOADS) {
+        PowerProfile profile = ZeusProfiles.bundled(family).profile(w[0], Integer.parseInt(w[1]));
+        Simulator cold = Simulator.create(trace, gpu, profile);
+        Simulator warm = cold.withHistory(history);
+        double epochs = Math.ceil(Duration.ofHours(24).toSeconds() / cold.fullSpeedSeconds(1));
+        // The same jobs in both: from day 8, so that cold also has a week behind it.
+        List<Instant> starts = Experiment.starts(cold, cold.traceStart().plus(PolicyMatrix.WARM_UP), Duration.ofDays(1),
+            Duration.between(cold.traceStart(), cold.traceEnd()), epochs);
+        String where = family.toUpperCase(Locale.ROOT) + " | " + w[0] + " bs " + w[1];
+        System.err.println("simulating " + where.replace(" | ", ", ") + ": " + starts.size() + " jobs, cold and warm");
+        StringBuilder row = new StringBuilder("| " + where);
+        for (Simulator sim : List.of(cold, warm)) {
+          Experiment ex = Experiment.of(sim, starts, epochs);
+          List<Result> chases = PolicyMatrix.sweep(ex, Contenders.sweep("chase", sim.options()));
+          List<Result> statics = PolicyMatrix.sweep(ex, Contenders.sweep("static", sim.options()));
+          List<Result> year = PolicyMatrix.sweep(ex, Contenders.sweep("forecast", sim.options(), BudgetScope.TEAM, PolicyMatrix.YEAR));
+          List<Result> weeks = PolicyMatrix.sweep(ex, Contenders.sweep("forecast", sim.options(), BudgetScope.TEAM));
+          HashMap<String, Result> runs = new HashMap<>();
+          row.append(" | ").append(PolicyMatrix.margin(ex, weeks, chases, runs, List.of(PolicyMatrix.Variant.TEAM)))
+              .append(" | ").append(PolicyMatrix.margin(ex, year, chases, runs, List.of(PolicyMatrix.Variant.TEAM_YEAR)))
+              .append(" | ").append(PolicyMatrix.margin(ex, year, statics, runs, List.of(PolicyMatrix.Variant.TEAM_YEAR)));
+        }
+        rows.append(row).append(" |\n");
+      }
+    }
+    double minutes = (System.nanoTime() - began) / 6e10;
+    String name = tracePath.getFileName().toString();
+    StringBuilder md = new StringBuilder();
+    md.append("# A team's budget in steady state\n\n");
+    md.append("Produced by `").append(args[1]).append("` in ").append(String.format(Locale.ROOT, "%.1f min", minutes))
+        .append(".\n\n");
+    md.append(String.format(Locale.ROOT, """
+        `%s` (%s column) simulated as in the policy matrix (one 24 h job a day from day 8, the
+        same jobs throughout), twice: **cold**, with nothing before 1 January, as the matrix runs
+        it; and **warm**, with `%s` as the history before it, as a daemon that ran through the
+        year before would hold it (it keeps a year and a day of signals and reloads them at
+        start). Only `forecast` with `budget-scope: team` reads that far back; Chase reads two days.
+
+        Each cell is the largest gap, in percentage points of carbon change, between the team's
+        frontier (its budget sweep and runs bracketing each point's time change, as in the
+        matrix's Frontiers section) and any point of Chase's eta sweep (0 to 1 by 0.1) or the
+        static caps. Zero or below: the team's frontier is at or below every such point.
+
+        | GPU | workload | cold: team (56 d) minus chase | cold: team (year) minus chase | cold: team (year) minus static | warm: team (56 d) minus chase | warm: team (year) minus chase | warm: team (year) minus static |
+        |---|---|---|---|---|---|---|---|
+        """, name, column.word(), historyPath.getFileName()));
+    md.append(rows);
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, md.toString());
+    System.err.println("wrote " + out);
+  }
+}
