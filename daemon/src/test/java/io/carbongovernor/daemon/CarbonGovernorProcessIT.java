@@ -133,6 +133,23 @@ class CarbonGovernorProcessIT {
   }
 
   @Test
+  void startedWithSighupIgnoredItSaysReloadsNeedARestart() throws Exception {
+    // As under nohup: SIGHUP ignored across exec, which the JVM then leaves ignored.
+    List<String> java = new ArrayList<>(command("run", "--config", config().toString()).command());
+    List<String> cmd = new ArrayList<>(List.of("bash", "-c", "trap '' HUP; exec \"$@\"", "bash"));
+    cmd.addAll(java);
+    Process daemon = start(new ProcessBuilder(cmd).redirectErrorStream(true));
+    BlockingQueue<String> out = lines(daemon);
+    List<String> seen = awaitLine(out, "controlling");
+    assertThat(String.join("\n", seen))
+        .containsPattern("signal ignored by whoever started the daemon.*configuration changes need a restart.*SIGHUP")
+        .doesNotContain("signal=\"SIGTERM\"");
+    daemon.toHandle().destroy();
+    String rest = drain(out, daemon);
+    assertThat(daemon.exitValue()).as(rest).isZero();
+  }
+
+  @Test
   void afterKillMinusNineTheNextStartRestoresFirst() throws Exception {
     Path config = config();
     Process first = start(command("run", "--config", config.toString()));
@@ -147,7 +164,8 @@ class CarbonGovernorProcessIT {
     List<String> seen = awaitLine(out2, "controlling");
     assertThat(String.join("\n", seen))
         .contains("previous run did not exit cleanly")
-        .contains("original power limits restored gpus=\"2\"");
+        .contains("original power limits restored gpus=\"2\"")
+        .doesNotContain("signal ignored");
     second.toHandle().destroy();
     assertThat(second.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
     assertThat(second.exitValue()).isZero();

@@ -17,19 +17,26 @@ final class DaemonSignals {
   private DaemonSignals() {}
 
   static void install(Runnable onStop, Runnable onReload) {
-    handle("TERM", onStop);
-    handle("INT", onStop);
-    handle("HUP", onReload);
+    handle("TERM", onStop, "stop it with SIGINT or SIGKILL (SIGKILL leaves the GPUs to the next start's restore)");
+    handle("INT", onStop, "stop it with SIGTERM");
+    handle("HUP", onReload, "configuration changes need a restart");
   }
 
-  private static void handle(String name, Runnable action) {
+  private static void handle(String name, Runnable action, String withoutIt) {
     try {
-      sun.misc.Signal.handle(
+      sun.misc.SignalHandler previous = sun.misc.Signal.handle(
           new sun.misc.Signal(name),
           signal -> {
             log.atInfo().addKeyValue("signal", "SIG" + signal.getName()).log("signal received");
             action.run();
           });
+      // The JVM leaves a stop signal that was ignored when it started ignored (nohup ignores
+      // SIGHUP, a script's background job SIGINT) and says so only by handing back SIG_IGN.
+      if (previous == sun.misc.SignalHandler.SIG_IGN) {
+        log.atWarn().addKeyValue("signal", "SIG" + name)
+            .log("signal ignored by whoever started the daemon (nohup or a background job), and it stays ignored: "
+                + withoutIt);
+      }
     } catch (IllegalArgumentException e) {
       // Reserved here (e.g. the JVM runs with -Xrs): shutdown hooks still restore on exit.
       log.atWarn().addKeyValue("signal", name).log("cannot handle signal");
