@@ -120,6 +120,49 @@ public final class Experiment {
         totals.timeChangePercent(fullTotals), fraction);
   }
 
+  /**
+   * The oracle for a team: the least carbon these jobs together reach for each total time, when
+   * each job may take the oracle's schedule at any of {@code budgetsPercent} (or full speed), as
+   * the lower convex hull of the sums; a point between two of its vertices is reached by running
+   * some jobs one way and the rest the other. No policy's frontier can lie below it, up to the
+   * budgets' spacing (a job's best at a budget in between is not among the candidates).
+   *
+   * @return the hull's vertices by increasing time change, as results against full speed
+   */
+  public List<Result> teamOracle(double... budgetsPercent) {
+    int n = starts.size();
+    int k = budgetsPercent.length + 1;
+    JobOutcome[][] outcomes = new JobOutcome[n][k];
+    double[][] hours = new double[n][k];
+    double[][] grams = new double[n][k];
+    for (int j = 0; j < n; j++) {
+      outcomes[j][0] = fullSpeed.get(j);
+      for (int b = 0; b < budgetsPercent.length; b++) {
+        Instant start = starts.get(j);
+        Instant deadline =
+            start.plusNanos(Math.round(simulator.fullSpeedSeconds(epochs) * (1 + budgetsPercent[b] / 100) * 1e9));
+        outcomes[j][b + 1] = simulator.oracle(start, epochs, deadline);
+      }
+      for (int c = 0; c < k; c++) {
+        hours[j][c] = outcomes[j][c].hours();
+        grams[j][c] = outcomes[j][c].grams();
+      }
+    }
+    List<Result> hull = new ArrayList<>();
+    int index = 0;
+    for (int[] vertex : TeamHull.vertices(hours, grams)) {
+      List<JobOutcome> chosen = new ArrayList<>(n);
+      for (int j = 0; j < n; j++) {
+        chosen.add(outcomes[j][vertex[j]]);
+      }
+      Totals totals = Totals.of(chosen);
+      Contender team = new Contender("oracle", "team", java.util.Optional.empty(), Double.NaN, index++);
+      hull.add(new Result(team, totals, totals.carbonChangePercent(fullTotals), totals.timeChangePercent(fullTotals),
+          Double.NaN));
+    }
+    return hull;
+  }
+
   private double oracleGrams(int job, Instant deadline) {
     // Deadlines a millisecond apart give the same answer to far better than reporting precision.
     long key = ((long) job << 40) ^ (deadline.toEpochMilli() - starts.get(job).toEpochMilli());
