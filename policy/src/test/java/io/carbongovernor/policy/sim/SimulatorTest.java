@@ -248,19 +248,23 @@ class SimulatorTest {
         .hasMessageContaining("not before the simulated trace's start");
   }
 
-  @Test
-  void aTeamBudgetHoldsOnAverageAndSpendsMoreOnDirtyDays() {
-    // Clean days (100-200 g) and dirty days (600-900 g) at random, no daily pattern; 10 % on
-    // average.
+  /** Clean days (100-200 g) and dirty days (600-900 g) at random, hourly, no daily pattern. */
+  static CarbonTrace dirtyAndCleanDays(int days) {
     java.util.Random random = new java.util.Random(11);
-    double[] values = new double[24 * 80];
-    for (int d = 0; d < 80; d++) {
+    double[] values = new double[24 * days];
+    for (int d = 0; d < days; d++) {
       boolean dirty = random.nextBoolean();
       for (int h = 0; h < 24; h++) {
         values[d * 24 + h] = dirty ? 600 + random.nextInt(300) : 100 + random.nextInt(100);
       }
     }
-    Simulator sim = Simulator.create(hourly(values.length, h -> values[h]), GPU, PROFILE);
+    return hourly(values.length, h -> values[h]);
+  }
+
+  @Test
+  void aTeamBudgetHoldsOnAverageAndSpendsMoreOnDirtyDays() {
+    // 10 % on average.
+    Simulator sim = Simulator.create(dirtyAndCleanDays(80), GPU, PROFILE);
     List<Instant> starts = Experiment.starts(sim, T0.plus(Duration.ofDays(29)), Duration.ofDays(1), Duration.ofDays(48), 14_400);
     Experiment ex = Experiment.of(sim, starts, 14_400);
     Result team = ex.measure(Contenders.forecast(10, ForecastSettings.BudgetScope.TEAM), false);
@@ -272,15 +276,7 @@ class SimulatorTest {
 
   @Test
   void theTeamOracleIsAtOrBelowEveryPerJobOracleAndEveryPolicy() {
-    java.util.Random random = new java.util.Random(11);
-    double[] values = new double[24 * 40];
-    for (int d = 0; d < 40; d++) {
-      boolean dirty = random.nextBoolean();
-      for (int h = 0; h < 24; h++) {
-        values[d * 24 + h] = dirty ? 600 + random.nextInt(300) : 100 + random.nextInt(100);
-      }
-    }
-    Simulator sim = Simulator.create(hourly(values.length, h -> values[h]), GPU, PROFILE);
+    Simulator sim = Simulator.create(dirtyAndCleanDays(40), GPU, PROFILE);
     List<Instant> starts = Experiment.starts(sim, T0.plus(Duration.ofDays(8)), Duration.ofDays(1), Duration.ofDays(24), 14_400);
     Experiment ex = Experiment.of(sim, starts, 14_400);
     double[] budgets = {1, 2.5, 5, 10, 20, 30};
