@@ -172,10 +172,9 @@ final class ForecastPolicy implements Policy {
     }
     ahead = java.util.Arrays.copyOf(ahead, m);
     java.util.Arrays.sort(ahead);
-    double[] window = SortedWindow.merge(sortedSeen(seen), ahead);
-    int n = window.length;
+    int n = seen.length + ahead.length;
     TimePrice pricing = new TimePrice(options);
-    double price = pricing.calibrate(window, settings.budget());
+    double price = pricing.calibrate(sortedSeen(seen), ahead, settings.budget());
     Power target = options.limit(pricing.choose(current.getAsDouble(), price));
     String reason =
         String.format(

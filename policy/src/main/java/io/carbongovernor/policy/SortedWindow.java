@@ -29,8 +29,7 @@ record SortedWindow(double[] inOrder, double[] sorted) {
       return this;
     }
     if (n > 0 && next.length == n && Arrays.equals(inOrder, 1, n, next, 0, n - 1)) {
-      double[] s = without(sorted, inOrder[0]);
-      return new SortedWindow(next.clone(), with(s, next[n - 1]));
+      return new SortedWindow(next.clone(), replaced(sorted, inOrder[0], next[n - 1]));
     }
     if (next.length == n + 1 && Arrays.equals(inOrder, 0, n, next, 0, n)) {
       return new SortedWindow(next.clone(), with(sorted, next[n]));
@@ -38,13 +37,32 @@ record SortedWindow(double[] inOrder, double[] sorted) {
     return of(next);
   }
 
-  /** {@code values} (increasing) without one occurrence of {@code value}, which it holds. */
-  private static double[] without(double[] values, double value) {
-    int i = Arrays.binarySearch(values, value);
-    double[] out = new double[values.length - 1];
-    System.arraycopy(values, 0, out, 0, i);
-    System.arraycopy(values, i + 1, out, i, values.length - i - 1);
-    return out;
+  /**
+   * {@code values} (increasing) with one occurrence of {@code out}, which it holds, replaced by
+   * {@code in} in its place: one copy, where removing and then inserting would take two.
+   */
+  static double[] replaced(double[] values, double out, double in) {
+    int n = values.length;
+    int i = Arrays.binarySearch(values, out);
+    int j = Arrays.binarySearch(values, in);
+    if (j < 0) {
+      j = -j - 1;
+    }
+    double[] result = new double[n];
+    if (j <= i) {
+      // in goes at j; values [j, i) move up one; i is dropped.
+      System.arraycopy(values, 0, result, 0, j);
+      result[j] = in;
+      System.arraycopy(values, j, result, j + 1, i - j);
+      System.arraycopy(values, i + 1, result, i + 1, n - i - 1);
+    } else {
+      // i is dropped; values (i, j) move down one; in goes at j - 1.
+      System.arraycopy(values, 0, result, 0, i);
+      System.arraycopy(values, i + 1, result, i, j - i - 1);
+      result[j - 1] = in;
+      System.arraycopy(values, j, result, j, n - j);
+    }
+    return result;
   }
 
   /** {@code values} (increasing) with {@code value} in its place. */
@@ -57,24 +75,6 @@ record SortedWindow(double[] inOrder, double[] sorted) {
     System.arraycopy(values, 0, out, 0, i);
     out[i] = value;
     System.arraycopy(values, i, out, i + 1, values.length - i);
-    return out;
-  }
-
-  /** Two increasing arrays as one. */
-  static double[] merge(double[] a, double[] b) {
-    double[] out = new double[a.length + b.length];
-    int i = 0;
-    int j = 0;
-    int k = 0;
-    while (i < a.length && j < b.length) {
-      out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
-    }
-    while (i < a.length) {
-      out[k++] = a[i++];
-    }
-    while (j < b.length) {
-      out[k++] = b[j++];
-    }
     return out;
   }
 

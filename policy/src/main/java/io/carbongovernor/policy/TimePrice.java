@@ -19,6 +19,7 @@ import java.util.Arrays;
 final class TimePrice {
 
   private static final int BISECTIONS = 60;
+  private static final double[] EMPTY = {};
 
   private final LimitOptions options;
   /** Options along the envelope, fastest first. */
@@ -92,17 +93,22 @@ final class TimePrice {
    * 0 when even the most frugal option everywhere stays within it.
    */
   double calibrate(double[] sorted, double budget) {
-    if (slowdown(sorted, 0) <= budget) {
+    return calibrate(sorted, EMPTY, budget);
+  }
+
+  /** {@link #calibrate(double[], double)} over the slots of two windows, each sorted, as one. */
+  double calibrate(double[] sorted, double[] more, double budget) {
+    if (slowdown(sorted, more, 0) <= budget) {
       return 0;
     }
     double hi = 1e-6;
-    while (slowdown(sorted, hi) > budget && hi < 1e12) {
+    while (slowdown(sorted, more, hi) > budget && hi < 1e12) {
       hi *= 2;
     }
     double lo = 0;
     for (int i = 0; i < BISECTIONS; i++) {
       double mid = 0.5 * (lo + hi);
-      if (slowdown(sorted, mid) > budget) {
+      if (slowdown(sorted, more, mid) > budget) {
         lo = mid;
       } else {
         hi = mid;
@@ -113,7 +119,11 @@ final class TimePrice {
 
   /** The slowdown of the rule at {@code price} over slots whose intensities are {@code sorted}. */
   double slowdown(double[] sorted, double price) {
-    int n = sorted.length;
+    return slowdown(sorted, EMPTY, price);
+  }
+
+  private double slowdown(double[] sorted, double[] more, double price) {
+    int n = sorted.length + more.length;
     if (n == 0) {
       return 0;
     }
@@ -125,7 +135,7 @@ final class TimePrice {
     int from = 0;
     for (int j = 0; j < runs.length; j++) {
       // Slots with x in (breaks[j - 1], breaks[j]] run at runs[j].
-      int to = j < breaks.length ? upperBound(sorted, breaks[j] * price) : n;
+      int to = j < breaks.length ? upperBound(sorted, breaks[j] * price) + upperBound(more, breaks[j] * price) : n;
       time += (to - from) * (full / options.epochsPerSecond(runs[j]));
       from = to;
     }

@@ -46,9 +46,21 @@ class SortedWindowTest {
   }
 
   @Test
-  void mergesTwoIncreasingArrays() {
-    assertThat(SortedWindow.merge(new double[] {1, 4, 4, 9}, new double[] {0, 4, 10}))
-        .containsExactly(0, 1, 4, 4, 4, 9, 10);
-    assertThat(SortedWindow.merge(new double[0], new double[] {2})).containsExactly(2);
+  void replacingOneValueKeepsTheOrderWhereverEitherLies() {
+    Random random = new Random(8);
+    for (int trial = 0; trial < 2000; trial++) {
+      double[] values = new double[1 + random.nextInt(12)];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = random.nextInt(6);
+      }
+      Arrays.sort(values);
+      double out = values[random.nextInt(values.length)];
+      double in = random.nextInt(8) - 1;
+      double[] expected = Arrays.copyOf(values, values.length);
+      expected[Arrays.binarySearch(expected, out)] = in;
+      Arrays.sort(expected);
+      assertThat(SortedWindow.replaced(values, out, in)).as("%s: %s for %s", Arrays.toString(values), in, out)
+          .containsExactly(expected);
+    }
   }
 }

@@ -32,8 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * A year of hourly slots for one policy: a 24-hour ResNet-50 job on an A40 every day of the 2023
  * California trace (355 jobs, about 8,700 policy decisions), as {@code simulate} replays them.
- * The {@code oracle} case solves each job's least-carbon schedule at a 5 % budget instead. Run
- * from the repository root (it reads traces/).
+ * The {@code oracle} case solves each job's least-carbon schedule at a 5 % budget instead; the
+ * {@code -warm} case has the year before as history. Run from the repository root (it reads
+ * traces/ and bench/data/).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,7 +44,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class SimulateYearBenchmark {
 
-  @Param({"full-speed", "static", "chase", "forecast", "forecast-team", "forecast-team-year", "oracle"})
+  @Param({"full-speed", "static", "chase", "forecast", "forecast-team", "forecast-team-year", "forecast-team-year-warm", "oracle"})
   public String policy;
 
   private Simulator simulator;
@@ -57,6 +58,10 @@ public class SimulateYearBenchmark {
     PowerConstraints limits = new PowerConstraints(Power.ofWatts(100), Power.ofWatts(300));
     Gpu gpu = new Gpu(0, "SIM", "a40", limits, limits.max());
     simulator = Simulator.create(trace, gpu, ZeusProfiles.bundled("a40").profile("imagenet/resnet50", 256));
+    if (policy.endsWith("-warm")) {
+      // A year of history before the trace: the team's window is full from the first decision.
+      simulator = simulator.withHistory(CarbonTrace.read(Path.of("bench/data/CISO_2022_eia930_lifecycle.csv")));
+    }
     epochs = Math.ceil(Duration.ofHours(24).toSeconds() / simulator.fullSpeedSeconds(1));
     starts = io.carbongovernor.policy.sim.Experiment.starts(simulator, simulator.traceStart().plus(Duration.ofDays(8)),
         Duration.ofDays(1), Duration.ofDays(366), epochs);
@@ -66,7 +71,7 @@ public class SimulateYearBenchmark {
       case "chase" -> Policies.chase(ChaseSettings.DEFAULTS);
       case "forecast" -> Policies.forecast(ForecastSettings.percent(5));
       case "forecast-team" -> Policies.forecast(ForecastSettings.percent(5).withScope(ForecastSettings.BudgetScope.TEAM));
-      case "forecast-team-year" -> Policies.forecast(ForecastSettings.percent(5)
+      case "forecast-team-year", "forecast-team-year-warm" -> Policies.forecast(ForecastSettings.percent(5)
           .withScope(ForecastSettings.BudgetScope.TEAM).withWindow(ForecastSettings.MAX_WINDOW));
       default -> throw new IllegalArgumentException(policy);
     };
