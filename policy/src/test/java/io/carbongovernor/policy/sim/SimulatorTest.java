@@ -118,19 +118,7 @@ class SimulatorTest {
     Simulator foreseen = sim.withPerfectForecast(Duration.ofHours(48));
     // What a policy is given: the next 48 slots as they will be.
     List<io.carbongovernor.policy.PolicyInput> seen = new ArrayList<>();
-    io.carbongovernor.policy.Policy recording = new io.carbongovernor.policy.Policy() {
-      @Override
-      public String kind() {
-        return "recording";
-      }
-
-      @Override
-      public io.carbongovernor.policy.Decision decide(io.carbongovernor.policy.PolicyInput input) {
-        seen.add(input);
-        return Policies.fullSpeed().decide(input);
-      }
-    };
-    foreseen.run(recording, T0.plus(Duration.ofDays(10)), 3600);
+    foreseen.run(recording(Duration.ZERO, seen), T0.plus(Duration.ofDays(10)), 3600);
     assertThat(seen).hasSize(1);
     assertThat(seen.get(0).history()).as("the recording policy reads no history").isEmpty();
     assertThat(seen.get(0).forecast()).hasSize(48);
@@ -148,23 +136,7 @@ class SimulatorTest {
   void aPolicyIsGivenTheHistoryItReads() {
     Simulator sim = Simulator.create(hourly(48, h -> 100 + h), GPU, PROFILE);
     List<io.carbongovernor.policy.PolicyInput> seen = new ArrayList<>();
-    io.carbongovernor.policy.Policy fiveHours = new io.carbongovernor.policy.Policy() {
-      @Override
-      public String kind() {
-        return "five-hours";
-      }
-
-      @Override
-      public Duration historyNeeded() {
-        return Duration.ofHours(5);
-      }
-
-      @Override
-      public io.carbongovernor.policy.Decision decide(io.carbongovernor.policy.PolicyInput input) {
-        seen.add(input);
-        return Policies.fullSpeed().decide(input);
-      }
-    };
+    io.carbongovernor.policy.Policy fiveHours = recording(Duration.ofHours(5), seen);
     sim.run(fiveHours, T0.plusSeconds(3 * 3600), 7200);
     assertThat(seen).hasSize(2);
     assertThat(seen.get(0).history()).hasSize(3).as("all there is before hour 3");
