@@ -2,6 +2,7 @@ package io.carbongovernor.carbon;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -31,6 +32,24 @@ public record CarbonSignal(
 
   public Duration length() {
     return Duration.between(start, end);
+  }
+
+  /**
+   * The slots of {@code inOrder} (by start, oldest first) that start at or after {@code from}: a
+   * view, found by bisection.
+   */
+  public static List<CarbonSignal> startingFrom(List<CarbonSignal> inOrder, Instant from) {
+    int lo = 0;
+    int hi = inOrder.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (inOrder.get(mid).start().isBefore(from)) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return inOrder.subList(lo, inOrder.size());
   }
 
   /** Whether {@code instant} falls inside this slot. */

@@ -155,12 +155,10 @@ final class ForecastPolicy implements Policy {
       return fullSpeed(gpu, "no intensity known");
     }
     Instant until = now.plus(settings.horizon());
-    List<CarbonSignal> history = input.history();
-    Instant since = now.minus(settings.window());
-    int first = firstStartingAtOrAfter(history, since);
-    double[] seen = new double[history.size() - first];
-    for (int i = first; i < history.size(); i++) {
-      seen[i - first] = history.get(i).intensity().gramsPerKwh();
+    List<CarbonSignal> window = CarbonSignal.startingFrom(input.history(), now.minus(settings.window()));
+    double[] seen = new double[window.size()];
+    for (int i = 0; i < seen.length; i++) {
+      seen[i] = window.get(i).intensity().gramsPerKwh();
     }
     double[] ahead = new double[input.forecast().size() + 1];
     int m = 0;
@@ -187,21 +185,6 @@ final class ForecastPolicy implements Policy {
             current.getAsDouble(),
             target);
     return new LimitDecision(gpu.gpu(), target, reason);
-  }
-
-  /** The index of the first slot (time order) that starts at or after {@code t}. */
-  private static int firstStartingAtOrAfter(List<CarbonSignal> slots, Instant t) {
-    int lo = 0;
-    int hi = slots.size();
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (slots.get(mid).start().isBefore(t)) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
   }
 
   /** {@code seen} (time order) in increasing order, from the last window where it overlaps. */

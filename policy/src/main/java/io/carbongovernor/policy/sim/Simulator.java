@@ -236,22 +236,8 @@ public final class Simulator {
    * slot lengths.
    */
   private List<CarbonSignal> history(int slot, long reach) {
-    int to = priorCount + slot;
-    if (priorCount == 0) {
-      return seen.subList((int) Math.max(0, slot - Math.ceil((double) reach / trace.slotSeconds)), to);
-    }
-    long from = trace.startSecond + slot * trace.slotSeconds - reach;
-    int lo = 0;
-    int hi = to;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (seen.get(mid).start().getEpochSecond() < from) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return seen.subList(lo, to);
+    List<CarbonSignal> before = seen.subList(0, priorCount + slot);
+    return CarbonSignal.startingFrom(before, trace.start(slot).minusSeconds(reach));
   }
 
   private List<CarbonSignal> forecast(int slot) {
