@@ -11,6 +11,7 @@ import io.carbongovernor.gpu.Power;
 import io.carbongovernor.policy.Decision;
 import io.carbongovernor.policy.GpuState;
 import io.carbongovernor.policy.LimitDecision;
+import io.carbongovernor.policy.Policy;
 import io.carbongovernor.policy.PolicyInput;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,7 +61,8 @@ final class TickPlan {
     Map<Gpu, Target> targets = new LinkedHashMap<>();
     Map<String, OptionalInt> batchSizes = new LinkedHashMap<>();
     if (reading.failSafeReason().isPresent()) {
-      Decision d = policies.failSafe().policy().decide(input(now, reading, past, states));
+      Policy failSafe = policies.failSafe().policy();
+      Decision d = failSafe.decide(input(now, reading, past, states, failSafe));
       for (LimitDecision l : d.limits()) {
         targets.put(
             l.gpu(),
@@ -90,7 +92,8 @@ final class TickPlan {
     for (Map.Entry<String, List<GpuState>> e : byKey.entrySet()) {
       String key = e.getKey();
       Optional<String> team = key.equals(DEFAULT_POLICY_KEY) ? Optional.empty() : Optional.of(key);
-      Decision d = policies.policyOf(team).policy().decide(input(now, reading, past, e.getValue()));
+      Policy policy = policies.policyOf(team).policy();
+      Decision d = policy.decide(input(now, reading, past, e.getValue(), policy));
       batchSizes.put(key, d.batchSize());
       Optional<TeamConfig> config = team.flatMap(policies.teams()::team);
       for (LimitDecision l : d.limits()) {
@@ -126,9 +129,11 @@ final class TickPlan {
     return new TickPlan(targets, batchSizes);
   }
 
+  /** The policy's input, with no more of {@code past} (oldest first) than the policy reads. */
   private static PolicyInput input(
-      Instant now, SignalReading reading, List<CarbonSignal> past, List<GpuState> states) {
-    return new PolicyInput(now, reading.current(), reading.forecast(), states).withHistory(past);
+      Instant now, SignalReading reading, List<CarbonSignal> past, List<GpuState> states, Policy policy) {
+    return new PolicyInput(now, reading.current(), reading.forecast(), states)
+        .withHistory(CarbonSignal.startingFrom(past, now.minus(policy.historyNeeded())));
   }
 
   private static List<String> teamsOn(Set<Claim> claims) {

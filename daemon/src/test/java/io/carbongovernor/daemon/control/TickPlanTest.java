@@ -14,6 +14,8 @@ import io.carbongovernor.gpu.Gpu;
 import io.carbongovernor.gpu.Power;
 import io.carbongovernor.gpu.PowerConstraints;
 import io.carbongovernor.policy.Policies;
+import io.carbongovernor.policy.Policy;
+import io.carbongovernor.policy.PolicyInput;
 import io.carbongovernor.policy.PowerCap;
 import io.carbongovernor.policy.GpuState;
 import java.nio.file.Path;
@@ -74,6 +76,48 @@ class TickPlanTest {
     assertThat(plan.target(G1).reason()).startsWith("default policy: ");
     assertThat(plan.target(G2).target()).isEqualTo(Power.ofWatts(300));
     assertThat(plan.target(G2).reason()).isEqualTo("no job on this GPU: original limit");
+  }
+
+  @Test
+  void eachPolicyIsHandedOnlyTheHistoryItReads() {
+    // Ten hourly slots up to now; the default policy reads two hours back, the fail-safe none.
+    List<CarbonSignal> past = new java.util.ArrayList<>();
+    for (int h = 10; h >= 1; h--) {
+      Instant start = NOW.minusSeconds(3600L * h);
+      past.add(new CarbonSignal("Z", start, start.plusSeconds(3600), CarbonIntensity.gramsPerKwh(100 + h),
+          SignalKind.AVERAGE, "trace", false));
+    }
+    List<PolicyInput> seen = new java.util.ArrayList<>();
+    PolicySet policies =
+        new PolicySet(
+            new PolicyConfig("recording", recording(java.time.Duration.ofHours(2), seen)),
+            new PolicyConfig("recording", recording(java.time.Duration.ZERO, seen)),
+            TeamDirectory.of(List.of()));
+    TickPlan.make(NOW, fresh(), past, Map.of(), policies, STATES, Map.of(G0, Set.of(claim(null))));
+    assertThat(seen.get(0).history()).extracting(sig -> sig.intensity().gramsPerKwh()).containsExactly(102.0, 101.0);
+    TickPlan.make(NOW, SignalReading.failSafe("no fresh signal"), past, Map.of(), policies, STATES, Map.of());
+    assertThat(seen.get(1).history()).isEmpty();
+  }
+
+  /** A full-speed policy reading {@code reach} of history that keeps what it was given. */
+  private static Policy recording(java.time.Duration reach, List<PolicyInput> seen) {
+    return new Policy() {
+      @Override
+      public String kind() {
+        return "recording";
+      }
+
+      @Override
+      public java.time.Duration historyNeeded() {
+        return reach;
+      }
+
+      @Override
+      public io.carbongovernor.policy.Decision decide(PolicyInput input) {
+        seen.add(input);
+        return Policies.fullSpeed().decide(input);
+      }
+    };
   }
 
   @Test
