@@ -5,6 +5,7 @@ import io.carbongovernor.gpu.Power;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -168,8 +169,8 @@ final class ForecastPolicy implements Policy {
         ahead[m++] = s.intensity().gramsPerKwh();
       }
     }
-    ahead = java.util.Arrays.copyOf(ahead, m);
-    java.util.Arrays.sort(ahead);
+    ahead = Arrays.copyOf(ahead, m);
+    Arrays.sort(ahead);
     int n = seen.length + ahead.length;
     TimePrice pricing = new TimePrice(options);
     double price = pricing.calibrate(sortedSeen(seen), ahead, settings.budget());

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A set of equal jobs replayed on one simulator, each contender measured against full speed and
@@ -156,7 +157,7 @@ public final class Experiment {
         chosen.add(outcomes[j][vertex[j]]);
       }
       Totals totals = Totals.of(chosen);
-      Contender team = new Contender("oracle", "team", java.util.Optional.empty(), Double.NaN, index++);
+      Contender team = new Contender("oracle", "team", Optional.empty(), Double.NaN, index++);
       hull.add(new Result(team, totals, totals.carbonChangePercent(fullTotals), totals.timeChangePercent(fullTotals),
           Double.NaN));
     }

@@ -23,8 +23,9 @@ import java.util.Optional;
  * Replays jobs on a carbon trace. A job does a fixed number of epochs of one workload on one GPU,
  * starts at its start time and runs without pause until done; at each slot (one tick per slot)
  * it runs at the limit the policy chose from what it could know then: the current slot's signal,
- * the slots before it (as far back as the policy reads) and the job's progress, but no forecast, since
- * a trace has none. Power and speed at a limit come from the workload's profile; carbon is energy
+ * the slots before it (as far back as the policy reads, into {@link #withHistory} before the trace)
+ * and the job's progress, but no forecast, since a trace has none (unless {@link
+ * #withPerfectForecast}). Power and speed at a limit come from the workload's profile; carbon is energy
  * times the slot's intensity. Pure and single-threaded; cheap enough for a year of hourly slots
  * per policy in well under a second.
  */
@@ -85,7 +86,7 @@ public final class Simulator {
    * horizon} as their forecast: what a perfect forecast would be worth.
    */
   public Simulator withPerfectForecast(Duration horizon) {
-    return new Simulator(trace, gpu, profile, (int) (horizon.toSeconds() / trace.slotSeconds), prior());
+    return new Simulator(trace, gpu, profile, (int) (horizon.toSeconds() / trace.slotSeconds), history());
   }
 
   /**
@@ -118,10 +119,6 @@ public final class Simulator {
 
   /** The signals before the trace that policies see as history (empty unless {@link #withHistory}). */
   public List<CarbonSignal> history() {
-    return prior();
-  }
-
-  private List<CarbonSignal> prior() {
     return seen.subList(0, priorCount);
   }
 
