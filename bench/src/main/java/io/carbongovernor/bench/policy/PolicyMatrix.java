@@ -90,14 +90,12 @@ public final class PolicyMatrix {
       String name = file.getFileName().toString().replaceFirst("_hourly\\.csv$", "").replaceFirst("\\.csv$", "");
       errors.append(forecasterError(name, trace));
       for (String family : List.of("a40", "v100")) {
-        PowerConstraints limits = new PowerConstraints(Power.ofWatts(100), Power.ofWatts(family.equals("a40") ? 300 : 250));
-        Gpu gpu = new Gpu(0, "SIM", family, limits, limits.max());
+        Gpu gpu = gpu(family);
         for (String[] w : WORKLOADS) {
           PowerProfile profile = ZeusProfiles.bundled(family).profile(w[0], Integer.parseInt(w[1]));
           Simulator sim = Simulator.create(trace, gpu, profile);
-          double epochs = Math.ceil(Duration.ofHours(24).toSeconds() / sim.fullSpeedSeconds(1));
-          List<Instant> starts = Experiment.starts(sim, sim.traceStart().plus(WARM_UP), Duration.ofDays(1),
-              Duration.between(sim.traceStart(), sim.traceEnd()), epochs);
+          double epochs = dayOfWork(sim);
+          List<Instant> starts = dailyStarts(sim, epochs);
           Experiment ex = Experiment.of(sim, starts, epochs);
           String where = name + " | " + family.toUpperCase(Locale.ROOT) + " | " + w[0] + " bs " + w[1];
           System.err.println("simulating " + where.replace(" | ", ", ") + ": " + starts.size() + " jobs");
@@ -246,6 +244,23 @@ public final class PolicyMatrix {
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, md.toString());
     System.err.println("wrote " + out);
+  }
+
+  /** A simulated GPU of the family whose Zeus profile is bundled: A40 (100-300 W) or V100 (100-250 W). */
+  static Gpu gpu(String family) {
+    PowerConstraints limits = new PowerConstraints(Power.ofWatts(100), Power.ofWatts(family.equals("a40") ? 300 : 250));
+    return new Gpu(0, "SIM", family, limits, limits.max());
+  }
+
+  /** The epochs that take 24 h at full speed. */
+  static double dayOfWork(Simulator sim) {
+    return Math.ceil(Duration.ofHours(24).toSeconds() / sim.fullSpeedSeconds(1));
+  }
+
+  /** A job a day from {@link #WARM_UP} in, to the last day a job fits. */
+  static List<Instant> dailyStarts(Simulator sim, double epochs) {
+    return Experiment.starts(sim, sim.traceStart().plus(WARM_UP), Duration.ofDays(1),
+        Duration.between(sim.traceStart(), sim.traceEnd()), epochs);
   }
 
   static List<Result> sweep(Experiment ex, List<Contender> contenders) {

@@ -1,9 +1,6 @@
 package io.carbongovernor.bench.policy;
 
 import io.carbongovernor.carbon.CarbonTrace;
-import io.carbongovernor.gpu.Gpu;
-import io.carbongovernor.gpu.Power;
-import io.carbongovernor.gpu.PowerConstraints;
 import io.carbongovernor.gpu.ZeusProfiles;
 import io.carbongovernor.policy.ChaseSettings;
 import io.carbongovernor.policy.ForecastSettings;
@@ -13,7 +10,6 @@ import io.carbongovernor.policy.PowerCap;
 import io.carbongovernor.policy.sim.Simulator;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -55,16 +51,13 @@ public class SimulateYearBenchmark {
   @Setup
   public void setUp() throws IOException {
     CarbonTrace trace = CarbonTrace.read(Path.of(System.getProperty("trace", "traces/US-CAL-CISO_2023_hourly.csv")));
-    PowerConstraints limits = new PowerConstraints(Power.ofWatts(100), Power.ofWatts(300));
-    Gpu gpu = new Gpu(0, "SIM", "a40", limits, limits.max());
-    simulator = Simulator.create(trace, gpu, ZeusProfiles.bundled("a40").profile("imagenet/resnet50", 256));
+    simulator = Simulator.create(trace, PolicyMatrix.gpu("a40"), ZeusProfiles.bundled("a40").profile("imagenet/resnet50", 256));
     if (policy.endsWith("-warm")) {
       // A year of history before the trace: the team's window is full from the first decision.
       simulator = simulator.withHistory(CarbonTrace.read(Path.of("bench/data/CISO_2022_eia930_lifecycle.csv")));
     }
-    epochs = Math.ceil(Duration.ofHours(24).toSeconds() / simulator.fullSpeedSeconds(1));
-    starts = io.carbongovernor.policy.sim.Experiment.starts(simulator, simulator.traceStart().plus(Duration.ofDays(8)),
-        Duration.ofDays(1), Duration.ofDays(366), epochs);
+    epochs = PolicyMatrix.dayOfWork(simulator);
+    starts = PolicyMatrix.dailyStarts(simulator, epochs);
     chosen = switch (policy) {
       case "full-speed", "oracle" -> Policies.fullSpeed();
       case "static" -> Policies.staticCap(PowerCap.fractionOfMax(0.8));

@@ -3,8 +3,6 @@ package io.carbongovernor.bench.policy;
 import io.carbongovernor.carbon.CarbonTrace;
 import io.carbongovernor.carbon.TraceColumn;
 import io.carbongovernor.gpu.Gpu;
-import io.carbongovernor.gpu.Power;
-import io.carbongovernor.gpu.PowerConstraints;
 import io.carbongovernor.gpu.PowerProfile;
 import io.carbongovernor.gpu.ZeusProfiles;
 import io.carbongovernor.policy.ForecastSettings.BudgetScope;
@@ -15,7 +13,6 @@ import io.carbongovernor.policy.sim.Simulator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -45,16 +42,14 @@ public final class SteadyStateFrontier {
     long began = System.nanoTime();
     StringBuilder rows = new StringBuilder();
     for (String family : List.of("a40", "v100")) {
-      PowerConstraints limits = new PowerConstraints(Power.ofWatts(100), Power.ofWatts(family.equals("a40") ? 300 : 250));
-      Gpu gpu = new Gpu(0, "SIM", family, limits, limits.max());
+      Gpu gpu = PolicyMatrix.gpu(family);
       for (String[] w : PolicyMatrix.WORKLOADS) {
         PowerProfile profile = ZeusProfiles.bundled(family).profile(w[0], Integer.parseInt(w[1]));
         Simulator cold = Simulator.create(trace, gpu, profile);
         Simulator warm = cold.withHistory(history);
-        double epochs = Math.ceil(Duration.ofHours(24).toSeconds() / cold.fullSpeedSeconds(1));
-        // The same jobs in both: from day 8, so that cold also has a week behind it.
-        List<Instant> starts = Experiment.starts(cold, cold.traceStart().plus(PolicyMatrix.WARM_UP), Duration.ofDays(1),
-            Duration.between(cold.traceStart(), cold.traceEnd()), epochs);
+        double epochs = PolicyMatrix.dayOfWork(cold);
+        // The same jobs in both, from day 8 as in the matrix.
+        List<Instant> starts = PolicyMatrix.dailyStarts(cold, epochs);
         String where = family.toUpperCase(Locale.ROOT) + " | " + w[0] + " bs " + w[1];
         System.err.println("simulating " + where.replace(" | ", ", ") + ": " + starts.size() + " jobs, cold and warm");
         StringBuilder row = new StringBuilder("| " + where);

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carbongovernor.carbon.CarbonTrace;
 import io.carbongovernor.carbon.TraceColumn;
-import io.carbongovernor.gpu.Gpu;
-import io.carbongovernor.gpu.Power;
-import io.carbongovernor.gpu.PowerConstraints;
 import io.carbongovernor.gpu.ZeusProfiles;
 import io.carbongovernor.policy.sim.Simulator;
 import java.io.IOException;
@@ -31,8 +28,7 @@ class SteadyStateDataTest {
         .extracting(CarbonTrace.Slot::start)
         .containsExactly(Instant.parse("2022-01-05T09:00:00Z"), Instant.parse("2022-05-17T17:00:00Z"),
             Instant.parse("2022-06-13T17:00:00Z"));
-    PowerConstraints limits = new PowerConstraints(Power.ofWatts(100), Power.ofWatts(300));
-    Simulator sim = Simulator.create(year, new Gpu(0, "SIM", "a40", limits, limits.max()),
+    Simulator sim = Simulator.create(year, PolicyMatrix.gpu("a40"),
             ZeusProfiles.bundled("a40").profile("imagenet/resnet50", 256))
         .withHistory(before);
     assertThat(sim.history()).hasSize(8757);
