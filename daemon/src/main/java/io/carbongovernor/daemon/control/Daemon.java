@@ -290,7 +290,6 @@ public final class Daemon {
     return api.address();
   }
 
-
   public ControlLoop loop() {
     return loop;
   }
