@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,6 +29,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -62,6 +68,15 @@ public final class ControlLoop {
   private final TickListener listener;
   /** Slots seen, oldest first, for policies that forecast from history. */
   private final Deque<CarbonSignal> seen = new ArrayDeque<>();
+
+  /**
+   * The fetch of what the store lacks of the history the policies read, in flight; null when
+   * none is. A fresh install prices a team's time and forecasts from history at once, instead of
+   * after weeks of running.
+   */
+  private CompletableFuture<List<CarbonSignal>> backfill;
+  /** The earliest instant history was asked for; null before the first tick. */
+  private Instant askedFrom;
 
   private final Set<String> unreadable = new HashSet<>();
   private final AtomicReference<TickReport> lastReport = new AtomicReference<>();
@@ -101,9 +116,11 @@ public final class ControlLoop {
     long started = System.nanoTime();
     try {
       PolicySet set = policies.get();
+      boolean fetching = startBackfill(now, set);
       SignalReading reading = signals.read(now);
       noteFailSafe(reading, set);
       reading.current().ifPresent(s -> recordSignal(now, s));
+      mergeBackfill(fetching ? signals.budget() : Duration.ZERO);
       jobs.removeExited();
 
       List<GpuState> states = readGpus();
@@ -225,6 +242,87 @@ public final class ControlLoop {
     while (seen.size() > 1
         && Duration.between(seen.peekFirst().start(), signal.start()).compareTo(HISTORY_KEPT) > 0) {
       seen.pollFirst();
+    }
+  }
+
+  /**
+   * Asks the sources for the history the policies read that is older than what was kept, unless
+   * it was asked for already or a fetch is in flight.
+   *
+   * @return whether a fetch started
+   */
+  private boolean startBackfill(Instant now, PolicySet set) {
+    if (backfill != null) {
+      return false;
+    }
+    Instant from = now.minus(historyNeeded(set));
+    Instant before = seen.isEmpty() ? now : seen.peekFirst().start();
+    if (askedFrom != null && before.isAfter(askedFrom)) {
+      before = askedFrom;
+    }
+    if (!from.isBefore(before)) {
+      return false;
+    }
+    askedFrom = from;
+    backfill = signals.history(from, before);
+    return true;
+  }
+
+  /** The longest history any policy in force reads, up to what the loop keeps. */
+  private static Duration historyNeeded(PolicySet set) {
+    Duration needed = set.defaultPolicy().policy().historyNeeded();
+    List<Duration> others = new ArrayList<>();
+    others.add(set.failSafe().policy().historyNeeded());
+    set.teams().teams().forEach(t -> others.add(t.policy().policy().historyNeeded()));
+    for (Duration d : others) {
+      if (d.compareTo(needed) > 0) {
+        needed = d;
+      }
+    }
+    return needed.compareTo(HISTORY_KEPT) > 0 ? HISTORY_KEPT : needed;
+  }
+
+  /**
+   * Puts the fetched history before the slots kept, once it has arrived (waiting at most {@code
+   * wait}): only whole slots that end before the first one kept, so the series stays increasing.
+   */
+  private void mergeBackfill(Duration wait) {
+    if (backfill == null) {
+      return;
+    }
+    List<CarbonSignal> fetched;
+    try {
+      fetched = wait.isZero() ? backfill.getNow(null) : backfill.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return; // a later tick takes it
+    } catch (ExecutionException | CompletionException e) {
+      Throwable why = e.getCause() != null ? e.getCause() : e;
+      log.atWarn().addKeyValue("reason", why.getMessage())
+          .log("no history before the daemon's own; history forecasts and team prices start from what it sees");
+      backfill = null;
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (fetched == null) {
+      return;
+    }
+    backfill = null;
+    List<CarbonSignal> sorted = new ArrayList<>(fetched);
+    sorted.sort(Comparator.comparing(CarbonSignal::start));
+    int added = 0;
+    for (int i = sorted.size() - 1; i >= 0; i--) {
+      CarbonSignal s = sorted.get(i);
+      CarbonSignal first = seen.peekFirst();
+      if (first == null || !s.end().isAfter(first.start())) {
+        seen.addFirst(s);
+        added++;
+      }
+    }
+    if (added > 0) {
+      log.atInfo().addKeyValue("slots", added).addKeyValue("from", seen.peekFirst().start())
+          .addKeyValue("source", seen.peekFirst().source()).log("history fetched from the carbon sources");
     }
   }
 

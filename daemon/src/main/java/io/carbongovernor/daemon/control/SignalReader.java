@@ -139,6 +139,19 @@ final class SignalReader implements AutoCloseable {
     }
   }
 
+  /**
+   * The slots of {@code [from, to)} from the first source that has them, fetched on this reader's
+   * threads; fails when none has.
+   */
+  CompletableFuture<List<CarbonSignal>> history(Instant from, Instant to) {
+    return CompletableFuture.supplyAsync(() -> chain.history(zone, from, to), executor);
+  }
+
+  /** How long a tick waits on the sources. */
+  Duration budget() {
+    return budget;
+  }
+
   /** Every configured source's health, in config order: for status and metrics. */
   List<SourceHealth> health() {
     return tracked.stream().map(TrackedCarbonSource::health).toList();

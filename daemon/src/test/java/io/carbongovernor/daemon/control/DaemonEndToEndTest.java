@@ -269,6 +269,31 @@ class DaemonEndToEndTest {
   }
 
   @Test
+  void aFreshDaemonFetchesTheHistoryItsPoliciesReadFromItsSources() throws Exception {
+    GovernorConfig config =
+        shortTrace(
+            "{kind: forecast, budget: 10%, budget-scope: team}",
+            "2026-03-01T00:00:00Z,300",
+            "2026-03-01T01:00:00Z,320",
+            "2026-03-01T02:00:00Z,340",
+            "2026-03-01T03:00:00Z,360",
+            "2026-03-01T04:00:00Z,380");
+    // No state: the first tick asks the trace source for the 8 days the team's price reads, and
+    // gets hours 00 to 02; 03 is now, 04 forecast (without the fetch it would price on 2).
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T03:30:00Z"));
+    Daemon daemon = Daemon.start(config, clock, new OutlivingGpus(a40s(clock)));
+    try {
+      assertThat(daemon.loop().awaitTicks(1, WAIT)).isTrue();
+      assertThat(lastReason(config)).contains("over 5 slot(s) seen and forecast");
+      // The next hour: the fetched slots are kept once, not asked for or added again.
+      tickAt(daemon, clock, "2026-03-01T04:30:00Z");
+      assertThat(lastReason(config)).contains("over 5 slot(s) seen and forecast");
+    } finally {
+      daemon.stop();
+    }
+  }
+
+  @Test
   void shadowModeDecidesAndRecordsButNeverSets() throws Exception {
     GovernorConfig config = demoConfig("shadow");
     MutableClock clock = new MutableClock(Instant.parse("2026-10-03T13:30:00Z"));
