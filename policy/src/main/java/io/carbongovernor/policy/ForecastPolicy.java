@@ -157,21 +157,50 @@ final class ForecastPolicy implements Policy {
     }
     Instant until = now.plus(settings.horizon());
     List<CarbonSignal> window = CarbonSignal.startingFrom(input.history(), now.minus(settings.window()));
-    double[] seen = new double[window.size()];
-    for (int i = 0; i < seen.length; i++) {
-      seen[i] = window.get(i).intensity().gramsPerKwh();
-    }
-    double[] ahead = new double[input.forecast().size() + 1];
-    int m = 0;
-    ahead[m++] = current.getAsDouble();
+    List<CarbonSignal> later = new ArrayList<>();
     for (CarbonSignal s : input.forecast()) {
       if (s.start().isAfter(now) && s.start().isBefore(until)) {
-        ahead[m++] = s.intensity().gramsPerKwh();
+        later.add(s);
       }
     }
-    ahead = Arrays.copyOf(ahead, m);
+    // Slots count by their length: one source's half-hours beside another's hours, or five-minute
+    // slots beside hours, must not weigh double or twelvefold. Each slot stands as that many copies
+    // of the shortest length among them; slots of one length (the usual case) once each.
+    long nowSeconds = slotLength(input).toSeconds();
+    double[] seen = new double[window.size()];
+    boolean even = true;
+    for (int i = 0; i < seen.length; i++) {
+      CarbonSignal s = window.get(i);
+      seen[i] = s.intensity().gramsPerKwh();
+      even &= seconds(s) == nowSeconds;
+    }
+    for (CarbonSignal s : later) {
+      even &= seconds(s) == nowSeconds;
+    }
+    double[] forecast;
+    int nowCopies = 1;
+    if (even) {
+      forecast = new double[later.size()];
+      for (int i = 0; i < forecast.length; i++) {
+        forecast[i] = later.get(i).intensity().gramsPerKwh();
+      }
+    } else {
+      long unit = nowSeconds;
+      for (CarbonSignal s : window) {
+        unit = Math.min(unit, seconds(s));
+      }
+      for (CarbonSignal s : later) {
+        unit = Math.min(unit, seconds(s));
+      }
+      unit = Math.max(MIN_WEIGHT_UNIT_SECONDS, unit);
+      seen = expanded(window, unit);
+      forecast = expanded(later, unit);
+      nowCopies = copies(nowSeconds, unit);
+    }
+    double[] ahead = Arrays.copyOf(forecast, forecast.length + nowCopies);
+    Arrays.fill(ahead, forecast.length, ahead.length, current.getAsDouble());
     Arrays.sort(ahead);
-    int n = seen.length + ahead.length;
+    int n = window.size() + 1 + later.size();
     TimePrice pricing = new TimePrice(options);
     double price = pricing.calibrate(sortedSeen(seen), ahead, settings.budget());
     Power target = options.limit(pricing.choose(current.getAsDouble(), price));
@@ -186,6 +215,39 @@ final class ForecastPolicy implements Policy {
             current.getAsDouble(),
             target);
     return new LimitDecision(gpu.gpu(), target, reason);
+  }
+
+  /**
+   * The shortest slot a team's price weighs on its own (WattTime's); shorter ones, such as a slot
+   * cut at the end of a trace, count as this long. It bounds the copies: a year of hours beside
+   * one five-minute slot costs what a year of five-minute slots does.
+   */
+  private static final long MIN_WEIGHT_UNIT_SECONDS = 300;
+
+  /** How many units of {@code unit} seconds a slot of {@code seconds} stands for; at least one. */
+  private static int copies(long seconds, long unit) {
+    return (int) Math.max(1, Math.round((double) seconds / unit));
+  }
+
+  private static long seconds(CarbonSignal slot) {
+    return slot.end().getEpochSecond() - slot.start().getEpochSecond();
+  }
+
+  /** The slots' intensities in order, each as many times as its length holds {@code unit}. */
+  private static double[] expanded(List<CarbonSignal> slots, long unit) {
+    int total = 0;
+    for (CarbonSignal s : slots) {
+      total += copies(seconds(s), unit);
+    }
+    double[] values = new double[total];
+    int k = 0;
+    for (CarbonSignal s : slots) {
+      double v = s.intensity().gramsPerKwh();
+      for (int c = copies(seconds(s), unit); c > 0; c--) {
+        values[k++] = v;
+      }
+    }
+    return values;
   }
 
   /** {@code seen} (time order) in increasing order, from the last window where it overlaps. */

@@ -4,12 +4,17 @@ import static io.carbongovernor.policy.TestWorld.STATE;
 import static io.carbongovernor.policy.TestWorld.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.carbongovernor.carbon.CarbonIntensity;
 import io.carbongovernor.carbon.CarbonSignal;
+import io.carbongovernor.carbon.SignalKind;
 import io.carbongovernor.gpu.Power;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class ForecastPolicyTest {
@@ -59,7 +64,7 @@ class ForecastPolicyTest {
     // Yesterday and last week: dirty at this hour, clean at the next ones.
     List<CarbonSignal> history = new ArrayList<>();
     for (int h = 8 * 24; h >= 1; h--) {
-      java.time.Instant start = T0.minusSeconds(3600L * h);
+      Instant start = T0.minusSeconds(3600L * h);
       long hourOfDay = (start.getEpochSecond() / 3600) % 24;
       history.add(TestWorld.slot(start, hourOfDay == 0 ? 900 : 100));
     }
@@ -108,6 +113,46 @@ class ForecastPolicyTest {
     Policy tight =
         Policies.forecast(new ForecastSettings(0.05, Duration.ofHours(48), ForecastSettings.BudgetScope.TEAM));
     assertThat(tight.decide(relative).limits().get(0).target()).isEqualTo(Power.ofWatts(300));
+  }
+
+  @Test
+  void aTeamsPriceWeighsEachSlotByItsLengthNotByCount() {
+    // A week of clean hours, then two dirty hours, and a dirty hour now: 3 of 171 hours dirty.
+    // Throttling them to 200 W costs 3 * 25 % / 171 = 0.44 % of time, within a 1 % budget. The
+    // same two hours as 24 five-minute slots (a source like WattTime) are 24 of 193 slots by
+    // count, 3.2 % of time if each counted as a slot; by length they are still two hours.
+    List<CarbonSignal> hourly = new ArrayList<>();
+    List<CarbonSignal> fine = new ArrayList<>();
+    for (int h = 7 * 24 + 2; h > 2; h--) {
+      hourly.add(TestWorld.slot(T0.minusSeconds(3600L * h), 100));
+      fine.add(TestWorld.slot(T0.minusSeconds(3600L * h), 100));
+    }
+    hourly.addAll(TestWorld.hours(T0.minusSeconds(7200), 900, 900));
+    for (int i = 24; i >= 1; i--) {
+      Instant start = T0.minusSeconds(300L * i);
+      fine.add(new CarbonSignal("test", start, start.plusSeconds(300), CarbonIntensity.gramsPerKwh(900),
+          SignalKind.AVERAGE, "test", false));
+    }
+    ForecastSettings settings = new ForecastSettings(0.01, Duration.ofHours(48), ForecastSettings.BudgetScope.TEAM);
+    CarbonSignal now = TestWorld.slot(T0, 900);
+    LimitDecision byHours = Policies.forecast(settings)
+        .decide(new PolicyInput(T0, Optional.of(now), List.of(), List.of(STATE), hourly, Optional.of(JOB)))
+        .limits().get(0);
+    LimitDecision byFiveMinutes = Policies.forecast(settings)
+        .decide(new PolicyInput(T0, Optional.of(now), List.of(), List.of(STATE), fine, Optional.of(JOB)))
+        .limits().get(0);
+    assertThat(byHours.target()).isLessThan(Power.ofWatts(300));
+    assertThat(byFiveMinutes.target()).isEqualTo(byHours.target());
+    // The same price; only the count of slots differs.
+    assertThat(price(byFiveMinutes.reason())).isEqualTo(price(byHours.reason()));
+    assertThat(byFiveMinutes.reason()).contains("193 slot(s)");
+  }
+
+  /** The price in a team decision's reason: "time priced at 12.3 g/h". */
+  private static String price(String reason) {
+    Matcher m = Pattern.compile("time priced at ([0-9.]+) g/h").matcher(reason);
+    assertThat(m.find()).as(reason).isTrue();
+    return m.group(1);
   }
 
   @Test
