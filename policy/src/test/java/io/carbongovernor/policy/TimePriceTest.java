@@ -3,8 +3,16 @@ package io.carbongovernor.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
+import io.carbongovernor.carbon.CarbonSignal;
+import io.carbongovernor.gpu.Gpu;
 import io.carbongovernor.gpu.Power;
+import io.carbongovernor.gpu.PowerConstraints;
+import io.carbongovernor.gpu.ZeusProfiles;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +44,36 @@ class TimePriceTest {
     assertThat(choose(721, price)).isEqualTo(Power.ofWatts(200));
     assertThat(choose(1e9, price)).as("100 W draws no less per epoch").isEqualTo(Power.ofWatts(200));
     assertThat(choose(1, 0)).as("time free: the most frugal").isEqualTo(Power.ofWatts(200));
+  }
+
+  @Test
+  void atAFixedPriceTheRuleIsChasesAtTheMatchingEta() {
+    // Chase's cost over eta is (P * ci + (1 - eta) / eta * P_ref * CI_ref) / throughput: the
+    // same rule with time priced at (1 - eta) / eta * P_ref * CI_ref / 3.6e6 g/s. So a team's
+    // price, held fixed, lands on Chase's frontier; it differs from Chase only by learning the
+    // price from what it has seen. Checked on a measured profile of 11 limits.
+    Gpu a40 = new Gpu(0, "GPU-a40", "NVIDIA A40",
+        new PowerConstraints(Power.ofWatts(100), Power.ofWatts(300)), Power.ofWatts(300));
+    GpuState state = new GpuState(a40, Power.ofWatts(300), Power.ofWatts(300))
+        .withProfile(ZeusProfiles.bundled("a40").profile("imagenet/resnet50", 256));
+    LimitOptions options = LimitOptions.of(state, state.profile().orElseThrow());
+    TimePrice rule = new TimePrice(options);
+    int compared = 0;
+    for (double eta : new double[] {0.2, 0.5, 0.7, 0.9}) {
+      Policy chase = Policies.chase(ChaseSettings.DEFAULTS.withEta(eta));
+      double price = (1 - eta) / eta * 300 * 750 / 3.6e6;
+      Set<Power> chosen = new HashSet<>();
+      for (double ci = 0; ci <= 1500; ci += 5) {
+        CarbonSignal slot = TestWorld.slot(TestWorld.T0, ci);
+        Power byChase = chase.decide(new PolicyInput(TestWorld.T0, Optional.of(slot), List.of(), List.of(state)))
+            .limits().get(0).target();
+        assertThat(options.limit(rule.choose(ci, price))).as("eta %s, %s g/kWh", eta, ci).isEqualTo(byChase);
+        chosen.add(byChase);
+        compared++;
+      }
+      assertThat(chosen).as("eta %s spans several limits", eta).hasSizeGreaterThan(1);
+    }
+    assertThat(compared).isEqualTo(4 * 301);
   }
 
   @Test
