@@ -150,6 +150,36 @@ class CarbonGovernorProcessIT {
   }
 
   @Test
+  void whileADaemonRunsASecondOneAndARestoreAreRefusedAndTouchNothing() throws Exception {
+    Path config = config();
+    Process first = start(command("run", "--config", config.toString()));
+    BlockingQueue<String> out = lines(first);
+    awaitLine(out, "limit changed gpu=\"gpu1\"");
+    String ledger = Files.readString(dir.resolve("state").resolve("ledger.jsonl"));
+
+    Process restore = start(command("restore", "--config", config.toString()));
+    String restoreOut = drain(lines(restore), restore);
+    assertThat(restore.exitValue()).as(restoreOut).isEqualTo(1);
+    assertThat(restoreOut).contains("cannot restore: the ledger is in use by pid " + first.pid() + " since ")
+        .contains("a running daemon restores its GPUs when it stops");
+
+    Process second = start(command("run", "--config", config.toString()));
+    String secondOut = drain(lines(second), second);
+    assertThat(second.exitValue()).as(secondOut).isEqualTo(1);
+    assertThat(secondOut).contains("cannot start").contains("in use by pid " + first.pid())
+        .doesNotContain("restoring its GPUs first");
+    assertThat(Files.readString(dir.resolve("state").resolve("ledger.jsonl"))).as("the ledger untouched").isEqualTo(ledger);
+
+    // kill -9 takes the lock with it: restore works at once.
+    first.destroyForcibly();
+    assertThat(first.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    Process after = start(command("restore", "--config", config.toString()));
+    String afterOut = drain(lines(after), after);
+    assertThat(after.exitValue()).as(afterOut).isZero();
+    assertThat(afterOut).contains("GPU(s) at their original power limit; ledger cleared");
+  }
+
+  @Test
   void afterKillMinusNineTheNextStartRestoresFirst() throws Exception {
     Path config = config();
     Process first = start(command("run", "--config", config.toString()));

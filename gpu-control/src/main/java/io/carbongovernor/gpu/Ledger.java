@@ -47,6 +47,10 @@ public final class Ledger implements AutoCloseable {
 
   private final Path file;
   private final Clock clock;
+  /** Held from open to close: one ledger per state directory at a time. */
+  private LedgerLock lock;
+  /** Read by {@link #read}: a torn last line is skipped, not cut off. */
+  private boolean readOnly;
   private final List<Map<String, Object>> entries = new ArrayList<>();
   private final Map<String, Power> originals = new LinkedHashMap<>();
   private final Map<String, Power> lastSet = new LinkedHashMap<>();
@@ -63,18 +67,67 @@ public final class Ledger implements AutoCloseable {
     return open(stateDir, Clock.systemUTC());
   }
 
-  /** Opens (creating if needed) the ledger in {@code stateDir}. */
+  /**
+   * Opens (creating if needed) the ledger in {@code stateDir}, holding it until {@link #close}.
+   *
+   * @throws LedgerInUseException when another process (a running daemon) or another ledger in
+   *     this process has it open
+   */
   public static Ledger open(Path stateDir, Clock clock) {
     Objects.requireNonNull(clock, "clock");
     Ledger ledger = new Ledger(stateDir.resolve(FILE_NAME), clock);
     try {
       Files.createDirectories(stateDir);
-      ledger.load();
-      ledger.openForAppend();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open ledger " + ledger.file, e);
     }
+    ledger.lock = LedgerLock.acquire(stateDir);
+    try {
+      ledger.load();
+      ledger.openForAppend();
+    } catch (IOException e) {
+      ledger.close();
+      throw new UncheckedIOException("cannot open ledger " + ledger.file, e);
+    } catch (RuntimeException e) {
+      ledger.close();
+      throw e;
+    }
     return ledger;
+  }
+
+  /**
+   * What the ledger in {@code stateDir} holds now, read without taking it: for looking at while a
+   * daemon may hold it. A torn last line is skipped, not repaired; empty when there is no ledger.
+   *
+   * @throws IllegalStateException when a line other than the last is malformed
+   */
+  public static Snapshot read(Path stateDir) {
+    Ledger ledger = new Ledger(stateDir.resolve(FILE_NAME), Clock.systemUTC());
+    ledger.readOnly = true;
+    try {
+      ledger.load();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read ledger " + ledger.file, e);
+    }
+    return new Snapshot(
+        Collections.unmodifiableMap(new LinkedHashMap<>(ledger.originals)),
+        Collections.unmodifiableMap(new LinkedHashMap<>(ledger.lastSet)));
+  }
+
+  /**
+   * A ledger's content at one moment.
+   *
+   * @param originalLimits each ledgered GPU's original limit, by UUID, in the order recorded
+   * @param lastSetLimits the last limit recorded as set on each GPU, by UUID
+   */
+  public record Snapshot(Map<String, Power> originalLimits, Map<String, Power> lastSetLimits) {
+    public boolean isEmpty() {
+      return originalLimits.isEmpty();
+    }
+
+    public Optional<Power> lastSetLimit(String uuid) {
+      return Optional.ofNullable(lastSetLimits.get(uuid));
+    }
   }
 
   /** The ledger file. */
@@ -170,6 +223,11 @@ public final class Ledger implements AutoCloseable {
       }
     } catch (IOException e) {
       log.atWarn().addKeyValue("file", file).setCause(e).log("closing ledger failed");
+    } finally {
+      if (lock != null) {
+        lock.close();
+        lock = null;
+      }
     }
   }
 
@@ -211,6 +269,9 @@ public final class Ledger implements AutoCloseable {
           if (!onlyBlankAfter(bytes, end)) {
             throw new IllegalStateException(file + ":" + lineNumber + ": malformed ledger entry ("
                 + ex.getMessage() + "); repair or remove that line", ex);
+          }
+          if (readOnly) {
+            return;
           }
           log.atWarn().addKeyValue("file", file).addKeyValue("line", lineNumber)
               .log("dropping torn last ledger line, probably a crash during a write");

@@ -122,7 +122,7 @@ class GuardedGpuControlTest {
         .hasSize(3)
         .anyMatch(l -> l.contains("\"type\":\"set\"") && l.contains("\"old_mw\":300000,\"new_mw\":200000"))
         .anyMatch(l -> l.contains("\"old_mw\":200000,\"new_mw\":150000"));
-    assertThat(Ledger.open(stateDir).originalLimits()).containsExactly(entry(gpu0.uuid(), W300));
+    assertThat(Ledger.read(stateDir).originalLimits()).containsExactly(entry(gpu0.uuid(), W300));
   }
 
   @Test
@@ -244,9 +244,12 @@ class GuardedGpuControlTest {
 
   @Test
   void restoreAfterACrashReturnsEveryGpuAndClearsTheLedger() {
-    GuardedGpuControl crashed = GuardedGpuControl.create(sim, ledger());
+    Ledger first = ledger();
+    GuardedGpuControl crashed = GuardedGpuControl.create(sim, first);
     crashed.apply(Map.of(gpu0, w(200), gpu1, w(150)));
-    // No close, no restore: the process died. A new one opens the same state directory.
+    // No restore: the process died, and the OS let go of its ledger. A new one opens the same
+    // state directory.
+    first.close();
     Ledger ledger = ledger();
     assertThat(ledger.originalLimits()).containsOnlyKeys(gpu0.uuid(), gpu1.uuid());
     List<RestoreResult> results = GuardedGpuControl.restore(sim, ledger);
@@ -255,13 +258,15 @@ class GuardedGpuControlTest {
     assertThat(sim.sample(gpu0).limit()).isEqualTo(W300);
     assertThat(sim.sample(gpu1).limit()).isEqualTo(W300);
     assertThat(ledger.isEmpty()).isTrue();
-    assertThat(ledger().isEmpty()).isTrue();
+    assertThat(Ledger.read(stateDir).isEmpty()).isTrue();
   }
 
   @Test
   void newLayerKnowsTheLedgeredOriginalAndRestores() {
-    GuardedGpuControl crashed = GuardedGpuControl.create(sim, ledger());
+    Ledger first = ledger();
+    GuardedGpuControl crashed = GuardedGpuControl.create(sim, first);
     crashed.apply(Map.of(gpu0, w(200)));
+    first.close(); // the process died without restoring
     GuardedGpuControl guard = GuardedGpuControl.create(sim, ledger());
     assertThat(guard.originalLimit(gpu0)).isEqualTo(W300);
     // What the previous run set is not mistaken for an operator's change.
@@ -281,10 +286,10 @@ class GuardedGpuControlTest {
     assertThat(results).extracting(RestoreResult::status).containsExactly(RestoreResult.Status.RESTORED,
         RestoreResult.Status.FAILED, RestoreResult.Status.ALREADY_AT_ORIGINAL);
     assertThat(results.get(1).errorCode()).contains("NVML_ERROR_NO_PERMISSION");
-    assertThat(ledger().originalLimits()).containsOnlyKeys(gpu1.uuid());
+    assertThat(Ledger.read(stateDir).originalLimits()).containsOnlyKeys(gpu1.uuid());
     sim.recover(gpu1);
     assertThat(guard.restoreAll()).allMatch(RestoreResult::succeeded);
-    assertThat(ledger().isEmpty()).isTrue();
+    assertThat(Ledger.read(stateDir).isEmpty()).isTrue();
   }
 
   @Test
@@ -299,7 +304,7 @@ class GuardedGpuControlTest {
         tuple("GPU-gone", RestoreResult.Status.NOT_PRESENT),
         tuple(gpu0.uuid(), RestoreResult.Status.RESTORED));
     assertThat(sim.sample(gpu0).limit()).isEqualTo(W300);
-    assertThat(ledger().originalLimits()).containsOnlyKeys("GPU-gone");
+    assertThat(Ledger.read(stateDir).originalLimits()).containsOnlyKeys("GPU-gone");
   }
 
   @Test

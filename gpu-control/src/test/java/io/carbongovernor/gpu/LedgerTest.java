@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,6 +111,45 @@ class LedgerTest {
     }
     assertThat(Files.size(dir.resolve(Ledger.FILE_NAME))).isZero();
     assertThat(dir.resolve(Ledger.FILE_NAME + ".tmp")).doesNotExist();
+  }
+
+  @Test
+  void oneLedgerPerStateDirectoryAtATimeAndReadingNeverWaits() {
+    Ledger first = Ledger.open(dir, clock);
+    first.recordOriginal(A, Power.ofWatts(300));
+    assertThatThrownBy(() -> Ledger.open(dir, clock))
+        .isInstanceOf(LedgerInUseException.class)
+        .hasMessageContaining("in use by this process")
+        .hasMessageContaining(dir.resolve(LedgerLock.FILE_NAME).toString());
+    // Looking is always allowed, and does not loosen the hold.
+    assertThat(Ledger.read(dir).originalLimits()).containsExactly(entry(A, Power.ofWatts(300)));
+    assertThatThrownBy(() -> Ledger.open(dir, clock)).isInstanceOf(LedgerInUseException.class);
+    first.close();
+    try (Ledger second = Ledger.open(dir, clock)) {
+      assertThat(second.originalLimits()).containsExactly(entry(A, Power.ofWatts(300)));
+    }
+  }
+
+  @Test
+  void anotherProcesssLedgerIsRefusedWithItsPidAndFreedWhenItIsKilled() throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        LedgerHolder.class.getName(), dir.toString()).redirectErrorStream(true).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(out.readLine()).isEqualTo("held");
+      assertThatThrownBy(() -> Ledger.open(dir, clock))
+          .isInstanceOf(LedgerInUseException.class)
+          .hasMessageContaining("in use by pid " + holder.pid() + " since ");
+      assertThat(Ledger.read(dir).originalLimits()).containsOnlyKeys("GPU-held");
+      holder.destroyForcibly(); // kill -9: no close, no clean exit
+      assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      try (Ledger after = Ledger.open(dir, clock)) {
+        assertThat(after.originalLimits()).containsOnlyKeys("GPU-held");
+      }
+    } finally {
+      holder.destroyForcibly();
+    }
   }
 
   @Test

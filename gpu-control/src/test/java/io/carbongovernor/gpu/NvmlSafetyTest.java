@@ -109,22 +109,27 @@ class NvmlSafetyTest {
     guard.apply(Map.of(gpu, w(200)));
     assertThat(ledgerAtSet.get(0)).contains("\"type\":\"original\"").contains(gpu.uuid()).contains("300000");
     assertThat(ledger.forceCount()).isEqualTo(2); // the original, then the set, each fsynced
-    assertThat(Ledger.open(stateDir).originalLimits()).containsEntry(gpu.uuid(), w(300));
+    assertThat(Ledger.read(stateDir).originalLimits()).containsEntry(gpu.uuid(), w(300));
   }
 
   @Test
   void invariant3RestoreOnCleanExitAndAfterACrash() {
     NvmlGpuControl first = nvml();
-    GuardedGpuControl guard = GuardedGpuControl.create(first, ledger());
+    Ledger clean = ledger();
+    GuardedGpuControl guard = GuardedGpuControl.create(first, clean);
     guard.apply(all(first.gpus(), w(150)));
     assertThat(List.of(limitW(0), limitW(1), limitW(2))).containsOnly(150);
     assertThat(guard.restoreAll()).allMatch(RestoreResult::succeeded);
     assertThat(List.of(limitW(0), limitW(1), limitW(2))).containsOnly(300);
+    clean.close();
 
-    // A run that dies without restoring: a new process restores from the ledger alone.
-    GuardedGpuControl crashing = GuardedGpuControl.create(first, ledger());
+    // A run that dies without restoring (the OS lets go of its ledger): a new process restores
+    // from the ledger alone.
+    Ledger crashed = ledger();
+    GuardedGpuControl crashing = GuardedGpuControl.create(first, crashed);
     crashing.apply(all(first.gpus(), w(120)));
     assertThat(limitW(1)).isEqualTo(120);
+    crashed.close();
     Ledger afterCrash = ledger();
     List<RestoreResult> results = GuardedGpuControl.restore(nvml(), afterCrash);
     assertThat(results).hasSize(3).allMatch(r -> r.status() == RestoreResult.Status.RESTORED);
@@ -189,7 +194,7 @@ class NvmlSafetyTest {
     assertThat(List.of(fake.fakeNvmlSetCalls(0), fake.fakeNvmlSetCalls(1), fake.fakeNvmlSetCalls(2))).containsOnly(1);
     // An fsync per original, then one for the tick's three recorded sets.
     assertThat(ledger.forceCount()).isEqualTo(4);
-    assertThat(Ledger.open(stateDir).lastSetLimit(nvml.gpus().get(2).uuid())).contains(w(200));
+    assertThat(Ledger.read(stateDir).lastSetLimit(nvml.gpus().get(2).uuid())).contains(w(200));
     assertThat(guard.apply(all(nvml.gpus(), w(205)))).extracting(LimitOutcome::status).containsOnly(Status.UNCHANGED);
     assertThat(List.of(fake.fakeNvmlSetCalls(0), fake.fakeNvmlSetCalls(1), fake.fakeNvmlSetCalls(2))).containsOnly(1);
   }

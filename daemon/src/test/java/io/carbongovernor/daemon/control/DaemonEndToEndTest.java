@@ -1,6 +1,7 @@
 package io.carbongovernor.daemon.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.carbongovernor.daemon.config.ConfigLoader;
@@ -9,6 +10,7 @@ import io.carbongovernor.daemon.config.FileChecks;
 import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.gpu.Gpu;
 import io.carbongovernor.gpu.Ledger;
+import io.carbongovernor.gpu.LedgerInUseException;
 import io.carbongovernor.gpu.Power;
 import io.carbongovernor.gpu.PowerProfile;
 import io.carbongovernor.gpu.SimulatedGpuControl;
@@ -88,15 +90,15 @@ class DaemonEndToEndTest {
       tickAt(daemon, clock, "2026-10-03T13:30:00Z"); // 302.44 g/kWh: open band, 60 %
       assertThat(limits(gpus)).containsOnly(Power.ofWatts(180));
 
-      // The original limits are durable before the first change.
-      try (Ledger ledger = Ledger.open(config.stateDir())) {
-        assertThat(ledger.originalLimits()).hasSize(4).containsValue(Power.ofWatts(300));
-      }
+      // The original limits are durable before the first change; the running daemon holds the
+      // ledger, so a second daemon or a restore cannot take it meanwhile.
+      assertThat(Ledger.read(config.stateDir()).originalLimits()).hasSize(4).containsValue(Power.ofWatts(300));
+      assertThatThrownBy(() -> Ledger.open(config.stateDir())).isInstanceOf(LedgerInUseException.class);
     } finally {
       daemon.stop();
     }
     assertThat(limits(gpus)).containsOnly(Power.ofWatts(300));
-    try (Ledger ledger = Ledger.open(config.stateDir())) {
+    try (Ledger ledger = Ledger.open(config.stateDir())) { // stop lets go of it
       assertThat(ledger.isEmpty()).isTrue();
     }
 
