@@ -14,8 +14,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,8 +66,7 @@ class SourcesCheckCommandTest {
         + "\"estimationMethod\":\"TIME_SLICER_AVERAGE\"}";
   }
 
-  static String forecastNow(int hours) {
-    Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
+  static String forecastFrom(Instant hour, int hours) {
     StringBuilder f = new StringBuilder("{\"zone\":\"US-CAL-CISO\",\"forecast\":[");
     for (int i = 0; i < hours; i++) {
       f.append(i == 0 ? "" : ",").append("{\"carbonIntensity\":").append(200 + i).append(",\"datetime\":\"")
@@ -76,19 +78,30 @@ class SourcesCheckCommandTest {
   @Test
   void printsOneRowPerSourceAndExitsZeroWhenOneAnswered() throws Exception {
     wm.stubFor(get(urlPathEqualTo("/v3/carbon-intensity/latest")).willReturn(okJson(latestNow(231.5))));
-    wm.stubFor(get(urlPathEqualTo("/v3/carbon-intensity/forecast")).willReturn(okJson(forecastNow(25))));
+    Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
+    wm.stubFor(get(urlPathEqualTo("/v3/carbon-intensity/forecast")).willReturn(okJson(forecastFrom(hour, 25))));
     wm.stubFor(get(urlPathEqualTo("/intensity")).willReturn(aResponse().withStatus(401).withBody("{\"error\":\"nope\"}")));
     Path file = config(emSource()
         + "    - {type: uk, zone: GB, base-url: '" + wm.baseUrl() + "'}\n"
         + "    - {type: trace, file: " + TRACES.resolve("US-CAL-CISO_2023_hourly.csv") + "}\n");
 
+    Instant before = Instant.now();
     Run r = run("sources", "check", "--config", file.toString());
+    Instant after = Instant.now();
 
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     String[] lines = r.out().split("\n");
     assertThat(lines[0]).startsWith("SOURCE").contains("ZONE", "CURRENT", "SLOT (UTC)", "LATENCY", "FORECAST", "ERROR");
     assertThat(lines[1]).startsWith("electricitymaps").contains("US-CAL-CISO", "231.5 g/kWh average (estimated)")
-        .containsPattern(" \\d+ ms ").containsPattern("2[34]\\.\\d h");
+        .containsPattern(" \\d+ ms ");
+    // The forecast reaches the end of its 25th hour, from whenever in the current hour the
+    // command ran: between 24 and 25 hours ahead, as read then.
+    Instant end = hour.plus(25, ChronoUnit.HOURS);
+    Matcher horizon = Pattern.compile("(\\d+\\.\\d) h").matcher(lines[1]);
+    assertThat(horizon.find()).as(lines[1]).isTrue();
+    assertThat(Double.parseDouble(horizon.group(1)))
+        .isBetween(Duration.between(after, end).toSeconds() / 3600.0 - 0.05,
+            Duration.between(before, end).toSeconds() / 3600.0 + 0.05);
     assertThat(lines[2]).startsWith("uk").contains("GB").contains("auth: uk: GET /intensity: HTTP 401 (nope)");
     assertThat(lines[3]).startsWith("trace").contains("g/kWh average").containsPattern("\\d+\\.\\d h");
     assertThat(lines[4]).isEqualTo("2 of 3 source(s) answered");
