@@ -237,16 +237,20 @@ class DaemonEndToEndTest {
     }
   }
 
+  /** A team budget on five hours, 00:00 to 05:00 on 1 March 2026, rising from 300 g/kWh. */
+  private GovernorConfig teamOnFiveHours() throws Exception {
+    return shortTrace(
+        "{kind: forecast, budget: 10%, budget-scope: team}",
+        "2026-03-01T00:00:00Z,300",
+        "2026-03-01T01:00:00Z,320",
+        "2026-03-01T02:00:00Z,340",
+        "2026-03-01T03:00:00Z,360",
+        "2026-03-01T04:00:00Z,380");
+  }
+
   @Test
   void aRestartedDaemonPricesTimeOnTheSignalsSeenBeforeIt() throws Exception {
-    GovernorConfig config =
-        shortTrace(
-            "{kind: forecast, budget: 10%, budget-scope: team}",
-            "2026-03-01T00:00:00Z,300",
-            "2026-03-01T01:00:00Z,320",
-            "2026-03-01T02:00:00Z,340",
-            "2026-03-01T03:00:00Z,360",
-            "2026-03-01T04:00:00Z,380");
+    GovernorConfig config = teamOnFiveHours();
     MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:30:00Z"));
     Daemon daemon = Daemon.start(config, clock, new OutlivingGpus(a40s(clock)));
     try {
@@ -258,8 +262,10 @@ class DaemonEndToEndTest {
     }
     // At 02:30: hours 00 and 01 seen, 02 now, 03 and 04 forecast by the trace source.
     assertThat(lastReason(config)).contains("over 5 slot(s) seen and forecast");
-    // A new process at 03:30: hours 00 to 02 come back from the history, 03 is now, 04 forecast
-    // (without the history it would price on 2).
+    // A new process at 03:30, with a trace that now starts at 03:00, so that no source can give
+    // the hours before: 00 to 02 come back from the history store, 03 is now, 04 forecast
+    // (without the store it would price on 2).
+    Files.writeString(dir.resolve("short.csv"), "time,value\n2026-03-01T03:00:00Z,360\n2026-03-01T04:00:00Z,380\n");
     clock.set(Instant.parse("2026-03-01T03:30:00Z"));
     Daemon restarted = Daemon.start(config, clock, new OutlivingGpus(a40s(clock)));
     try {
@@ -272,14 +278,7 @@ class DaemonEndToEndTest {
 
   @Test
   void aFreshDaemonFetchesTheHistoryItsPoliciesReadFromItsSources() throws Exception {
-    GovernorConfig config =
-        shortTrace(
-            "{kind: forecast, budget: 10%, budget-scope: team}",
-            "2026-03-01T00:00:00Z,300",
-            "2026-03-01T01:00:00Z,320",
-            "2026-03-01T02:00:00Z,340",
-            "2026-03-01T03:00:00Z,360",
-            "2026-03-01T04:00:00Z,380");
+    GovernorConfig config = teamOnFiveHours();
     // No state: the first tick asks the trace source for the 8 days the team's price reads, and
     // gets hours 00 to 02; 03 is now, 04 forecast (without the fetch it would price on 2).
     MutableClock clock = new MutableClock(Instant.parse("2026-03-01T03:30:00Z"));
