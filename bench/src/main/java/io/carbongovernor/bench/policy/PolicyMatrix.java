@@ -76,6 +76,7 @@ public final class PolicyMatrix {
     StringBuilder matrix = new StringBuilder();
     StringBuilder frontiers = new StringBuilder();
     StringBuilder chase = new StringBuilder();
+    StringBuilder overTime = new StringBuilder();
     StringBuilder errors = new StringBuilder();
     long began = System.nanoTime();
     double worstFraction = Double.POSITIVE_INFINITY;
@@ -142,6 +143,7 @@ public final class PolicyMatrix {
               margin(ex, yearTeams, chases, exact, List.of(Variant.TEAM_YEAR)),
               margin(ex, jobs, chases, exact, List.of(Variant.JOB)),
               margin(ex, jobs, statics, exact, List.of(Variant.JOB)), aboveOracle[0], aboveOracle[1]));
+          overTime.append(overTime(ex, where, chases));
           if (w[0].equals("imagenet/resnet50")) {
             chase.append(String.format(Locale.ROOT, "| %s | %s | %+.2f %% | %+.2f %% | %s |%n", name,
                 family.toUpperCase(Locale.ROOT), chaseDefault.carbonChangePercent(), chaseDefault.timeChangePercent(),
@@ -227,6 +229,20 @@ public final class PolicyMatrix {
         |---|---|---|---|---|
         """);
     md.append(chase);
+    md.append(String.format(Locale.ROOT, """
+
+        ## Budgets over time
+
+        The frontiers above compare totals over the year. A team's budget binds a window (by
+        default 8 weeks), and Chase has none: its slowdown follows the grid, more in dirty
+        seasons. Here Chase at the eta whose year's time change is nearest %s, and `forecast` at a
+        %s budget per job, per team over 56 days and per team over a year and a day: each as the
+        year's time change / the worst %d consecutive daily jobs' (8 weeks).
+
+        | trace | GPU | workload | chase | forecast (job) | forecast (team, 56 d) | forecast (team, year) |
+        |---|---|---|---|---|---|---|
+        """, pct(OVER_TIME_BUDGET), pct(OVER_TIME_BUDGET), STRETCH));
+    md.append(overTime);
     md.append("""
 
         ## History forecaster error
@@ -244,6 +260,37 @@ public final class PolicyMatrix {
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, md.toString());
     System.err.println("wrote " + out);
+  }
+
+  /** The budget (percent) of the budgets-over-time table. */
+  static final double OVER_TIME_BUDGET = 5;
+  /** Consecutive daily jobs in a stretch: a team's default window. */
+  static final int STRETCH = (int) ForecastSettings.DEFAULT_WINDOW.toDays();
+
+  /** One row of the budgets-over-time table. */
+  private static String overTime(Experiment ex, String where, List<Result> chases) {
+    Result nearest = chases.get(0);
+    for (Result r : chases) {
+      if (Math.abs(r.timeChangePercent() - OVER_TIME_BUDGET) < Math.abs(nearest.timeChangePercent() - OVER_TIME_BUDGET)) {
+        nearest = r;
+      }
+    }
+    List<Contender> forecasts = List.of(
+        Contenders.forecast(OVER_TIME_BUDGET),
+        Contenders.forecast(OVER_TIME_BUDGET, BudgetScope.TEAM),
+        Contenders.forecast(OVER_TIME_BUDGET, BudgetScope.TEAM, YEAR));
+    StringBuilder row = new StringBuilder("| " + where + " | " + stretches(ex, nearest.contender()) + " "
+        + nearest.contender().knob() + " |");
+    for (Contender c : forecasts) {
+      row.append(' ').append(stretches(ex, c)).append(" |");
+    }
+    return row.append('\n').toString();
+  }
+
+  private static String stretches(Experiment ex, Contender c) {
+    int stretch = Math.min(STRETCH, ex.starts().size());
+    return String.format(Locale.ROOT, "%+.2f %% / %+.2f %%", ex.measure(c, false).timeChangePercent(),
+        ex.worstStretchTimeChangePercent(c, stretch));
   }
 
   /** A simulated GPU of the family whose Zeus profile is bundled: A40 (100-300 W) or V100 (100-250 W). */

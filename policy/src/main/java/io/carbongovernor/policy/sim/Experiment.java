@@ -122,6 +122,42 @@ public final class Experiment {
   }
 
   /**
+   * The largest time change against full speed over any {@code stretch} consecutive jobs: how far
+   * a contender strays from its average over, say, a team's budget window. With one job a day
+   * and a stretch of 56, the worst eight weeks.
+   *
+   * @throws IllegalArgumentException when the stretch is not within [1, the number of jobs]
+   */
+  public double worstStretchTimeChangePercent(Contender contender, int stretch) {
+    if (stretch < 1 || stretch > starts.size()) {
+      throw new IllegalArgumentException("a stretch of " + stretch + " jobs, but there are " + starts.size());
+    }
+    double[] hours = new double[starts.size()];
+    for (int j = 0; j < hours.length; j++) {
+      JobOutcome outcome = contender.isOracle()
+          ? simulator.oracle(starts.get(j), epochs, starts.get(j).plusNanos(
+              Math.round(simulator.fullSpeedSeconds(epochs) * (1 + contender.oracleBudget()) * 1e9)))
+          : simulator.run(contender.policy().get(), starts.get(j), epochs);
+      hours[j] = outcome.hours();
+    }
+    double worst = Double.NEGATIVE_INFINITY;
+    double taken = 0;
+    double full = 0;
+    for (int j = 0; j < hours.length; j++) {
+      taken += hours[j];
+      full += fullSpeed.get(j).hours();
+      if (j >= stretch) {
+        taken -= hours[j - stretch];
+        full -= fullSpeed.get(j - stretch).hours();
+      }
+      if (j >= stretch - 1) {
+        worst = Math.max(worst, (taken - full) / full * 100);
+      }
+    }
+    return worst;
+  }
+
+  /**
    * The oracle for a team: the least carbon these jobs together reach for each total time, when
    * each job may take the oracle's schedule at any of {@code budgetsPercent} (or full speed), as
    * the lower convex hull of the sums; a point between two of its vertices is reached by running

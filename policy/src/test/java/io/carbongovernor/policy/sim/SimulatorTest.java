@@ -247,6 +247,32 @@ class SimulatorTest {
   }
 
   @Test
+  void theWorstStretchIsTheSlowestRunOfConsecutiveJobs() {
+    // Ten dirty days, then ten clean ones: Chase at eta 0.9 slows the dirty days' jobs only, so
+    // its worst five-job stretch is the dirty days' own time change, above its average; a static
+    // cap slows every job alike, so every stretch is its average.
+    double[] values = new double[24 * 30];
+    for (int h = 0; h < values.length; h++) {
+      values[h] = h < 24 * 10 ? 900 : 100;
+    }
+    Simulator sim = Simulator.create(hourly(values.length, h -> values[h]), GPU, PROFILE);
+    List<Instant> all = Experiment.starts(sim, T0, Duration.ofDays(1), Duration.ofDays(18), 14_400);
+    Experiment ex = Experiment.of(sim, all, 14_400);
+    Contender chase = Contenders.chase(ChaseSettings.DEFAULTS.withEta(0.9));
+    double dirtyDays = Experiment.of(sim, all.subList(0, 5), 14_400).measure(chase, false).timeChangePercent();
+    assertThat(dirtyDays).isGreaterThan(5);
+    assertThat(ex.worstStretchTimeChangePercent(chase, 5)).isCloseTo(dirtyDays, offset(1e-9));
+    assertThat(ex.worstStretchTimeChangePercent(chase, all.size()))
+        .isCloseTo(ex.measure(chase, false).timeChangePercent(), offset(1e-9))
+        .isLessThan(dirtyDays);
+    Contender cap = Contenders.staticCap(Power.ofWatts(200));
+    assertThat(ex.worstStretchTimeChangePercent(cap, 3))
+        .isCloseTo(ex.measure(cap, false).timeChangePercent(), offset(1e-9));
+    assertThatThrownBy(() -> ex.worstStretchTimeChangePercent(cap, all.size() + 1))
+        .hasMessageContaining("a stretch of 19 jobs, but there are 18");
+  }
+
+  @Test
   void theTeamOracleIsAtOrBelowEveryPerJobOracleAndEveryPolicy() {
     Simulator sim = Simulator.create(dirtyAndCleanDays(40), GPU, PROFILE);
     List<Instant> starts = Experiment.starts(sim, T0.plus(Duration.ofDays(8)), Duration.ofDays(1), Duration.ofDays(24), 14_400);
