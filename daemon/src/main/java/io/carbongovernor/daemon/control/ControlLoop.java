@@ -1,6 +1,7 @@
 package io.carbongovernor.daemon.control;
 
 import io.carbongovernor.carbon.CarbonSignal;
+import io.carbongovernor.daemon.config.TeamConfig;
 import io.carbongovernor.daemon.history.DecisionRecord;
 import io.carbongovernor.daemon.history.HistoryStore;
 import io.carbongovernor.daemon.jobs.JobRegistry;
@@ -37,6 +38,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -270,15 +272,11 @@ public final class ControlLoop {
 
   /** The longest history any policy in force reads, up to what the loop keeps. */
   private static Duration historyNeeded(PolicySet set) {
-    Duration needed = set.defaultPolicy().policy().historyNeeded();
-    List<Duration> others = new ArrayList<>();
-    others.add(set.failSafe().policy().historyNeeded());
-    set.teams().teams().forEach(t -> others.add(t.policy().policy().historyNeeded()));
-    for (Duration d : others) {
-      if (d.compareTo(needed) > 0) {
-        needed = d;
-      }
-    }
+    Duration needed =
+        Stream.concat(Stream.of(set.defaultPolicy(), set.failSafe()), set.teams().teams().stream().map(TeamConfig::policy))
+            .map(p -> p.policy().historyNeeded())
+            .max(Comparator.naturalOrder())
+            .orElse(Duration.ZERO);
     return needed.compareTo(HISTORY_KEPT) > 0 ? HISTORY_KEPT : needed;
   }
 

@@ -98,17 +98,11 @@ public final class Experiment {
     double saved = 0;
     double possible = 0;
     for (int j = 0; j < starts.size(); j++) {
-      Instant start = starts.get(j);
       JobOutcome full = fullSpeed.get(j);
-      JobOutcome outcome;
-      Instant deadline;
-      if (contender.isOracle()) {
-        deadline = start.plusNanos(Math.round(simulator.fullSpeedSeconds(epochs) * (1 + contender.oracleBudget()) * 1e9));
-        outcome = simulator.oracle(start, epochs, deadline);
-      } else {
-        outcome = simulator.run(contender.policy().get(), start, epochs);
-        deadline = outcome.finish().isAfter(full.finish()) ? outcome.finish() : full.finish();
-      }
+      JobOutcome outcome = run(contender, j);
+      // The oracle is held to its own budget; a policy's oracle to when the policy finished.
+      Instant deadline = contender.isOracle() ? oracleDeadline(contender, j)
+          : outcome.finish().isAfter(full.finish()) ? outcome.finish() : full.finish();
       outcomes.add(outcome);
       if (againstOracle) {
         saved += full.grams() - outcome.grams();
@@ -119,6 +113,17 @@ public final class Experiment {
     double fraction = possible > 1e-9 * fullTotals.grams() ? saved / possible : Double.NaN;
     return new Result(contender, totals, totals.carbonChangePercent(fullTotals),
         totals.timeChangePercent(fullTotals), fraction);
+  }
+
+  /** Job {@code j} under the contender: the policy's run, or the oracle within its budget. */
+  private JobOutcome run(Contender contender, int j) {
+    return contender.isOracle()
+        ? simulator.oracle(starts.get(j), epochs, oracleDeadline(contender, j))
+        : simulator.run(contender.policy().get(), starts.get(j), epochs);
+  }
+
+  private Instant oracleDeadline(Contender oracle, int j) {
+    return starts.get(j).plusNanos(Math.round(simulator.fullSpeedSeconds(epochs) * (1 + oracle.oracleBudget()) * 1e9));
   }
 
   /**
@@ -134,11 +139,7 @@ public final class Experiment {
     }
     double[] hours = new double[starts.size()];
     for (int j = 0; j < hours.length; j++) {
-      JobOutcome outcome = contender.isOracle()
-          ? simulator.oracle(starts.get(j), epochs, starts.get(j).plusNanos(
-              Math.round(simulator.fullSpeedSeconds(epochs) * (1 + contender.oracleBudget()) * 1e9)))
-          : simulator.run(contender.policy().get(), starts.get(j), epochs);
-      hours[j] = outcome.hours();
+      hours[j] = run(contender, j).hours();
     }
     double worst = Double.NEGATIVE_INFINITY;
     double taken = 0;
