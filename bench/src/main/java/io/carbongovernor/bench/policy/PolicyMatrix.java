@@ -233,11 +233,13 @@ public final class PolicyMatrix {
 
         ## Budgets over time
 
-        The frontiers above compare totals over the year. A team's budget binds a window (by
-        default 8 weeks), and Chase has none: its slowdown follows the grid, more in dirty
-        seasons. Here Chase at the eta whose year's time change is nearest %s, and `forecast` at a
-        %s budget per job, per team over 56 days and per team over a year and a day: each as the
-        year's time change / the worst %d consecutive daily jobs' (8 weeks).
+        The frontiers above compare totals over the year. Chase has no budget: its slowdown
+        follows the grid, more in dirty seasons. A team's price is set from the window behind it
+        (by default 8 weeks), so the budget holds over the year but a stretch whose weeks are
+        dirtier than those before it overspends. Here Chase at the eta whose year's time change
+        is nearest %s, and `forecast` at a %s budget per job, per team over 56 days and per team
+        over a year and a day: each as the year's time change / the worst %d consecutive daily
+        jobs' (8 weeks).
 
         | trace | GPU | workload | chase | forecast (job) | forecast (team, 56 d) | forecast (team, year) |
         |---|---|---|---|---|---|---|
