@@ -58,6 +58,10 @@ public final class ControlLoop {
    * slots, about a megabyte).
    */
   private static final Duration HISTORY_KEPT = Duration.ofDays(367);
+  /** Holes shorter than this are slots of different lengths not lining up, not time missed. */
+  private static final Duration SMALLEST_HOLE = Duration.ofHours(1);
+  /** The most holes one fetch asks for, the longest first; the rest wait for the next. */
+  private static final int HOLES_PER_FETCH = 8;
 
   private final Clock clock;
   private final SignalReader signals;
@@ -79,6 +83,8 @@ public final class ControlLoop {
   private CompletableFuture<List<CarbonSignal>> backfill;
   /** The earliest instant history was asked for; null before the first tick. */
   private Instant askedFrom;
+  /** Where each hole asked for began, so that what no source has is not asked again. */
+  private final Set<Instant> holesAsked = new HashSet<>();
 
   private final Set<String> unreadable = new HashSet<>();
   private final AtomicReference<TickReport> lastReport = new AtomicReference<>();
@@ -122,7 +128,7 @@ public final class ControlLoop {
       SignalReading reading = signals.read(now);
       noteFailSafe(reading, set);
       reading.current().ifPresent(s -> recordSignal(now, s));
-      mergeBackfill(fetching ? signals.budget() : Duration.ZERO);
+      mergeBackfill(now, fetching ? signals.budget() : Duration.ZERO);
       jobs.removeExited();
 
       List<GpuState> states = readGpus();
@@ -248,8 +254,11 @@ public final class ControlLoop {
   }
 
   /**
-   * Asks the sources for the history the policies read that is older than what was kept, unless
-   * it was asked for already or a fetch is in flight.
+   * Asks the sources for what the policies read and the loop lacks, unless a fetch is in flight:
+   * the history older than what was kept (once per extent), and each hole of an hour or more
+   * between the slots kept (once per hole): a restart after downtime, or an outage of every
+   * source. A hole after the last slot counts only before this process has seen a signal, so an
+   * outage still going on is not asked for until it is over.
    *
    * @return whether a fetch started
    */
@@ -258,16 +267,75 @@ public final class ControlLoop {
       return false;
     }
     Instant from = now.minus(historyNeeded(set));
+    List<Span> spans = new ArrayList<>();
     Instant before = seen.isEmpty() ? now : seen.peekFirst().start();
     if (askedFrom != null && before.isAfter(askedFrom)) {
       before = askedFrom;
     }
-    if (!from.isBefore(before)) {
+    if (from.isBefore(before)) {
+      spans.add(new Span(from, before));
+      askedFrom = from;
+    }
+    holesAsked.removeIf(start -> start.isBefore(from));
+    List<Span> holes = new ArrayList<>();
+    CarbonSignal previous = null;
+    for (CarbonSignal s : seen) {
+      if (previous != null) {
+        addHole(holes, previous.end(), s.start(), from);
+      }
+      previous = s;
+    }
+    if (previous != null && lastRecordedSignal == null) {
+      addHole(holes, previous.end(), now, from);
+    }
+    holes.sort(Comparator.comparing(Span::length).reversed());
+    for (Span hole : holes.subList(0, Math.min(HOLES_PER_FETCH, holes.size()))) {
+      spans.add(hole);
+      holesAsked.add(hole.asked());
+    }
+    if (spans.isEmpty()) {
       return false;
     }
-    askedFrom = from;
-    backfill = signals.history(from, before);
+    backfill = fetch(spans);
     return true;
+  }
+
+  private void addHole(List<Span> holes, Instant start, Instant end, Instant from) {
+    Instant clipped = start.isBefore(from) ? from : start;
+    if (Duration.between(clipped, end).compareTo(SMALLEST_HOLE) >= 0 && !holesAsked.contains(start)) {
+      holes.add(new Span(clipped, end, start));
+    }
+  }
+
+  /** Every span's slots, one fetch each; a span no source has is logged and left out. */
+  private CompletableFuture<List<CarbonSignal>> fetch(List<Span> spans) {
+    List<CompletableFuture<List<CarbonSignal>>> parts = new ArrayList<>();
+    for (Span span : spans) {
+      parts.add(signals.history(span.from(), span.to()).handle((slots, error) -> {
+        if (error == null) {
+          return slots;
+        }
+        Throwable why = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        log.atWarn().addKeyValue("from", span.from()).addKeyValue("to", span.to())
+            .addKeyValue("reason", why.getMessage())
+            .log("no source has the grid's history for a span the daemon did not see;"
+                + " history forecasts and team prices go on without it");
+        return List.of();
+      }));
+    }
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+        .thenApply(done -> parts.stream().flatMap(p -> p.join().stream()).toList());
+  }
+
+  /** A span of time to ask the sources for; {@code asked} keys a hole so it is asked once. */
+  private record Span(Instant from, Instant to, Instant asked) {
+    Span(Instant from, Instant to) {
+      this(from, to, from);
+    }
+
+    Duration length() {
+      return Duration.between(from, to);
+    }
   }
 
   /** The longest history any policy in force reads, up to what the loop keeps. */
@@ -281,10 +349,11 @@ public final class ControlLoop {
   }
 
   /**
-   * Puts the fetched history before the slots kept, once it has arrived (waiting at most {@code
-   * wait}): only whole slots that end before the first one kept, so the series stays increasing.
+   * Puts the fetched slots where the slots kept leave room for them, once they have arrived
+   * (waiting at most {@code wait}), and records them, so that a restart need not ask again. A
+   * slot that overlaps one kept, or one already put, is left out: the series stays increasing.
    */
-  private void mergeBackfill(Duration wait) {
+  private void mergeBackfill(Instant now, Duration wait) {
     if (backfill == null) {
       return;
     }
@@ -294,10 +363,7 @@ public final class ControlLoop {
     } catch (TimeoutException e) {
       return; // a later tick takes it
     } catch (ExecutionException | CompletionException e) {
-      Throwable why = e.getCause() != null ? e.getCause() : e;
-      log.atWarn().addKeyValue("reason", why.getMessage())
-          .log("no history before the daemon's own; history forecasts and team prices start from what it sees");
-      backfill = null;
+      backfill = null; // each span's failure was logged where it failed
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -309,19 +375,31 @@ public final class ControlLoop {
     backfill = null;
     List<CarbonSignal> sorted = new ArrayList<>(fetched);
     sorted.sort(Comparator.comparing(CarbonSignal::start));
-    int added = 0;
-    for (int i = sorted.size() - 1; i >= 0; i--) {
-      CarbonSignal s = sorted.get(i);
-      CarbonSignal first = seen.peekFirst();
-      if (first == null || !s.end().isAfter(first.start())) {
-        seen.addFirst(s);
-        added++;
+    List<CarbonSignal> kept = new ArrayList<>(seen);
+    List<CarbonSignal> merged = new ArrayList<>(kept.size() + sorted.size());
+    List<CarbonSignal> added = new ArrayList<>();
+    int k = 0;
+    for (CarbonSignal s : sorted) {
+      while (k < kept.size() && !kept.get(k).end().isAfter(s.start())) {
+        merged.add(kept.get(k++));
+      }
+      boolean clearOfNext = k == kept.size() || !s.end().isAfter(kept.get(k).start());
+      boolean clearOfLast = merged.isEmpty() || !s.start().isBefore(merged.get(merged.size() - 1).end());
+      if (clearOfNext && clearOfLast) {
+        merged.add(s);
+        added.add(s);
       }
     }
-    if (added > 0) {
-      log.atInfo().addKeyValue("slots", added).addKeyValue("from", seen.peekFirst().start())
-          .addKeyValue("source", seen.peekFirst().source()).log("history fetched from the carbon sources");
+    merged.addAll(kept.subList(k, kept.size()));
+    if (added.isEmpty()) {
+      return;
     }
+    seen.clear();
+    seen.addAll(merged);
+    history.recordSignals(now, added);
+    log.atInfo().addKeyValue("slots", added.size()).addKeyValue("from", added.get(0).start())
+        .addKeyValue("to", added.get(added.size() - 1).end()).addKeyValue("source", added.get(0).source())
+        .log("history fetched from the carbon sources");
   }
 
   /** Each team's emissions this calendar month (UTC), read only when some team has a budget. */

@@ -14,7 +14,15 @@ import java.util.Map;
  */
 public interface HistoryStore extends AutoCloseable {
 
-  void recordSignal(Instant recordedAt, CarbonSignal signal);
+  default void recordSignal(Instant recordedAt, CarbonSignal signal) {
+    recordSignals(recordedAt, List.of(signal));
+  }
+
+  /**
+   * Slots recorded at one instant, in one write: the live signal, or history fetched from the
+   * sources to fill what the daemon did not see, so that a restart need not ask again.
+   */
+  void recordSignals(Instant recordedAt, List<CarbonSignal> signals);
 
   /**
    * The signals recorded for slots that start at or after {@code from}, the last recorded of each

@@ -81,23 +81,31 @@ final class SqliteHistoryStore implements HistoryStore {
   }
 
   @Override
-  public synchronized void recordSignal(Instant recordedAt, CarbonSignal signal) {
+  public synchronized void recordSignals(Instant recordedAt, List<CarbonSignal> signals) {
+    if (signals.isEmpty()) {
+      return;
+    }
     String sql =
         "INSERT INTO signals (recorded_at_ms, zone, source, slot_start_ms, slot_end_ms,"
             + " intensity_g_per_kwh, kind, estimated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-    try (PreparedStatement ps = connection.prepareStatement(sql)) {
-      ps.setLong(1, recordedAt.toEpochMilli());
-      ps.setString(2, signal.zone());
-      ps.setString(3, signal.source());
-      ps.setLong(4, signal.start().toEpochMilli());
-      ps.setLong(5, signal.end().toEpochMilli());
-      ps.setDouble(6, signal.intensity().gramsPerKwh());
-      ps.setString(7, signal.kind().word());
-      ps.setInt(8, signal.estimated() ? 1 : 0);
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      failed("signal", e);
-    }
+    inTransaction(
+        "signal",
+        () -> {
+          try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (CarbonSignal signal : signals) {
+              ps.setLong(1, recordedAt.toEpochMilli());
+              ps.setString(2, signal.zone());
+              ps.setString(3, signal.source());
+              ps.setLong(4, signal.start().toEpochMilli());
+              ps.setLong(5, signal.end().toEpochMilli());
+              ps.setDouble(6, signal.intensity().gramsPerKwh());
+              ps.setString(7, signal.kind().word());
+              ps.setInt(8, signal.estimated() ? 1 : 0);
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+        });
   }
 
   @Override

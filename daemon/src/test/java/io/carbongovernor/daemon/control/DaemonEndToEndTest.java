@@ -295,6 +295,51 @@ class DaemonEndToEndTest {
   }
 
   @Test
+  void aRestartedDaemonFetchesTheHoursItWasDownForAndKeepsThem() throws Exception {
+    GovernorConfig config =
+        shortTrace(
+            "{kind: forecast, budget: 10%, budget-scope: team}",
+            "2026-03-01T00:00:00Z,300",
+            "2026-03-01T01:00:00Z,320",
+            "2026-03-01T02:00:00Z,340",
+            "2026-03-01T03:00:00Z,360",
+            "2026-03-01T04:00:00Z,380",
+            "2026-03-01T05:00:00Z,400",
+            "2026-03-01T06:00:00Z,420");
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:30:00Z"));
+    Daemon daemon = Daemon.start(config, clock, new OutlivingGpus(a40s(clock)));
+    try {
+      assertThat(daemon.loop().awaitTicks(1, WAIT)).isTrue();
+    } finally {
+      daemon.stop();
+    }
+    // Down from 01:00 to 04:30: the store has hour 00 only. The first tick asks the source for
+    // 01 to 03; with 04 now and 05, 06 forecast, 7 slots (without the fetch, 4).
+    clock.set(Instant.parse("2026-03-01T04:30:00Z"));
+    Daemon restarted = Daemon.start(config, clock, new OutlivingGpus(a40s(clock)));
+    try {
+      assertThat(restarted.loop().awaitTicks(1, WAIT)).isTrue();
+      assertThat(lastReason(config)).contains("over 7 slot(s) seen and forecast");
+      // The hole, now between 00 and 04, was asked for once: nothing is added again.
+      tickAt(restarted, clock, "2026-03-01T04:40:00Z");
+      assertThat(lastReason(config)).contains("over 7 slot(s) seen and forecast");
+    } finally {
+      restarted.stop();
+    }
+    // The fetched hours were recorded: with a trace that no longer holds them, a third process
+    // at 05:30 still prices on 00 to 04 from the store, 05 now and 06 forecast.
+    Files.writeString(dir.resolve("short.csv"), "time,value\n2026-03-01T05:00:00Z,400\n2026-03-01T06:00:00Z,420\n");
+    clock.set(Instant.parse("2026-03-01T05:30:00Z"));
+    Daemon third = Daemon.start(config, clock, new OutlivingGpus(a40s(clock)));
+    try {
+      assertThat(third.loop().awaitTicks(1, WAIT)).isTrue();
+      assertThat(lastReason(config)).contains("over 7 slot(s) seen and forecast");
+    } finally {
+      third.stop();
+    }
+  }
+
+  @Test
   void shadowModeDecidesAndRecordsButNeverSets() throws Exception {
     GovernorConfig config = demoConfig("shadow");
     MutableClock clock = new MutableClock(Instant.parse("2026-10-03T13:30:00Z"));

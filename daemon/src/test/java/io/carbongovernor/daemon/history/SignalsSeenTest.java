@@ -41,4 +41,22 @@ class SignalsSeenTest {
       assertThat(reopened.signalsSince(T0.plusSeconds(3 * 3600))).isEmpty();
     }
   }
+
+  @Test
+  void slotsRecordedTogetherComeBackLikeSlotsRecordedOneByOne() {
+    String url = "jdbc:sqlite:" + dir.resolve("history.db");
+    try (HistoryStore store = HistoryStore.open(url)) {
+      store.recordSignal(T0.plusSeconds(7200), slot(3, 290, "em", SignalKind.AVERAGE));
+      // Fetched later to fill hours 0 to 2: one write, recorded at one instant.
+      store.recordSignals(T0.plusSeconds(7300), List.of(
+          slot(0, 300, "em", SignalKind.AVERAGE), slot(1, 320, "em", SignalKind.AVERAGE),
+          slot(2, 280, "em", SignalKind.AVERAGE)));
+      store.recordSignals(T0.plusSeconds(7400), List.of());
+    }
+    try (HistoryStore reopened = HistoryStore.open(url)) {
+      assertThat(reopened.signalsSince(T0)).containsExactly(slot(0, 300, "em", SignalKind.AVERAGE),
+          slot(1, 320, "em", SignalKind.AVERAGE), slot(2, 280, "em", SignalKind.AVERAGE),
+          slot(3, 290, "em", SignalKind.AVERAGE));
+    }
+  }
 }
