@@ -4,6 +4,7 @@ import io.carbongovernor.policy.Policies;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,7 +58,7 @@ public final class Experiment {
    * the trace even at the lowest limit, and before {@code first + span}.
    */
   public static List<Instant> starts(Simulator simulator, Instant first, Duration every, Duration span, double epochs) {
-    double slowest = simulator.profile().epochSecondsAt(simulator.gpu().constraints().min()) * epochs;
+    double slowest = simulator.slowestSeconds(epochs);
     List<Instant> starts = new ArrayList<>();
     Instant stop = first.plus(span);
     for (Instant s = first; s.isBefore(stop); s = s.plus(every)) {
@@ -156,6 +157,26 @@ public final class Experiment {
       }
     }
     return worst;
+  }
+
+  /**
+   * The lower bound on what these jobs can emit together for each total time, from the priced
+   * oracle of every job at each of {@code gramsPerHour} (see {@link TeamBound}); the more prices,
+   * and the nearer to where it is read, the tighter.
+   */
+  public TeamBound teamBound(double... gramsPerHour) {
+    double[] prices = gramsPerHour.clone();
+    Arrays.sort(prices);
+    List<TeamBound.Line> lines = new ArrayList<>();
+    for (double price : prices) {
+      List<JobOutcome> outcomes = new ArrayList<>(starts.size());
+      for (Instant start : starts) {
+        outcomes.add(simulator.pricedOracle(start, epochs, price));
+      }
+      Totals reached = Totals.of(outcomes);
+      lines.add(new TeamBound.Line(price, reached.grams() + price * reached.hours(), reached));
+    }
+    return new TeamBound(lines, fullTotals);
   }
 
   /**

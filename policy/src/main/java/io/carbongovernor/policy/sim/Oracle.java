@@ -33,6 +33,19 @@ final class Oracle {
    * @return the best schedule, or empty when even full speed misses the deadline
    */
   static Optional<Schedule> solve(double[] seconds, double[] intensity, LimitOptions options, double epochs) {
+    return solve(seconds, intensity, options, epochs, 0);
+  }
+
+  /**
+   * The schedule of least carbon plus priced time: grams + {@code gramsPerSecond} x seconds to the
+   * finish. With a price of zero, the least-carbon schedule. Minimised over every price, it gives
+   * the lower bound on the carbon of jobs whose total time is fixed (see {@link Experiment#teamBound}).
+   * The same frontier stays exact: a state with more work for no more carbon finishes no later.
+   *
+   * @param gramsPerSecond the price of a second of the job's time, grams CO2e
+   */
+  static Optional<Schedule> solve(double[] seconds, double[] intensity, LimitOptions options, double epochs,
+      double gramsPerSecond) {
     int n = seconds.length;
     int m = options.size();
     double[] rate = new double[m];
@@ -62,7 +75,7 @@ final class Oracle {
     }
     double bound = Double.POSITIVE_INFINITY;
     for (int l = 0; l < m; l++) {
-      bound = Math.min(bound, constant(seconds, intensity, rate[l], watts[l], epochs, slack));
+      bound = Math.min(bound, constant(seconds, intensity, rate[l], watts[l], epochs, slack, gramsPerSecond));
     }
 
     double[] w = {0};
@@ -71,7 +84,8 @@ final class Oracle {
     List<int[]> parents = new ArrayList<>();
     List<int[]> chosen = new ArrayList<>();
 
-    double best = Double.POSITIVE_INFINITY;
+    double best = Double.POSITIVE_INFINITY; // grams plus priced time
+    double bestGrams = 0;
     int bestSlot = -1;
     int bestState = -1;
     int bestOption = -1;
@@ -105,8 +119,10 @@ final class Oracle {
               double secs = Math.min(seconds[k], Math.max(0, (epochs - w[s]) / rate[l]));
               double joules = watts[l] * secs;
               double grams = c[s] + intensity[k] * joules / 3.6e6;
-              if (grams < best) {
-                best = grams;
+              double cost = grams + gramsPerSecond * (elapsed + secs);
+              if (cost < best) {
+                best = cost;
+                bestGrams = grams;
                 bestSlot = k;
                 bestState = s;
                 bestOption = l;
@@ -137,11 +153,13 @@ final class Oracle {
         if (pickWork + maxRate * after[k + 1] < epochs - slack) {
           continue; // cannot finish by the deadline any more
         }
-        if (pickGrams >= best || pickGrams >= lowest) {
+        // Unfinished after this slot: its time to come is at least the slot's end.
+        double timeCost = gramsPerSecond * (elapsed + seconds[k]);
+        if (pickGrams + timeCost >= best || pickGrams >= lowest) {
           continue; // a state with more work costs no more
         }
         double floor = (epochs - pickWork) * leastJoulesPerEpoch / 3.6e6 * cleanestAfter[k + 1];
-        if (pickGrams + floor > Math.min(best, bound) * (1 + TOLERANCE)) {
+        if (pickGrams + timeCost + floor > Math.min(best, bound) * (1 + TOLERANCE)) {
           continue; // cannot beat a schedule already known
         }
         if (count > 0 && groupWork - pickWork <= slack) {
@@ -174,20 +192,25 @@ final class Oracle {
       schedule[k] = chosen.get(k)[state];
       state = parents.get(k)[state];
     }
-    return Optional.of(new Schedule(schedule, bestSeconds, best, bestJoules));
+    return Optional.of(new Schedule(schedule, bestSeconds, bestGrams, bestJoules));
   }
 
-  /** Grams of running at one option throughout, or infinity when that misses the deadline. */
+  /**
+   * Grams plus priced time of running at one option throughout, or infinity when that misses the
+   * deadline.
+   */
   private static double constant(double[] seconds, double[] intensity, double rate, double watts, double epochs,
-      double slack) {
+      double slack, double gramsPerSecond) {
+    double elapsed = 0;
     double done = 0;
     double grams = 0;
     for (int k = 0; k < seconds.length; k++) {
       double secs = seconds[k];
       if (done + secs * rate >= epochs - slack) {
         secs = Math.min(secs, Math.max(0, (epochs - done) / rate));
-        return grams + intensity[k] * watts * secs / 3.6e6;
+        return grams + intensity[k] * watts * secs / 3.6e6 + gramsPerSecond * (elapsed + secs);
       }
+      elapsed += secs;
       done += secs * rate;
       grams += intensity[k] * watts * secs / 3.6e6;
     }

@@ -152,6 +152,15 @@ public final class Simulator {
     return epochs * profile.epochSecondsAt(gpu.defaultLimit());
   }
 
+  /** Seconds the work takes at the slowest of the limits the oracle chooses among. */
+  public double slowestSeconds(double epochs) {
+    double rate = Double.POSITIVE_INFINITY;
+    for (int l = 0; l < options.size(); l++) {
+      rate = Math.min(rate, options.epochsPerSecond(l));
+    }
+    return epochs / rate;
+  }
+
   /**
    * Runs one job under a policy.
    *
@@ -203,6 +212,23 @@ public final class Simulator {
    *     past the trace's end
    */
   public JobOutcome oracle(Instant start, double epochs, Instant deadline) {
+    return solve(start, epochs, deadline, 0);
+  }
+
+  /**
+   * The schedule of least carbon plus priced time, {@code gramsPerHour} for each hour the job
+   * takes, over every schedule of the measured limits: the job's deadline is where running at the
+   * lowest limit throughout ends, so none is left out. Summed over jobs, grams plus price times
+   * hours bounds from below the carbon the same jobs can emit in any total time (see {@link
+   * Experiment#teamBound}).
+   *
+   * @throws IllegalArgumentException when the slowest schedule would run past the trace's end
+   */
+  public JobOutcome pricedOracle(Instant start, double epochs, double gramsPerHour) {
+    return solve(start, epochs, start.plusNanos((long) Math.ceil(slowestSeconds(epochs) * 1e9)), gramsPerHour / 3600);
+  }
+
+  private JobOutcome solve(Instant start, double epochs, Instant deadline, double gramsPerSecond) {
     int first = firstSlot(start);
     long base = trace.startSecond;
     double t0 = start.getEpochSecond() - base + start.getNano() / 1e9;
@@ -221,7 +247,7 @@ public final class Simulator {
       intensity[i] = trace.intensity[first + i];
     }
     Oracle.Schedule best =
-        Oracle.solve(seconds, intensity, options, epochs)
+        Oracle.solve(seconds, intensity, options, epochs, gramsPerSecond)
             .orElseThrow(() -> new IllegalArgumentException(
                 "no schedule finishes " + epochs + " epochs between " + start + " and " + deadline));
     return new JobOutcome(start, at(t0 + best.seconds()), best.grams(), best.joules());

@@ -19,6 +19,12 @@ class OracleTest {
 
   /** Every schedule, one option per slot, the job stopping once its work is done. */
   private static double bruteForce(double[] seconds, double[] intensity, LimitOptions options, double epochs) {
+    return bruteForce(seconds, intensity, options, epochs, 0);
+  }
+
+  /** The least grams plus {@code gramsPerSecond} x seconds to the finish, over every schedule. */
+  private static double bruteForce(double[] seconds, double[] intensity, LimitOptions options, double epochs,
+      double gramsPerSecond) {
     int n = seconds.length;
     int m = options.size();
     int[] digits = new int[n];
@@ -32,6 +38,7 @@ class OracleTest {
       }
       double done = 0;
       double grams = 0;
+      double elapsed = 0;
       boolean finished = false;
       for (int i = 0; i < n && !finished; i++) {
         double rate = options.epochsPerSecond(digits[i]);
@@ -41,10 +48,11 @@ class OracleTest {
           finished = true;
         }
         done += secs * rate;
+        elapsed += secs;
         grams += options.watts(digits[i]) * secs / 3.6e6 * intensity[i];
       }
       if (finished) {
-        best = Math.min(best, grams);
+        best = Math.min(best, grams + gramsPerSecond * elapsed);
       }
     }
     return best;
@@ -97,6 +105,41 @@ class OracleTest {
       }
     }
     assertThat(feasible).as("most instances have a schedule").isGreaterThan(250);
+  }
+
+  @Test
+  void withAPriceOfTimeItMatchesExhaustiveSearchOfCarbonPlusPricedTime() {
+    Random random = new Random(20261206L);
+    int slowed = 0;
+    for (int trial = 0; trial < 300; trial++) {
+      int n = 1 + random.nextInt(6);
+      LimitOptions options = randomOptions(random, 2 + random.nextInt(3));
+      double[] seconds = new double[n];
+      double[] intensity = new double[n];
+      double timeAtFull = 0;
+      for (int i = 0; i < n; i++) {
+        seconds[i] = (i == 0 || i == n - 1) ? 600 + random.nextInt(3000) : 3600;
+        intensity[i] = random.nextInt(5) == 0 ? 0 : 20 + random.nextDouble() * 700;
+        timeAtFull += seconds[i];
+      }
+      double fastest = options.epochsPerSecond(options.fullSpeed());
+      double epochs = timeAtFull * fastest * (0.2 + random.nextDouble() * 0.7);
+      // From nothing to about what a second of a top-limit job emits at 700 g/kWh.
+      double price = random.nextInt(4) == 0 ? 0 : random.nextDouble() * 0.1;
+      double expected = bruteForce(seconds, intensity, options, epochs, price);
+      Optional<Oracle.Schedule> got = Oracle.solve(seconds, intensity, options, epochs, price);
+      if (Double.isInfinite(expected)) {
+        assertThat(got).as("trial %d: no schedule finishes", trial).isEmpty();
+        continue;
+      }
+      Oracle.Schedule s = got.orElseThrow();
+      double cost = s.grams() + price * s.seconds();
+      assertThat(cost).as("trial %d", trial).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9 * Math.max(1, expected)));
+      if (price > 0 && s.grams() > bruteForce(seconds, intensity, options, epochs) * (1 + 1e-9)) {
+        slowed++; // time bought with carbon: the price changed the answer
+      }
+    }
+    assertThat(slowed).as("instances where the price of time changes the schedule").isGreaterThan(30);
   }
 
   @Test
