@@ -183,8 +183,9 @@ public final class Experiment {
    * The oracle for a team: the least carbon these jobs together reach for each total time, when
    * each job may take the oracle's schedule at any of {@code budgetsPercent} (or full speed), as
    * the lower convex hull of the sums; a point between two of its vertices is reached by running
-   * some jobs one way and the rest the other. No policy's frontier can lie below it, up to the
-   * budgets' spacing (a job's best at a budget in between is not among the candidates).
+   * some jobs one way and the rest the other. Every vertex is reached, so it lies at or above the
+   * least carbon possible ({@link #teamBound}), by the budgets' spacing at most (a job's best at a
+   * budget in between is not among the candidates).
    *
    * @return the hull's vertices by increasing time change, as results against full speed
    */

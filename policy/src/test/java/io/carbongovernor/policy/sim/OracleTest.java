@@ -73,21 +73,33 @@ class OracleTest {
     return LimitOptions.of(gpu, top, PowerProfile.of("random", points));
   }
 
+  /** Up to six slots (the first and last partial), some of them free of carbon, and 2 to 4 limits. */
+  private record Instance(double[] seconds, double[] intensity, LimitOptions options, double totalSeconds) {
+    static Instance random(Random random) {
+      int n = 1 + random.nextInt(6);
+      LimitOptions options = randomOptions(random, 2 + random.nextInt(3));
+      double[] seconds = new double[n];
+      double[] intensity = new double[n];
+      double total = 0;
+      for (int i = 0; i < n; i++) {
+        seconds[i] = (i == 0 || i == n - 1) ? 600 + random.nextInt(3000) : 3600;
+        intensity[i] = random.nextInt(5) == 0 ? 0 : 20 + random.nextDouble() * 700;
+        total += seconds[i];
+      }
+      return new Instance(seconds, intensity, options, total);
+    }
+  }
+
   @Test
   void matchesExhaustiveSearchOnRandomSmallInstances() {
     Random random = new Random(20260302L);
     int feasible = 0;
     for (int trial = 0; trial < 400; trial++) {
-      int n = 1 + random.nextInt(6);
-      LimitOptions options = randomOptions(random, 2 + random.nextInt(3));
-      double[] seconds = new double[n];
-      double[] intensity = new double[n];
-      double timeAtFull = 0;
-      for (int i = 0; i < n; i++) {
-        seconds[i] = (i == 0 || i == n - 1) ? 600 + random.nextInt(3000) : 3600;
-        intensity[i] = random.nextInt(5) == 0 ? 0 : 20 + random.nextDouble() * 700;
-        timeAtFull += seconds[i];
-      }
+      Instance x = Instance.random(random);
+      double[] seconds = x.seconds();
+      double[] intensity = x.intensity();
+      LimitOptions options = x.options();
+      double timeAtFull = x.totalSeconds();
       double fastest = 0;
       for (int l = 0; l < options.size(); l++) {
         fastest = Math.max(fastest, options.epochsPerSecond(l));
@@ -112,16 +124,11 @@ class OracleTest {
     Random random = new Random(20261206L);
     int slowed = 0;
     for (int trial = 0; trial < 300; trial++) {
-      int n = 1 + random.nextInt(6);
-      LimitOptions options = randomOptions(random, 2 + random.nextInt(3));
-      double[] seconds = new double[n];
-      double[] intensity = new double[n];
-      double timeAtFull = 0;
-      for (int i = 0; i < n; i++) {
-        seconds[i] = (i == 0 || i == n - 1) ? 600 + random.nextInt(3000) : 3600;
-        intensity[i] = random.nextInt(5) == 0 ? 0 : 20 + random.nextDouble() * 700;
-        timeAtFull += seconds[i];
-      }
+      Instance x = Instance.random(random);
+      double[] seconds = x.seconds();
+      double[] intensity = x.intensity();
+      LimitOptions options = x.options();
+      double timeAtFull = x.totalSeconds();
       double fastest = options.epochsPerSecond(options.fullSpeed());
       double epochs = timeAtFull * fastest * (0.2 + random.nextDouble() * 0.7);
       // From nothing to about what a second of a top-limit job emits at 700 g/kWh.
