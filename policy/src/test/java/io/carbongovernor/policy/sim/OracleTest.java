@@ -17,12 +17,10 @@ import org.junit.jupiter.api.Test;
 /** The oracle against exhaustive search over every schedule on small instances. */
 class OracleTest {
 
-  /** Every schedule, one option per slot, the job stopping once its work is done. */
-  private static double bruteForce(double[] seconds, double[] intensity, LimitOptions options, double epochs) {
-    return bruteForce(seconds, intensity, options, epochs, 0);
-  }
-
-  /** The least grams plus {@code gramsPerSecond} x seconds to the finish, over every schedule. */
+  /**
+   * Every schedule, one option per slot, the job stopping once its work is done: the least grams
+   * plus {@code gramsPerSecond} x seconds to the finish.
+   */
   private static double bruteForce(double[] seconds, double[] intensity, LimitOptions options, double epochs,
       double gramsPerSecond) {
     int n = seconds.length;
@@ -74,19 +72,34 @@ class OracleTest {
   }
 
   /** Up to six slots (the first and last partial), some of them free of carbon, and 2 to 4 limits. */
-  private record Instance(double[] seconds, double[] intensity, LimitOptions options, double totalSeconds) {
+  private record Instance(double[] seconds, double[] intensity, LimitOptions options) {
     static Instance random(Random random) {
       int n = 1 + random.nextInt(6);
       LimitOptions options = randomOptions(random, 2 + random.nextInt(3));
       double[] seconds = new double[n];
       double[] intensity = new double[n];
-      double total = 0;
       for (int i = 0; i < n; i++) {
         seconds[i] = (i == 0 || i == n - 1) ? 600 + random.nextInt(3000) : 3600;
         intensity[i] = random.nextInt(5) == 0 ? 0 : 20 + random.nextDouble() * 700;
-        total += seconds[i];
       }
-      return new Instance(seconds, intensity, options, total);
+      return new Instance(seconds, intensity, options);
+    }
+
+    /** The epochs that all the slots hold at the fastest option. */
+    double fitsAtTopSpeed() {
+      double fastest = 0;
+      for (int l = 0; l < options.size(); l++) {
+        fastest = Math.max(fastest, options.epochsPerSecond(l));
+      }
+      return java.util.Arrays.stream(seconds).sum() * fastest;
+    }
+
+    double bruteForce(double epochs, double gramsPerSecond) {
+      return OracleTest.bruteForce(seconds, intensity, options, epochs, gramsPerSecond);
+    }
+
+    Optional<Oracle.Schedule> solve(double epochs, double gramsPerSecond) {
+      return Oracle.solve(seconds, intensity, options, epochs, gramsPerSecond);
     }
   }
 
@@ -96,18 +109,10 @@ class OracleTest {
     int feasible = 0;
     for (int trial = 0; trial < 400; trial++) {
       Instance x = Instance.random(random);
-      double[] seconds = x.seconds();
-      double[] intensity = x.intensity();
-      LimitOptions options = x.options();
-      double timeAtFull = x.totalSeconds();
-      double fastest = 0;
-      for (int l = 0; l < options.size(); l++) {
-        fastest = Math.max(fastest, options.epochsPerSecond(l));
-      }
       // Work from a fifth of what fits at top speed to a little more than fits (infeasible).
-      double epochs = timeAtFull * fastest * (0.2 + random.nextDouble() * 0.85);
-      double expected = bruteForce(seconds, intensity, options, epochs);
-      Optional<Oracle.Schedule> got = Oracle.solve(seconds, intensity, options, epochs);
+      double epochs = x.fitsAtTopSpeed() * (0.2 + random.nextDouble() * 0.85);
+      double expected = x.bruteForce(epochs, 0);
+      Optional<Oracle.Schedule> got = x.solve(epochs, 0);
       if (Double.isInfinite(expected)) {
         assertThat(got).as("trial %d: no schedule finishes", trial).isEmpty();
       } else {
@@ -125,16 +130,11 @@ class OracleTest {
     int slowed = 0;
     for (int trial = 0; trial < 300; trial++) {
       Instance x = Instance.random(random);
-      double[] seconds = x.seconds();
-      double[] intensity = x.intensity();
-      LimitOptions options = x.options();
-      double timeAtFull = x.totalSeconds();
-      double fastest = options.epochsPerSecond(options.fullSpeed());
-      double epochs = timeAtFull * fastest * (0.2 + random.nextDouble() * 0.7);
+      double epochs = x.fitsAtTopSpeed() * (0.2 + random.nextDouble() * 0.7);
       // From nothing to about what a second of a top-limit job emits at 700 g/kWh.
       double price = random.nextInt(4) == 0 ? 0 : random.nextDouble() * 0.1;
-      double expected = bruteForce(seconds, intensity, options, epochs, price);
-      Optional<Oracle.Schedule> got = Oracle.solve(seconds, intensity, options, epochs, price);
+      double expected = x.bruteForce(epochs, price);
+      Optional<Oracle.Schedule> got = x.solve(epochs, price);
       if (Double.isInfinite(expected)) {
         assertThat(got).as("trial %d: no schedule finishes", trial).isEmpty();
         continue;
@@ -142,7 +142,7 @@ class OracleTest {
       Oracle.Schedule s = got.orElseThrow();
       double cost = s.grams() + price * s.seconds();
       assertThat(cost).as("trial %d", trial).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9 * Math.max(1, expected)));
-      if (price > 0 && s.grams() > bruteForce(seconds, intensity, options, epochs) * (1 + 1e-9)) {
+      if (price > 0 && s.grams() > x.bruteForce(epochs, 0) * (1 + 1e-9)) {
         slowed++; // time bought with carbon: the price changed the answer
       }
     }
