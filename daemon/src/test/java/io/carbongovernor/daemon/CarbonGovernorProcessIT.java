@@ -53,6 +53,15 @@ class CarbonGovernorProcessIT {
     return new ProcessBuilder(cmd).redirectErrorStream(true);
   }
 
+  /** A command run to its end: its exit status and everything it printed. */
+  private record Finished(int exit, String output) {}
+
+  private Finished runToEnd(String... args) throws IOException, InterruptedException {
+    Process p = start(command(args));
+    String output = drain(lines(p), p);
+    return new Finished(p.exitValue(), output);
+  }
+
   /** A config in the temp dir: the demo's trace, a cap that always changes the limits. */
   private Path config() throws IOException {
     return TestDaemonConfig.write(dir, "interval: 1h");
@@ -64,10 +73,9 @@ class CarbonGovernorProcessIT {
 
   @Test
   void checkConfigAcceptsTheDemoAndRejectsABrokenCopyWithLineAndColumn() throws Exception {
-    Process ok = start(command("check-config", "--config", CONFIG_DIR.resolve("demo.yaml").toString()));
-    String okOut = drain(lines(ok), ok);
-    assertThat(ok.exitValue()).as(okOut).isZero();
-    assertThat(okOut).contains("ok");
+    Finished ok = runToEnd("check-config", "--config", CONFIG_DIR.resolve("demo.yaml").toString());
+    assertThat(ok.exit()).as(ok.output()).isZero();
+    assertThat(ok.output()).contains("ok");
 
     Path broken = dir.resolve("demo.yaml");
     Files.writeString(
@@ -77,15 +85,13 @@ class CarbonGovernorProcessIT {
             .replace("../traces/", TRACES + "/")
             .replace("teams-dir: teams.d", "teams-dir: " + CONFIG_DIR.resolve("teams.d"))
             .replace("mode: enforce", "mode: enforce\nmodes: shadow"));
-    Process bad = start(command("check-config", "--config", broken.toString()));
-    String badOut = drain(lines(bad), bad);
-    assertThat(bad.exitValue()).as(badOut).isEqualTo(78);
-    assertThat(badOut).containsPattern(broken + ":5:11: .*duration");
-    assertThat(badOut).containsPattern(broken + ":8:1: .*modes");
+    Finished bad = runToEnd("check-config", "--config", broken.toString());
+    assertThat(bad.exit()).as(bad.output()).isEqualTo(78);
+    assertThat(bad.output()).containsPattern(broken + ":5:11: .*duration");
+    assertThat(bad.output()).containsPattern(broken + ":8:1: .*modes");
 
-    Process run = start(command("run", "--config", broken.toString()));
-    String runOut = drain(lines(run), run);
-    assertThat(run.exitValue()).as(runOut).isEqualTo(78);
+    Finished run = runToEnd("run", "--config", broken.toString());
+    assertThat(run.exit()).as(run.output()).isEqualTo(78);
   }
 
   @Test
@@ -93,21 +99,17 @@ class CarbonGovernorProcessIT {
     Path profile =
         Path.of("..", "gpu-control", "src", "main", "resources", "io", "carbongovernor", "gpu", "profiles",
             "summary_power_a40.csv").toAbsolutePath().normalize();
-    Process sim =
-        start(command("simulate", "--trace", TRACES.resolve("US-CAL-CISO_2023_hourly.csv").toString(), "--profile",
-            profile.toString(), "--workload", "imagenet/resnet50", "--batch-size", "256", "--span", "3d",
-            "--policies", "full-speed,chase,forecast:5%", "--format", "json"));
-    String out = drain(lines(sim), sim);
-    assertThat(sim.exitValue()).as(out).isZero();
-    assertThat(out).contains("\"policy\" : \"chase\"").contains("\"knob\" : \"eta=0.5\"")
+    Finished sim = runToEnd("simulate", "--trace", TRACES.resolve("US-CAL-CISO_2023_hourly.csv").toString(),
+        "--profile", profile.toString(), "--workload", "imagenet/resnet50", "--batch-size", "256", "--span", "3d",
+        "--policies", "full-speed,chase,forecast:5%", "--format", "json");
+    assertThat(sim.exit()).as(sim.output()).isZero();
+    assertThat(sim.output()).contains("\"policy\" : \"chase\"").contains("\"knob\" : \"eta=0.5\"")
         .contains("\"knob\" : \"budget=5%\"").contains("\"oracle_fraction\"");
 
-    Process bad =
-        start(command("simulate", "--trace", TRACES.resolve("US-CAL-CISO_2023_hourly.csv").toString(), "--profile",
-            profile.toString(), "--workload", "imagenet/resnet51", "--batch-size", "256"));
-    String badOut = drain(lines(bad), bad);
-    assertThat(bad.exitValue()).as(badOut).isEqualTo(2);
-    assertThat(badOut).contains("simulate: unknown workload 'imagenet/resnet51'");
+    Finished bad = runToEnd("simulate", "--trace", TRACES.resolve("US-CAL-CISO_2023_hourly.csv").toString(),
+        "--profile", profile.toString(), "--workload", "imagenet/resnet51", "--batch-size", "256");
+    assertThat(bad.exit()).as(bad.output()).isEqualTo(2);
+    assertThat(bad.output()).contains("simulate: unknown workload 'imagenet/resnet51'");
   }
 
   @Test
@@ -157,26 +159,23 @@ class CarbonGovernorProcessIT {
     awaitLine(out, "limit changed gpu=\"gpu1\"");
     String ledger = Files.readString(dir.resolve("state").resolve("ledger.jsonl"));
 
-    Process restore = start(command("restore", "--config", config.toString()));
-    String restoreOut = drain(lines(restore), restore);
-    assertThat(restore.exitValue()).as(restoreOut).isEqualTo(1);
-    assertThat(restoreOut).contains("cannot restore: the ledger is in use by pid " + first.pid() + " since ")
+    Finished restore = runToEnd("restore", "--config", config.toString());
+    assertThat(restore.exit()).as(restore.output()).isEqualTo(1);
+    assertThat(restore.output()).contains("cannot restore: the ledger is in use by pid " + first.pid() + " since ")
         .contains("a running daemon restores its GPUs when it stops");
 
-    Process second = start(command("run", "--config", config.toString()));
-    String secondOut = drain(lines(second), second);
-    assertThat(second.exitValue()).as(secondOut).isEqualTo(1);
-    assertThat(secondOut).contains("cannot start").contains("in use by pid " + first.pid())
+    Finished second = runToEnd("run", "--config", config.toString());
+    assertThat(second.exit()).as(second.output()).isEqualTo(1);
+    assertThat(second.output()).contains("cannot start").contains("in use by pid " + first.pid())
         .doesNotContain("restoring its GPUs first");
     assertThat(Files.readString(dir.resolve("state").resolve("ledger.jsonl"))).as("the ledger untouched").isEqualTo(ledger);
 
     // kill -9 takes the lock with it: restore works at once.
     first.destroyForcibly();
     assertThat(first.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
-    Process after = start(command("restore", "--config", config.toString()));
-    String afterOut = drain(lines(after), after);
-    assertThat(after.exitValue()).as(afterOut).isZero();
-    assertThat(afterOut).contains("GPU(s) at their original power limit; ledger cleared");
+    Finished after = runToEnd("restore", "--config", config.toString());
+    assertThat(after.exit()).as(after.output()).isZero();
+    assertThat(after.output()).contains("GPU(s) at their original power limit; ledger cleared");
   }
 
   @Test
