@@ -25,6 +25,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -248,50 +249,52 @@ class DaemonEndToEndTest {
         "2026-03-01T04:00:00Z,380");
   }
 
+  /**
+   * One daemon process on four simulated A40s: it starts at {@code first}, ticks again at each of
+   * {@code later} and stops. The last decision's reason after each tick.
+   */
+  private static List<String> process(GovernorConfig config, MutableClock clock, String first, String... later)
+      throws Exception {
+    clock.set(Instant.parse(first));
+    List<String> reasons = new ArrayList<>();
+    Daemon daemon = Daemon.start(config, clock, new OutlivingGpus(a40s(clock)));
+    try {
+      assertThat(daemon.loop().awaitTicks(1, WAIT)).isTrue();
+      reasons.add(lastReason(config));
+      for (String at : later) {
+        tickAt(daemon, clock, at);
+        reasons.add(lastReason(config));
+      }
+    } finally {
+      daemon.stop();
+    }
+    return reasons;
+  }
+
   @Test
   void aRestartedDaemonPricesTimeOnTheSignalsSeenBeforeIt() throws Exception {
     GovernorConfig config = teamOnFiveHours();
     MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:30:00Z"));
-    Daemon daemon = Daemon.start(config, clock, new OutlivingGpus(a40s(clock)));
-    try {
-      assertThat(daemon.loop().awaitTicks(1, WAIT)).isTrue();
-      tickAt(daemon, clock, "2026-03-01T01:30:00Z");
-      tickAt(daemon, clock, "2026-03-01T02:30:00Z");
-    } finally {
-      daemon.stop();
-    }
     // At 02:30: hours 00 and 01 seen, 02 now, 03 and 04 forecast by the trace source.
-    assertThat(lastReason(config)).contains("over 5 slot(s) seen and forecast");
+    assertThat(process(config, clock, "2026-03-01T00:30:00Z", "2026-03-01T01:30:00Z", "2026-03-01T02:30:00Z"))
+        .last().asString().contains("over 5 slot(s) seen and forecast");
     // A new process at 03:30, with a trace that now starts at 03:00, so that no source can give
     // the hours before: 00 to 02 come back from the history store, 03 is now, 04 forecast
     // (without the store it would price on 2).
     Files.writeString(dir.resolve("short.csv"), "time,value\n2026-03-01T03:00:00Z,360\n2026-03-01T04:00:00Z,380\n");
-    clock.set(Instant.parse("2026-03-01T03:30:00Z"));
-    Daemon restarted = Daemon.start(config, clock, new OutlivingGpus(a40s(clock)));
-    try {
-      assertThat(restarted.loop().awaitTicks(1, WAIT)).isTrue();
-    } finally {
-      restarted.stop();
-    }
-    assertThat(lastReason(config)).contains("over 5 slot(s) seen and forecast");
+    assertThat(process(config, clock, "2026-03-01T03:30:00Z"))
+        .singleElement().asString().contains("over 5 slot(s) seen and forecast");
   }
 
   @Test
   void aFreshDaemonFetchesTheHistoryItsPoliciesReadFromItsSources() throws Exception {
     GovernorConfig config = teamOnFiveHours();
     // No state: the first tick asks the trace source for the 8 days the team's price reads, and
-    // gets hours 00 to 02; 03 is now, 04 forecast (without the fetch it would price on 2).
+    // gets hours 00 to 02; 03 is now, 04 forecast (without the fetch it would price on 2). The
+    // next hour, the fetched slots are kept once, not asked for or added again.
     MutableClock clock = new MutableClock(Instant.parse("2026-03-01T03:30:00Z"));
-    Daemon daemon = Daemon.start(config, clock, new OutlivingGpus(a40s(clock)));
-    try {
-      assertThat(daemon.loop().awaitTicks(1, WAIT)).isTrue();
-      assertThat(lastReason(config)).contains("over 5 slot(s) seen and forecast");
-      // The next hour: the fetched slots are kept once, not asked for or added again.
-      tickAt(daemon, clock, "2026-03-01T04:30:00Z");
-      assertThat(lastReason(config)).contains("over 5 slot(s) seen and forecast");
-    } finally {
-      daemon.stop();
-    }
+    assertThat(process(config, clock, "2026-03-01T03:30:00Z", "2026-03-01T04:30:00Z"))
+        .hasSize(2).allSatisfy(reason -> assertThat(reason).contains("over 5 slot(s) seen and forecast"));
   }
 
   @Test
@@ -307,36 +310,17 @@ class DaemonEndToEndTest {
             "2026-03-01T05:00:00Z,400",
             "2026-03-01T06:00:00Z,420");
     MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:30:00Z"));
-    Daemon daemon = Daemon.start(config, clock, new OutlivingGpus(a40s(clock)));
-    try {
-      assertThat(daemon.loop().awaitTicks(1, WAIT)).isTrue();
-    } finally {
-      daemon.stop();
-    }
+    process(config, clock, "2026-03-01T00:30:00Z");
     // Down from 01:00 to 04:30: the store has hour 00 only. The first tick asks the source for
-    // 01 to 03; with 04 now and 05, 06 forecast, 7 slots (without the fetch, 4).
-    clock.set(Instant.parse("2026-03-01T04:30:00Z"));
-    Daemon restarted = Daemon.start(config, clock, new OutlivingGpus(a40s(clock)));
-    try {
-      assertThat(restarted.loop().awaitTicks(1, WAIT)).isTrue();
-      assertThat(lastReason(config)).contains("over 7 slot(s) seen and forecast");
-      // The hole, now between 00 and 04, was asked for once: nothing is added again.
-      tickAt(restarted, clock, "2026-03-01T04:40:00Z");
-      assertThat(lastReason(config)).contains("over 7 slot(s) seen and forecast");
-    } finally {
-      restarted.stop();
-    }
+    // 01 to 03; with 04 now and 05, 06 forecast, 7 slots (without the fetch, 4). At 04:40 the
+    // hole, now between 00 and 04, has been asked for once: nothing is added again.
+    assertThat(process(config, clock, "2026-03-01T04:30:00Z", "2026-03-01T04:40:00Z"))
+        .hasSize(2).allSatisfy(reason -> assertThat(reason).contains("over 7 slot(s) seen and forecast"));
     // The fetched hours were recorded: with a trace that no longer holds them, a third process
     // at 05:30 still prices on 00 to 04 from the store, 05 now and 06 forecast.
     Files.writeString(dir.resolve("short.csv"), "time,value\n2026-03-01T05:00:00Z,400\n2026-03-01T06:00:00Z,420\n");
-    clock.set(Instant.parse("2026-03-01T05:30:00Z"));
-    Daemon third = Daemon.start(config, clock, new OutlivingGpus(a40s(clock)));
-    try {
-      assertThat(third.loop().awaitTicks(1, WAIT)).isTrue();
-      assertThat(lastReason(config)).contains("over 7 slot(s) seen and forecast");
-    } finally {
-      third.stop();
-    }
+    assertThat(process(config, clock, "2026-03-01T05:30:00Z"))
+        .singleElement().asString().contains("over 7 slot(s) seen and forecast");
   }
 
   @Test
