@@ -237,16 +237,17 @@ public final class PolicyMatrix {
         ## The least carbon possible
 
         How much room Chase's points leave, measured against a lower bound on what the same jobs
-        can emit in the same total time whatever schedules they take, knowing the whole year: for
-        a price of time p, each job's least grams plus p times its hours (the oracle priced, exact
-        over the measured limits), summed, less p times the total hours (a Lagrangian bound; it
-        is reached where the priced schedules take the jobs, and lies on the lower convex hull of
-        every schedule's totals). Prices: Chase's own at eta 0.05 to 1 by 0.05, (1 - eta) / eta x
-        P_ref x CI_ref, and 0.1 to 0.7 of eta 0.95's. At the Chase point where `forecast`'s frontier (all its knobs, as in
-        Frontiers) is furthest above Chase: that gap, how far Chase lies above the bound there,
-        and `forecast`; then Chase's largest distance from the bound over its sweep. Where Chase
-        lies within a few hundredths of a point of the bound, being at or below it takes a policy
-        that does nearly as well as one that knows the year.
+        can emit in the same total time whatever schedules they take, knowing the whole year:
+        for a price of time p, each job's least grams plus p times its hours (the oracle priced,
+        exact over the measured limits), summed, less p times the total hours (a Lagrangian
+        bound; it is reached where the priced schedules take the jobs, and between those points
+        lies at or below the lower convex hull of every schedule's totals). Prices: Chase's own
+        at eta 0.05 to 1 by 0.05, (1 - eta) / eta x P_ref x CI_ref, and 0.1 to 0.7 of eta
+        0.95's. At the Chase point where `forecast`'s frontier (all its knobs, as in Frontiers)
+        is furthest above Chase: that gap, how far Chase lies above the bound there, and
+        `forecast`; then Chase's largest distance from the bound over its sweep. Where Chase
+        lies within a few hundredths of a point of the bound, being at or below it takes a
+        policy that does nearly as well as one that knows the year.
 
         | trace | GPU | workload | worst point | forecast minus chase | chase minus bound | forecast minus bound | chase minus bound, largest |
         |---|---|---|---|---|---|---|---|

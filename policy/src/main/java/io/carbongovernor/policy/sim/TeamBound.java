@@ -7,7 +7,8 @@ import java.util.List;
  * they take, with the whole trace known: for each price of time p, no schedules emit less than
  * the sum over the jobs of their least grams plus p times hours, less p times the total hours
  * (a Lagrangian bound). It is exact at each price's own total, which its priced schedules
- * reach; between those totals it is the lower convex hull of the team's true frontier.
+ * reach; between those totals it lies at or below the lower convex hull of what schedules reach,
+ * the nearer the more prices there are.
  *
  * @param lines one per price, by increasing price
  * @param fullSpeed the same jobs at full speed: what changes are measured against
