@@ -23,10 +23,13 @@ import org.slf4j.LoggerFactory;
  *   <li>clamps the request into the GPU's {@code [min, max]};
  *   <li>skips changes smaller than the minimum step, except a return to the original limit;
  *   <li>in shadow mode, logs what it would set and stops there (no setter, no ledger write);
- *   <li>durably ledgers the original limit before the first change, sets, and reads back,
- *       warning when the GPU reports another limit; the sets of one {@link #apply} are recorded
- *       together, with one fsync.
+ *   <li>durably ledgers the original limit before the first change and every set before it is
+ *       made (the changes of one {@link #apply} together, with one fsync), then sets, and reads
+ *       back, warning when the GPU reports another limit.
  * </ol>
+ *
+ * Restoring ({@link #restore}) undoes only what the daemon did: a GPU found at a limit the
+ * ledger does not know the daemon for was changed by an operator since, and is left as it is.
  *
  * A failure on one GPU becomes that GPU's {@link LimitOutcome} and never stops the others. A GPU
  * whose setter answers {@code NVML_ERROR_NO_PERMISSION} continues in shadow mode on its own. A GPU
@@ -58,13 +61,15 @@ public final class GuardedGpuControl implements GpuControl {
 
   private final GpuControl backend;
   private final Ledger ledger;
+  private final GpuLocks locks;
   private final Power minimumStep;
   private final boolean shadow;
   private final Map<String, Track> tracks = new HashMap<>();
 
-  private GuardedGpuControl(GpuControl backend, Ledger ledger, Power minimumStep, boolean shadow) {
+  private GuardedGpuControl(GpuControl backend, Ledger ledger, GpuLocks locks, Power minimumStep, boolean shadow) {
     this.backend = backend;
     this.ledger = ledger;
+    this.locks = locks;
     this.minimumStep = minimumStep;
     this.shadow = shadow;
     for (Gpu gpu : backend.gpus()) {
@@ -96,6 +101,7 @@ public final class GuardedGpuControl implements GpuControl {
     private final Ledger ledger;
     private Power minimumStep = DEFAULT_MINIMUM_STEP;
     private boolean shadow;
+    private GpuLocks locks = GpuLocks.none();
 
     private Builder(GpuControl backend, Ledger ledger) {
       this.backend = Objects.requireNonNull(backend, "backend");
@@ -114,9 +120,15 @@ public final class GuardedGpuControl implements GpuControl {
       return this;
     }
 
+    /** The host-wide GPU locks this layer holds until {@link #close()}. */
+    public Builder locks(GpuLocks locks) {
+      this.locks = Objects.requireNonNull(locks, "locks");
+      return this;
+    }
+
     /** Reads every GPU's current limit as its startup snapshot. */
     public GuardedGpuControl build() {
-      return new GuardedGpuControl(backend, ledger, minimumStep, shadow);
+      return new GuardedGpuControl(backend, ledger, locks, minimumStep, shadow);
     }
   }
 
@@ -151,13 +163,17 @@ public final class GuardedGpuControl implements GpuControl {
     }
   }
 
-  /** Closes the backend and the ledger. Changes no limit. */
+  /** Closes the backend and the ledger, and lets go of the GPU locks. Changes no limit. */
   @Override
   public void close() {
     try {
       backend.close();
     } finally {
-      ledger.close();
+      try {
+        ledger.close();
+      } finally {
+        locks.close();
+      }
     }
   }
 
@@ -173,31 +189,71 @@ public final class GuardedGpuControl implements GpuControl {
   public synchronized List<LimitOutcome> apply(Map<Gpu, Power> targets) {
     List<Map.Entry<Gpu, Power>> ordered = new ArrayList<>(targets.entrySet());
     ordered.sort(Comparator.comparingInt((Map.Entry<Gpu, Power> e) -> e.getKey().index()));
-    List<LimitOutcome> outcomes = new ArrayList<>();
+    // First decide every GPU, then ledger every change at once (one fsync), then set.
+    List<Object> decided = new ArrayList<>();
     List<Ledger.LimitChange> changes = new ArrayList<>();
     for (Map.Entry<Gpu, Power> e : ordered) {
       Gpu gpu = e.getKey();
       Power requested = Objects.requireNonNull(e.getValue(), "target");
+      Object d;
       try {
-        outcomes.add(applyOne(gpu, requested, changes));
+        d = decide(gpu, requested);
       } catch (RuntimeException ex) {
-        // A backend bug on one GPU must not stop the others.
-        log.atError().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).setCause(ex).log("unexpected failure setting power limit");
-        Power target = gpu.constraints().clamp(requested);
-        outcomes.add(new LimitOutcome(gpu, LimitOutcome.Status.FAILED, requested, target, Optional.empty(),
-            !target.equals(requested), Optional.of(LimitOutcome.UNEXPECTED), String.valueOf(ex)));
+        d = unexpected(gpu, requested, ex);
+      }
+      if (d instanceof Change c) {
+        changes.add(new Ledger.LimitChange(gpu.uuid(), c.current(), c.target()));
+      }
+      decided.add(d);
+    }
+    Optional<String> ledgerFailure = Optional.empty();
+    if (!changes.isEmpty()) {
+      try {
+        for (String uuid : ledger.recordChanges(changes)) {
+          log.atInfo().addKeyValue("uuid", uuid).addKeyValue("original", ledger.originalLimit(uuid).orElseThrow())
+              .log("original power limit ledgered");
+        }
+      } catch (UncheckedIOException | IllegalArgumentException e) {
+        log.atError().setCause(e).log("cannot ledger power limit changes; no GPU changed");
+        ledgerFailure = Optional.of(e.getMessage());
       }
     }
-    try {
-      // One fsync for the tick's changes; each original was made durable before its GPU's set.
-      ledger.recordSets(changes);
-    } catch (UncheckedIOException e) {
-      log.atError().setCause(e).log("cannot ledger power limit changes; the originals are safe");
+    List<LimitOutcome> outcomes = new ArrayList<>();
+    for (Object d : decided) {
+      if (d instanceof LimitOutcome done) {
+        outcomes.add(done);
+      } else {
+        Change c = (Change) d;
+        try {
+          outcomes.add(ledgerFailure.isPresent()
+              ? c.outcome(LimitOutcome.Status.FAILED, Optional.of(LimitOutcome.LEDGER_WRITE_FAILED),
+                  "ledger write failed: " + ledgerFailure.get())
+              : set(c));
+        } catch (RuntimeException ex) {
+          outcomes.add(unexpected(c.gpu(), c.requested(), ex));
+        }
+      }
     }
     return outcomes;
   }
 
-  private LimitOutcome applyOne(Gpu gpu, Power requested, List<Ledger.LimitChange> changes) {
+  /** A change decided for a GPU: ledgered, then set. */
+  private record Change(Gpu gpu, Power requested, Power target, Power current, boolean clamped) {
+    LimitOutcome outcome(LimitOutcome.Status status, Optional<String> code, String detail) {
+      return new LimitOutcome(gpu, status, requested, target, Optional.of(current), clamped, code, detail);
+    }
+  }
+
+  /** A backend bug on one GPU must not stop the others. */
+  private static LimitOutcome unexpected(Gpu gpu, Power requested, RuntimeException ex) {
+    log.atError().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).setCause(ex).log("unexpected failure setting power limit");
+    Power target = gpu.constraints().clamp(requested);
+    return new LimitOutcome(gpu, LimitOutcome.Status.FAILED, requested, target, Optional.empty(),
+        !target.equals(requested), Optional.of(LimitOutcome.UNEXPECTED), String.valueOf(ex));
+  }
+
+  /** The outcome for a GPU that needs no set, or the {@link Change} to make. */
+  private Object decide(Gpu gpu, Power requested) {
     Track t = track(gpu);
     Power target = gpu.constraints().clamp(requested);
     boolean clamped = !target.equals(requested);
@@ -250,17 +306,15 @@ public final class GuardedGpuControl implements GpuControl {
           Optional.empty(), (t.shadowReason != null && !shadow ? t.shadowReason + "; " : "")
               + "would set " + current + " -> " + target);
     }
+    return new Change(gpu, requested, target, current, clamped);
+  }
+
+  /** Makes a ledgered change. */
+  private LimitOutcome set(Change c) {
+    Gpu gpu = c.gpu();
+    Track t = track(gpu);
     try {
-      if (ledger.recordOriginal(gpu.uuid(), current)) {
-        log.atInfo().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("original", current).log("original power limit ledgered");
-      }
-    } catch (UncheckedIOException e) {
-      log.atError().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).setCause(e).log("cannot ledger original limit; GPU not changed");
-      return new LimitOutcome(gpu, LimitOutcome.Status.FAILED, requested, target, previous, clamped,
-          Optional.of(LimitOutcome.LEDGER_WRITE_FAILED), "ledger write failed: " + e.getMessage());
-    }
-    try {
-      backend.setPowerLimit(gpu, target);
+      backend.setPowerLimit(gpu, c.target());
     } catch (GpuException e) {
       if (NvmlReturn.NO_PERMISSION.is(e)) {
         t.shadowReason = NO_PERMISSION_REASON;
@@ -268,17 +322,13 @@ public final class GuardedGpuControl implements GpuControl {
             .log("setting power limits needs root or the CAP_SYS_ADMIN capability; this GPU continues in shadow mode "
                 + "(run the daemon as root or grant it CAP_SYS_ADMIN, then restart it)");
       } else {
-        log.atWarn().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("to", target).addKeyValue("code", e.code())
+        log.atWarn().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("to", c.target()).addKeyValue("code", e.code())
             .log("setting power limit failed");
       }
-      return new LimitOutcome(gpu, LimitOutcome.Status.FAILED, requested, target, previous, clamped,
-          Optional.of(e.code()), "set failed: " + e.getMessage());
+      return c.outcome(LimitOutcome.Status.FAILED, Optional.of(e.code()), "set failed: " + e.getMessage());
     }
-    t.lastSet = target;
-    changes.add(new Ledger.LimitChange(gpu.uuid(), current, target));
-    String detail = current + " -> " + target + readBack(gpu, t, target);
-    return new LimitOutcome(gpu, LimitOutcome.Status.APPLIED, requested, target, previous, clamped,
-        Optional.empty(), detail);
+    t.lastSet = c.target();
+    return c.outcome(LimitOutcome.Status.APPLIED, Optional.empty(), c.current() + " -> " + c.target() + readBack(gpu, t, c.target()));
   }
 
   /** Holds the GPU when its limit moved without us; releases it when the operator's limit is gone. */
@@ -383,7 +433,8 @@ public final class GuardedGpuControl implements GpuControl {
     }
     List<RestoreResult> results = restore(backend, ledger);
     for (RestoreResult r : results) {
-      if (r.succeeded() && r.gpu().isPresent()) {
+      boolean atOriginal = r.status() == RestoreResult.Status.RESTORED || r.status() == RestoreResult.Status.ALREADY_AT_ORIGINAL;
+      if (atOriginal && r.gpu().isPresent()) {
         Track t = track(r.gpu().get());
         t.held = false;
         t.lastSet = r.status() == RestoreResult.Status.RESTORED ? r.originalLimit() : t.lastSet;
@@ -395,15 +446,23 @@ public final class GuardedGpuControl implements GpuControl {
   }
 
   /**
-   * Returns every GPU in the ledger to its original limit, found by UUID among the backend's GPUs.
-   * Entries restored (or already at their original) are removed from the ledger; failed and
-   * missing ones stay for a later attempt. Usable without the rest of the daemon, e.g. by the
-   * {@code restore} command.
+   * Returns every GPU in the ledger to its original limit, found by UUID among the backend's GPUs,
+   * when its limit is still one the daemon set (the ledger's last set, or the limit before it when
+   * the process died between ledgering and setting). A GPU at any other limit was changed by an
+   * operator since: it is left as the operator set it, logged, and dropped from the ledger. A GPU
+   * whose ledger lines cannot be trusted (no original; an original outside the GPU's range) is not
+   * touched, reported as {@link RestoreResult#LEDGER_DAMAGED} with the line and what to do, and
+   * kept. Entries restored, already at their original or left for the operator are removed from
+   * the ledger; failed and missing ones stay for a later attempt. Usable without the rest of the
+   * daemon, e.g. by the {@code restore} command.
    */
   public static List<RestoreResult> restore(GpuControl backend, Ledger ledger) {
     Map<String, Power> originals = ledger.originalLimits();
+    Map<String, String> problems = ledger.problems();
+    List<String> uuids = new ArrayList<>(originals.keySet());
+    problems.keySet().stream().filter(u -> !uuids.contains(u)).forEach(uuids::add);
     List<RestoreResult> results = new ArrayList<>();
-    if (originals.isEmpty()) {
+    if (uuids.isEmpty()) {
       return results;
     }
     List<Gpu> gpus;
@@ -411,29 +470,35 @@ public final class GuardedGpuControl implements GpuControl {
       gpus = backend.gpus();
     } catch (GpuException e) {
       log.atError().addKeyValue("code", e.code()).log("cannot list GPUs; nothing restored");
-      originals.forEach((uuid, original) -> results.add(new RestoreResult(uuid, Optional.empty(), original,
-          RestoreResult.Status.FAILED, Optional.of(e.code()), "cannot list GPUs: " + e.getMessage())));
+      for (String uuid : uuids) {
+        results.add(new RestoreResult(uuid, Optional.empty(), originals.getOrDefault(uuid, Power.ZERO),
+            RestoreResult.Status.FAILED, Optional.of(e.code()), "cannot list GPUs: " + e.getMessage()));
+      }
       return results;
     }
     List<String> done = new ArrayList<>();
-    originals.forEach((uuid, original) -> {
+    for (String uuid : uuids) {
       Optional<Gpu> gpu = gpus.stream().filter(g -> g.uuid().equals(uuid)).findFirst();
       RestoreResult r;
-      if (gpu.isEmpty()) {
-        log.atWarn().addKeyValue("uuid", uuid).addKeyValue("original", original)
+      if (problems.containsKey(uuid)) {
+        log.atError().addKeyValue("uuid", uuid).addKeyValue("problem", problems.get(uuid)).log("ledger damaged; GPU not touched");
+        r = new RestoreResult(uuid, gpu, Power.ZERO, RestoreResult.Status.FAILED,
+            Optional.of(RestoreResult.LEDGER_DAMAGED), problems.get(uuid));
+      } else if (gpu.isEmpty()) {
+        log.atWarn().addKeyValue("uuid", uuid).addKeyValue("original", originals.get(uuid))
             .log("ledgered GPU not present; kept in the ledger");
-        r = new RestoreResult(uuid, gpu, original, RestoreResult.Status.NOT_PRESENT, Optional.empty(),
+        r = new RestoreResult(uuid, gpu, originals.get(uuid), RestoreResult.Status.NOT_PRESENT, Optional.empty(),
             "GPU not present");
       } else {
-        r = restoreOne(backend, gpu.get(), original);
+        r = restoreOne(backend, gpu.get(), ledger);
       }
       results.add(r);
       if (r.succeeded()) {
         done.add(uuid);
       }
-    });
+    }
     try {
-      if (done.size() == originals.size()) {
+      if (done.size() == uuids.size()) {
         ledger.clear();
       } else if (!done.isEmpty()) {
         ledger.clear(done);
@@ -445,44 +510,60 @@ public final class GuardedGpuControl implements GpuControl {
     return results;
   }
 
-  private static RestoreResult restoreOne(GpuControl backend, Gpu gpu, Power original) {
-    Power target = gpu.constraints().clamp(original);
+  private static RestoreResult restoreOne(GpuControl backend, Gpu gpu, Ledger ledger) {
+    Power original = ledger.originalLimit(gpu.uuid()).orElseThrow();
     Optional<Gpu> present = Optional.of(gpu);
-    if (!target.equals(original)) {
-      log.atWarn().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("original", original)
-          .addKeyValue("constraints", gpu.constraints()).log("original limit outside today's range, clamped");
+    if (!gpu.constraints().contains(original)) {
+      String why = ledger.whereOriginal(gpu.uuid()) + ": the original limit " + original + " recorded for " + gpu.uuid()
+          + " is outside the GPU's range " + gpu.constraints() + ", so it cannot be the original; "
+          + Ledger.byHand(gpu.uuid());
+      log.atError().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("problem", why)
+          .log("ledger damaged; GPU not touched");
+      return new RestoreResult(gpu.uuid(), present, original, RestoreResult.Status.FAILED,
+          Optional.of(RestoreResult.LEDGER_DAMAGED), why);
     }
     try {
-      if (backend.sample(gpu).limit().equals(target)) {
+      Power current = backend.sample(gpu).limit();
+      if (current.equals(original)) {
         return new RestoreResult(gpu.uuid(), present, original, RestoreResult.Status.ALREADY_AT_ORIGINAL,
-            Optional.empty(), "already at " + target);
+            Optional.empty(), "already at " + original);
+      }
+      Optional<Ledger.LimitChange> last = ledger.lastChange(gpu.uuid());
+      boolean ours = last.isPresent() && (current.equals(last.get().newLimit()) || current.equals(last.get().oldLimit()));
+      if (!ours) {
+        String set = last.map(c -> "the daemon last set " + c.newLimit()).orElse("the daemon never set it");
+        log.atWarn().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("limit", current)
+            .addKeyValue("original", original).addKeyValue("daemon_set", last.map(c -> c.newLimit().toString()).orElse("none"))
+            .log("power limit changed by someone else since the daemon set it; left as they set it and dropped from the ledger");
+        return new RestoreResult(gpu.uuid(), present, original, RestoreResult.Status.LEFT_FOR_OPERATOR,
+            Optional.empty(), "left at " + current + ", set by someone else (" + set + ")");
       }
     } catch (GpuException e) {
-      // Unreadable is no reason not to try the set.
+      // Unreadable is no reason not to try the set: the limit most likely is still the daemon's.
       log.atWarn().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("code", e.code()).log("cannot read GPU before restore");
     }
     try {
-      backend.setPowerLimit(gpu, target);
+      backend.setPowerLimit(gpu, original);
     } catch (GpuException e) {
-      log.atError().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("to", target).addKeyValue("code", e.code())
+      log.atError().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("to", original).addKeyValue("code", e.code())
           .log("restoring power limit failed; kept in the ledger");
       return new RestoreResult(gpu.uuid(), present, original, RestoreResult.Status.FAILED,
           Optional.of(e.code()), "set failed: " + e.getMessage());
     }
     try {
       Power after = backend.sample(gpu).limit();
-      if (!after.equals(target)) {
-        log.atError().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("to", target).addKeyValue("limit", after)
+      if (!after.equals(original)) {
+        log.atError().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("to", original).addKeyValue("limit", after)
             .log("restore read-back differs; kept in the ledger");
         return new RestoreResult(gpu.uuid(), present, original, RestoreResult.Status.FAILED,
-            Optional.of(RestoreResult.READ_BACK_MISMATCH), "read back " + after + " after setting " + target);
+            Optional.of(RestoreResult.READ_BACK_MISMATCH), "read back " + after + " after setting " + original);
       }
     } catch (GpuException e) {
       log.atWarn().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("code", e.code()).log("restore read-back failed");
     }
-    log.atInfo().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("limit", target).log("power limit restored");
+    log.atInfo().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("limit", original).log("power limit restored");
     return new RestoreResult(gpu.uuid(), present, original, RestoreResult.Status.RESTORED, Optional.empty(),
-        "restored to " + target);
+        "restored to " + original);
   }
 
   private Track track(Gpu gpu) {

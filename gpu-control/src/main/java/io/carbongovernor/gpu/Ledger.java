@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,17 +35,29 @@ import org.slf4j.LoggerFactory;
  * {"type":"set","uuid":"GPU-...","time":"2026-01-01T00:05:00Z","old_mw":300000,"new_mw":250000}
  * </pre>
  *
+ * <p>A set is written, and fsynced, <em>before</em> the setter is called ({@link #recordChanges}),
+ * so the ledger always knows every limit the daemon may have put on a GPU: the last set's new
+ * limit, or its old one when the process died between the write and the set. Whatever else a GPU
+ * is found at was put there by someone else (invariant 3).
+ *
  * <p>Every append is fsynced before the method returns, and the directory is fsynced when the file
- * is created, so an original that was recorded survives a crash. A torn last line (a crash during
- * an append) is dropped when the ledger is opened; a malformed line anywhere else is an error,
- * since skipping it could lose an original. Only the first original per GPU counts: a restarted
- * daemon that reads an already lowered limit must not take it for the original. Thread-safe.
+ * is created. A torn last line that is a set is dropped when the ledger is opened (its set never
+ * happened). Any other damage is refused with the file, the line and what to do, because guessing
+ * could leave a GPU off its original: a malformed line, a limit of zero, a torn original. A GPU
+ * with sets but no original is kept out of restores ({@link #problems()}). Only the first original
+ * per GPU counts: a restarted daemon that reads an already lowered limit must not take it for the
+ * original. The file is created {@code 0600} and keeps its owner and mode when rewritten.
+ * Thread-safe.
  */
 public final class Ledger implements AutoCloseable {
 
   public static final String FILE_NAME = "ledger.jsonl";
 
   private static final Logger log = LoggerFactory.getLogger("ledger");
+  private static final Pattern SET_FRAGMENT = Pattern.compile("\"type\"\\s*:\\s*\"set\"");
+  private static final Pattern UUID_FIELD = Pattern.compile("\"uuid\"\\s*:\\s*\"([A-Za-z0-9-]{1,80})\"");
+  /** A ledger is a few lines per GPU and tick that changed something; this is far beyond any. */
+  private static final long MAX_BYTES = 64L << 20;
 
   private final Path file;
   private final Clock clock;
@@ -51,11 +65,26 @@ public final class Ledger implements AutoCloseable {
   private LedgerLock lock;
   /** Read by {@link #read}: a torn last line is skipped, not cut off. */
   private boolean readOnly;
-  private final List<Map<String, Object>> entries = new ArrayList<>();
-  private final Map<String, Power> originals = new LinkedHashMap<>();
-  private final Map<String, Power> lastSet = new LinkedHashMap<>();
+  private final List<Line> lines = new ArrayList<>();
+  private final Map<String, Line> originals = new LinkedHashMap<>();
+  private final Map<String, Line> lastSet = new LinkedHashMap<>();
   private FileChannel channel;
   private long forceCount;
+
+  /** One parsed line and where it stands in the file (1-based; 0 for lines not yet rewritten). */
+  private record Line(Map<String, Object> fields, int number) {
+    String uuid() {
+      return (String) fields.get("uuid");
+    }
+
+    boolean isOriginal() {
+      return "original".equals(fields.get("type"));
+    }
+
+    Power watts(String field) {
+      return Power.ofMilliwatts((Long) fields.get(field));
+    }
+  }
 
   private Ledger(Path file, Clock clock) {
     this.file = file;
@@ -72,6 +101,9 @@ public final class Ledger implements AutoCloseable {
    *
    * @throws LedgerInUseException when another process (a running daemon) or another ledger in
    *     this process has it open
+   * @throws LedgerDamagedException when a line cannot be trusted
+   * @throws UncheckedIOException when it cannot be read or written (a permission problem names
+   *     the file, its owner and the fix)
    */
   public static Ledger open(Path stateDir, Clock clock) {
     Objects.requireNonNull(clock, "clock");
@@ -79,7 +111,7 @@ public final class Ledger implements AutoCloseable {
     try {
       Files.createDirectories(stateDir);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open ledger " + ledger.file, e);
+      throw StateDirFiles.failure("create the state directory", stateDir, e);
     }
     ledger.lock = LedgerLock.acquire(stateDir);
     try {
@@ -87,7 +119,7 @@ public final class Ledger implements AutoCloseable {
       ledger.openForAppend();
     } catch (IOException e) {
       ledger.close();
-      throw new UncheckedIOException("cannot open ledger " + ledger.file, e);
+      throw StateDirFiles.failure("open the ledger", ledger.file, e);
     } catch (RuntimeException e) {
       ledger.close();
       throw e;
@@ -97,9 +129,10 @@ public final class Ledger implements AutoCloseable {
 
   /**
    * What the ledger in {@code stateDir} holds now, read without taking it: for looking at while a
-   * daemon may hold it. A torn last line is skipped, not repaired; empty when there is no ledger.
+   * daemon may hold it. A torn last set line is skipped, not repaired; empty when there is no
+   * ledger.
    *
-   * @throws IllegalStateException when a line other than the last is malformed
+   * @throws LedgerDamagedException when a line cannot be trusted
    */
   public static Snapshot read(Path stateDir) {
     Ledger ledger = new Ledger(stateDir.resolve(FILE_NAME), Clock.systemUTC());
@@ -107,11 +140,11 @@ public final class Ledger implements AutoCloseable {
     try {
       ledger.load();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read ledger " + ledger.file, e);
+      throw StateDirFiles.failure("read the ledger", ledger.file, e);
     }
     return new Snapshot(
-        Collections.unmodifiableMap(new LinkedHashMap<>(ledger.originals)),
-        Collections.unmodifiableMap(new LinkedHashMap<>(ledger.lastSet)));
+        Collections.unmodifiableMap(new LinkedHashMap<>(ledger.originalLimits())),
+        Collections.unmodifiableMap(new LinkedHashMap<>(ledger.lastSetLimits())));
   }
 
   /**
@@ -122,11 +155,16 @@ public final class Ledger implements AutoCloseable {
    */
   public record Snapshot(Map<String, Power> originalLimits, Map<String, Power> lastSetLimits) {
     public boolean isEmpty() {
-      return originalLimits.isEmpty();
+      return originalLimits.isEmpty() && lastSetLimits.isEmpty();
     }
 
     public Optional<Power> lastSetLimit(String uuid) {
       return Optional.ofNullable(lastSetLimits.get(uuid));
+    }
+
+    /** Whether the ledger holds anything of this GPU. */
+    public boolean holds(String uuid) {
+      return originalLimits.containsKey(uuid) || lastSetLimits.containsKey(uuid);
     }
   }
 
@@ -137,20 +175,63 @@ public final class Ledger implements AutoCloseable {
 
   /** Each ledgered GPU's original limit, by UUID, in the order they were recorded. */
   public synchronized Map<String, Power> originalLimits() {
-    return Collections.unmodifiableMap(new LinkedHashMap<>(originals));
+    Map<String, Power> out = new LinkedHashMap<>();
+    originals.forEach((uuid, line) -> out.put(uuid, line.watts("limit_mw")));
+    return Collections.unmodifiableMap(out);
   }
 
   public synchronized Optional<Power> originalLimit(String uuid) {
-    return Optional.ofNullable(originals.get(uuid));
+    return Optional.ofNullable(originals.get(uuid)).map(l -> l.watts("limit_mw"));
   }
 
   /** The last limit recorded as set on the GPU, if any since the ledger was last cleared. */
   public synchronized Optional<Power> lastSetLimit(String uuid) {
-    return Optional.ofNullable(lastSet.get(uuid));
+    return lastChange(uuid).map(LimitChange::newLimit);
   }
 
+  /** The last change recorded for the GPU: the limit read before it and the limit set. */
+  public synchronized Optional<LimitChange> lastChange(String uuid) {
+    Line l = lastSet.get(uuid);
+    return l == null ? Optional.empty() : Optional.of(new LimitChange(uuid, l.watts("old_mw"), l.watts("new_mw")));
+  }
+
+  private Map<String, Power> lastSetLimits() {
+    Map<String, Power> out = new LinkedHashMap<>();
+    lastSet.forEach((uuid, line) -> out.put(uuid, line.watts("new_mw")));
+    return out;
+  }
+
+  /** Where the GPU's original is recorded, as {@code file:line}, for messages. */
+  public synchronized String whereOriginal(String uuid) {
+    Line l = originals.get(uuid);
+    return file + ":" + (l == null ? "?" : Integer.toString(l.number()));
+  }
+
+  /**
+   * GPUs whose lines cannot be restored from, by UUID, each with a {@code file:line: ...} message
+   * that says what to do: limits set but no original recorded.
+   */
+  public synchronized Map<String, String> problems() {
+    Map<String, String> out = new LinkedHashMap<>();
+    lastSet.forEach((uuid, set) -> {
+      if (!originals.containsKey(uuid)) {
+        Line first = lines.stream().filter(l -> l.uuid().equals(uuid)).findFirst().orElse(set);
+        out.put(uuid, file + ":" + first.number() + ": limits were set on " + uuid
+            + " but its original limit is not in the ledger, so it cannot be restored; " + byHand(uuid));
+      }
+    });
+    return out;
+  }
+
+  /** What an operator does when the ledger cannot say a GPU's original. */
+  static String byHand(String uuid) {
+    return "check the GPU's limit (nvidia-smi -q -d POWER -i " + uuid + "), set it back by hand if needed"
+        + " (nvidia-smi -i " + uuid + " -pl WATTS), then remove its lines from the ledger";
+  }
+
+  /** Whether the ledger holds no GPU. */
   public synchronized boolean isEmpty() {
-    return originals.isEmpty();
+    return originals.isEmpty() && lastSet.isEmpty();
   }
 
   /**
@@ -164,13 +245,11 @@ public final class Ledger implements AutoCloseable {
     if (originals.containsKey(uuid)) {
       return false;
     }
-    Map<String, Object> e = entry("original", uuid);
-    e.put("limit_mw", limit.milliwatts());
-    append(List.of(e));
+    append(List.of(original(uuid, limit)));
     return true;
   }
 
-  /** One GPU's limit change, for {@link #recordSets}. */
+  /** One GPU's limit change: the limit read before it, and the one set. */
   public record LimitChange(String uuid, Power oldLimit, Power newLimit) {
     public LimitChange {
       Objects.requireNonNull(uuid, "uuid");
@@ -179,23 +258,36 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
-  /** Durably records that the GPU's limit was changed from {@code oldLimit} to {@code newLimit}. */
+  /** Durably records that the GPU's limit is being changed from {@code oldLimit} to {@code newLimit}. */
   public synchronized void recordSet(String uuid, Power oldLimit, Power newLimit) {
-    recordSets(List.of(new LimitChange(uuid, oldLimit, newLimit)));
+    recordChanges(List.of(new LimitChange(uuid, oldLimit, newLimit)));
   }
 
-  /** Durably records several changes (one tick's) with one write and one fsync. */
-  public synchronized void recordSets(List<LimitChange> changes) {
-    List<Map<String, Object>> lines = new ArrayList<>();
+  /**
+   * Durably records changes about to be made (one tick's), with one write and one fsync: for a
+   * GPU without an original yet, its {@code oldLimit} as the original first, then each set. Call
+   * before the setters; a set that then fails leaves its old limit among the daemon's own.
+   *
+   * @return the GPUs whose original was written now
+   * @throws UncheckedIOException when nothing could be written and synced; no GPU may be changed
+   */
+  public synchronized List<String> recordChanges(List<LimitChange> changes) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    List<String> newOriginals = new ArrayList<>();
     for (LimitChange c : changes) {
+      if (!originals.containsKey(c.uuid()) && !newOriginals.contains(c.uuid())) {
+        out.add(original(c.uuid(), c.oldLimit()));
+        newOriginals.add(c.uuid());
+      }
       Map<String, Object> e = entry("set", c.uuid());
       e.put("old_mw", c.oldLimit().milliwatts());
       e.put("new_mw", c.newLimit().milliwatts());
-      lines.add(e);
+      out.add(e);
     }
-    if (!lines.isEmpty()) {
-      append(lines);
+    if (!out.isEmpty()) {
+      append(out);
     }
+    return newOriginals;
   }
 
   /** Forgets every GPU: the file is emptied. */
@@ -207,9 +299,9 @@ public final class Ledger implements AutoCloseable {
   public synchronized void clear(Collection<String> uuids) {
     Set<String> gone = new HashSet<>(uuids);
     List<Map<String, Object>> kept = new ArrayList<>();
-    for (Map<String, Object> e : entries) {
-      if (!gone.contains(e.get("uuid"))) {
-        kept.add(e);
+    for (Line l : lines) {
+      if (!gone.contains(l.uuid())) {
+        kept.add(l.fields());
       }
     }
     rewrite(kept);
@@ -236,6 +328,15 @@ public final class Ledger implements AutoCloseable {
     return forceCount;
   }
 
+  private Map<String, Object> original(String uuid, Power limit) {
+    if (limit.milliwatts() <= 0) {
+      throw new IllegalArgumentException("an original limit must be above 0 W, got " + limit);
+    }
+    Map<String, Object> e = entry("original", uuid);
+    e.put("limit_mw", limit.milliwatts());
+    return e;
+  }
+
   private Map<String, Object> entry(String type, String uuid) {
     Objects.requireNonNull(uuid, "uuid");
     Map<String, Object> e = new LinkedHashMap<>();
@@ -249,7 +350,21 @@ public final class Ledger implements AutoCloseable {
     if (!Files.exists(file)) {
       return;
     }
-    byte[] bytes = Files.readAllBytes(file);
+    if (!Files.isRegularFile(file)) {
+      throw new LedgerDamagedException(file + ": not a regular file; move it away and run restore again");
+    }
+    byte[] bytes;
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      if (ch.size() > MAX_BYTES) {
+        throw new LedgerDamagedException(file + ": larger than " + (MAX_BYTES >> 20) + " MiB, not a ledger this"
+            + " daemon wrote; move it away, check every GPU's limit, and run restore again");
+      }
+      ByteBuffer buffer = ByteBuffer.allocate((int) ch.size());
+      while (buffer.hasRemaining() && ch.read(buffer) >= 0) {
+        // read to the size seen
+      }
+      bytes = java.util.Arrays.copyOf(buffer.array(), buffer.position());
+    }
     int start = 0;
     int lineNumber = 0;
     while (start < bytes.length) {
@@ -258,28 +373,33 @@ public final class Ledger implements AutoCloseable {
         end++;
       }
       lineNumber++;
-      String line = new String(bytes, start, end - start, StandardCharsets.UTF_8);
+      String text = new String(bytes, start, end - start, StandardCharsets.UTF_8);
       boolean terminated = end < bytes.length;
-      if (!blank(line)) {
+      if (!blank(text)) {
         Map<String, Object> e;
         try {
-          e = FlatJson.parse(line);
-          validate(e);
+          e = FlatJson.parse(text);
         } catch (IllegalArgumentException ex) {
-          if (!onlyBlankAfter(bytes, end)) {
-            throw new IllegalStateException(file + ":" + lineNumber + ": malformed ledger entry ("
-                + ex.getMessage() + "); repair or remove that line", ex);
+          boolean last = onlyBlankAfter(bytes, end);
+          if (!last || !SET_FRAGMENT.matcher(text).find()) {
+            throw new LedgerDamagedException(damage(lineNumber, text, ex.getMessage(), last));
           }
+          // A torn set: the crash came while it was written, so its set was never made.
           if (readOnly) {
             return;
           }
           log.atWarn().addKeyValue("file", file).addKeyValue("line", lineNumber)
-              .log("dropping torn last ledger line, probably a crash during a write");
+              .log("dropping a torn last ledger line, a set whose write was cut short (its set was never made)");
           truncate(start);
           return;
         }
-        apply(e);
-        if (!terminated) {
+        try {
+          validate(e);
+        } catch (IllegalArgumentException ex) {
+          throw new LedgerDamagedException(damage(lineNumber, text, ex.getMessage(), false));
+        }
+        apply(new Line(e, lineNumber));
+        if (!terminated && !readOnly) {
           // Complete entry whose newline was lost: terminate it so the next append starts cleanly.
           try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ch.write(ByteBuffer.wrap(new byte[] {'\n'}));
@@ -289,6 +409,16 @@ public final class Ledger implements AutoCloseable {
       }
       start = end + 1;
     }
+  }
+
+  private String damage(int lineNumber, String text, String why, boolean last) {
+    String what = last && text.contains("\"original\"")
+        ? "a torn original limit (its write was cut short), so a GPU's original is unknown"
+        : "malformed ledger entry (" + why + ")";
+    Matcher uuid = UUID_FIELD.matcher(text);
+    String gpu = uuid.find() ? uuid.group(1) : "UUID";
+    return file + ":" + lineNumber + ": " + what + "; nothing was restored: " + byHand(gpu)
+        + ", then run restore again";
   }
 
   private static boolean blank(String line) {
@@ -305,7 +435,7 @@ public final class Ledger implements AutoCloseable {
   }
 
   private static void validate(Map<String, Object> e) {
-    if (!(e.get("type") instanceof String type) || !(e.get("uuid") instanceof String)) {
+    if (!(e.get("type") instanceof String type) || !(e.get("uuid") instanceof String uuid) || uuid.isBlank()) {
       throw new IllegalArgumentException("needs string fields type and uuid");
     }
     List<String> needed = switch (type) {
@@ -314,19 +444,18 @@ public final class Ledger implements AutoCloseable {
       default -> throw new IllegalArgumentException("unknown type " + type);
     };
     for (String field : needed) {
-      if (!(e.get(field) instanceof Long v) || v < 0) {
-        throw new IllegalArgumentException("needs non-negative integer field " + field);
+      if (!(e.get(field) instanceof Long v) || v <= 0) {
+        throw new IllegalArgumentException(field + " must be a whole number of milliwatts above 0, got " + e.get(field));
       }
     }
   }
 
-  private void apply(Map<String, Object> e) {
-    entries.add(e);
-    String uuid = (String) e.get("uuid");
-    if ("original".equals(e.get("type"))) {
-      originals.putIfAbsent(uuid, Power.ofMilliwatts((Long) e.get("limit_mw")));
+  private void apply(Line l) {
+    lines.add(l);
+    if (l.isOriginal()) {
+      originals.putIfAbsent(l.uuid(), l);
     } else {
-      lastSet.put(uuid, Power.ofMilliwatts((Long) e.get("new_mw")));
+      lastSet.put(l.uuid(), l);
     }
   }
 
@@ -338,17 +467,17 @@ public final class Ledger implements AutoCloseable {
   }
 
   private void openForAppend() throws IOException {
-    boolean created = !Files.exists(file);
-    channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    boolean created = StateDirFiles.createIfMissing(file, StateDirFiles.PRIVATE);
+    channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     if (created) {
       channel.force(true);
       forceDirectory(file.getParent());
     }
   }
 
-  private void append(List<Map<String, Object>> lines) {
+  private void append(List<Map<String, Object>> entries) {
     StringBuilder text = new StringBuilder();
-    lines.forEach(e -> text.append(FlatJson.write(e)).append('\n'));
+    entries.forEach(e -> text.append(FlatJson.write(e)).append('\n'));
     ByteBuffer buffer = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
     long before = -1;
     try {
@@ -360,9 +489,12 @@ public final class Ledger implements AutoCloseable {
       forceCount++;
     } catch (IOException ex) {
       undo(before);
-      throw new UncheckedIOException("cannot write ledger " + file, ex);
+      throw StateDirFiles.failure("write the ledger", file, ex);
     }
-    lines.forEach(this::apply);
+    int number = lines.isEmpty() ? 0 : lines.get(lines.size() - 1).number();
+    for (Map<String, Object> e : entries) {
+      apply(new Line(e, ++number));
+    }
   }
 
   /** After a failed append, cut the partial line so that later appends stay parseable. */
@@ -373,7 +505,7 @@ public final class Ledger implements AutoCloseable {
     try {
       channel.truncate(size);
     } catch (IOException ignored) {
-      // The torn line is dropped on the next open anyway.
+      // A torn set is dropped on the next open; a torn original is refused there.
     }
   }
 
@@ -382,8 +514,10 @@ public final class Ledger implements AutoCloseable {
     StringBuilder content = new StringBuilder();
     kept.forEach(e -> content.append(FlatJson.write(e)).append('\n'));
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
+      Files.deleteIfExists(tmp);
+      StateDirFiles.createIfMissing(tmp, StateDirFiles.PRIVATE);
+      StateDirFiles.copyOwnerAndMode(tmp, file); // the replacement keeps the ledger's owner and mode
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buffer = ByteBuffer.wrap(content.toString().getBytes(StandardCharsets.UTF_8));
         while (buffer.hasRemaining()) {
           ch.write(buffer);
@@ -398,12 +532,15 @@ public final class Ledger implements AutoCloseable {
       channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
       old.close();
     } catch (IOException ex) {
-      throw new UncheckedIOException("cannot rewrite ledger " + file, ex);
+      throw StateDirFiles.failure("rewrite the ledger", file, ex);
     }
-    entries.clear();
+    lines.clear();
     originals.clear();
     lastSet.clear();
-    kept.forEach(this::apply);
+    int number = 0;
+    for (Map<String, Object> e : kept) {
+      apply(new Line(e, ++number));
+    }
   }
 
   /** Makes a new directory entry durable; not every platform can open a directory, so best effort. */

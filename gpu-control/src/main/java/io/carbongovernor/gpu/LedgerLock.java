@@ -1,7 +1,6 @@
 package io.carbongovernor.gpu;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -53,7 +52,8 @@ final class LedgerLock implements AutoCloseable {
     }
     FileChannel channel = null;
     try {
-      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      StateDirFiles.createIfMissing(file, StateDirFiles.PRIVATE);
+      channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
       FileLock lock = channel.tryLock();
       if (lock == null) {
         channel.close();
@@ -67,7 +67,7 @@ final class LedgerLock implements AutoCloseable {
       HELD_HERE.remove(file);
       closeQuietly(channel);
       if (e instanceof IOException io) {
-        throw new UncheckedIOException("cannot lock " + file, io);
+        throw StateDirFiles.failure("lock", file, io);
       }
       throw new LedgerInUseException(file, "this process");
     } catch (RuntimeException e) {

@@ -22,6 +22,11 @@ public record RestoreResult(
     ALREADY_AT_ORIGINAL,
     /** The ledgered UUID is not among the backend's GPUs; its entry is kept. */
     NOT_PRESENT,
+    /**
+     * The limit is neither the original nor one the daemon set: an operator changed it since, and
+     * it is theirs (invariant 3). Left as it is; the entry is dropped.
+     */
+    LEFT_FOR_OPERATOR,
     /** Shadow mode: nothing set, entry kept. */
     SHADOW,
     FAILED
@@ -29,6 +34,10 @@ public record RestoreResult(
 
   /** Code for a restore whose read-back showed another limit than the original. */
   public static final String READ_BACK_MISMATCH = "READ_BACK_MISMATCH";
+  /** Code for a GPU whose ledger lines cannot be trusted; the detail says which line and what to do. */
+  public static final String LEDGER_DAMAGED = "LEDGER_DAMAGED";
+  /** Code for a GPU that another daemon on this host controls now. */
+  public static final String IN_USE = "IN_USE";
 
   public RestoreResult {
     Objects.requireNonNull(uuid, "uuid");
@@ -39,8 +48,11 @@ public record RestoreResult(
     Objects.requireNonNull(detail, "detail");
   }
 
-  /** Whether the GPU is now at its original limit. */
+  /**
+   * Whether nothing is left to do for the GPU: it is at its original limit, or at an operator's
+   * limit that is theirs to keep.
+   */
   public boolean succeeded() {
-    return status == Status.RESTORED || status == Status.ALREADY_AT_ORIGINAL;
+    return status == Status.RESTORED || status == Status.ALREADY_AT_ORIGINAL || status == Status.LEFT_FOR_OPERATOR;
   }
 }

@@ -93,6 +93,7 @@ class GuardedGpuControlTest {
     assertThat(sim.sample(gpu0).limit()).isEqualTo(W300);
   }
 
+  /** The original and the set itself are both durable before the setter runs, in one fsync. */
   @Test
   void originalIsLedgeredAndSyncedBeforeTheFirstSet() throws Exception {
     Ledger ledger = ledger();
@@ -114,7 +115,9 @@ class GuardedGpuControlTest {
     guard.apply(Map.of(gpu0, w(200)));
     assertThat(seenAtSet.get(0))
         .isEqualTo("{\"type\":\"original\",\"uuid\":\"" + gpu0.uuid()
-            + "\",\"time\":\"2026-01-01T00:00:00Z\",\"limit_mw\":300000}\n");
+            + "\",\"time\":\"2026-01-01T00:00:00Z\",\"limit_mw\":300000}\n"
+            + "{\"type\":\"set\",\"uuid\":\"" + gpu0.uuid()
+            + "\",\"time\":\"2026-01-01T00:00:00Z\",\"old_mw\":300000,\"new_mw\":200000}\n");
     assertThat(forcesAtSet.get(0)).isEqualTo(1);
     guard.apply(Map.of(gpu0, w(150)));
     // Every set is recorded; the original is written only once.

@@ -44,19 +44,73 @@ class LedgerTest {
     }
   }
 
+  /** A set is ledgered before it is made, so a set whose line was cut short never happened. */
   @Test
-  void tornLastLineIsDroppedAndAppendsStayReadable() throws Exception {
+  void aTornLastSetIsDroppedAndAppendsStayReadable() throws Exception {
     try (Ledger ledger = Ledger.open(dir, clock)) {
       ledger.recordOriginal(A, Power.ofWatts(300));
     }
     Path file = dir.resolve(Ledger.FILE_NAME);
-    Files.writeString(file, "{\"type\":\"original\",\"uuid\":\"GPU-bb", StandardOpenOption.APPEND);
+    Files.writeString(file, "{\"type\":\"set\",\"uuid\":\"GPU-aaaa\",\"old_mw\":300", StandardOpenOption.APPEND);
     try (Ledger ledger = Ledger.open(dir, clock)) {
       assertThat(ledger.originalLimits()).containsOnlyKeys(A);
+      assertThat(ledger.lastSetLimit(A)).isEmpty();
       ledger.recordOriginal(B, Power.ofWatts(250));
     }
     try (Ledger ledger = Ledger.open(dir, clock)) {
       assertThat(ledger.originalLimits()).containsExactly(entry(A, Power.ofWatts(300)), entry(B, Power.ofWatts(250)));
+    }
+  }
+
+  /** A torn original could be the only record of a GPU's full-speed limit: refuse, never guess. */
+  @Test
+  void aTornOriginalIsRefusedWithItsLineAndWhatToDo() throws Exception {
+    try (Ledger ledger = Ledger.open(dir, clock)) {
+      ledger.recordOriginal(A, Power.ofWatts(300));
+    }
+    Path file = dir.resolve(Ledger.FILE_NAME);
+    String before = Files.readString(file) + "{\"type\":\"original\",\"uuid\":\"GPU-bbbb\",\"time\":\"2026-01-01T00:00:00Z\",\"limit_";
+    Files.writeString(file, before);
+    assertThatThrownBy(() -> Ledger.open(dir, clock))
+        .isInstanceOf(LedgerDamagedException.class)
+        .hasMessageStartingWith(file + ":2: a torn original limit")
+        .hasMessageContaining("nvidia-smi -i GPU-bbbb -pl WATTS")
+        .hasMessageContaining("remove its lines from the ledger");
+    assertThatThrownBy(() -> Ledger.read(dir)).isInstanceOf(LedgerDamagedException.class);
+    assertThat(Files.readString(file)).as("nothing repaired behind the operator's back").isEqualTo(before);
+  }
+
+  @Test
+  void aLimitOfZeroIsRefusedWithItsLine() throws Exception {
+    Path file = dir.resolve(Ledger.FILE_NAME);
+    Files.writeString(file, "{\"type\":\"original\",\"uuid\":\"GPU-aaaa\",\"limit_mw\":0}\n"
+        + "{\"type\":\"set\",\"uuid\":\"GPU-aaaa\",\"old_mw\":300000,\"new_mw\":200000}\n");
+    assertThatThrownBy(() -> Ledger.open(dir, clock))
+        .isInstanceOf(LedgerDamagedException.class)
+        .hasMessageStartingWith(file + ":1: malformed ledger entry (limit_mw must be a whole number of milliwatts above 0");
+  }
+
+  /** Mode 0600 whatever the umask, and a rewrite (restore run as root) keeps the file's owner. */
+  @Test
+  void theLedgerIsPrivateAndARewriteKeepsItsOwnerAndMode() throws Exception {
+    Path stateDir = dir.resolve("state");
+    Files.createDirectories(stateDir);
+    boolean root = "root".equals(System.getProperty("user.name"));
+    var nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(root ? "nobody" : System.getProperty("user.name"));
+    Files.setOwner(stateDir, nobody);
+    try (Ledger ledger = Ledger.open(stateDir, clock)) {
+      ledger.recordOriginal(A, Power.ofWatts(300));
+      ledger.recordOriginal(B, Power.ofWatts(300));
+      ledger.clear(java.util.List.of(A));
+    }
+    Path file = stateDir.resolve(Ledger.FILE_NAME);
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(Files.getOwner(file)).as("owned like its directory, not by whoever rewrote it").isEqualTo(nobody);
+    assertThat(Files.getOwner(stateDir.resolve("ledger.lock"))).isEqualTo(nobody);
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(stateDir.resolve("ledger.lock"))))
+        .isEqualTo("rw-------");
+    try (Ledger ledger = Ledger.open(stateDir, clock)) {
+      assertThat(ledger.originalLimits()).containsOnlyKeys(B);
     }
   }
 

@@ -107,8 +107,9 @@ class NvmlSafetyTest {
     GuardedGpuControl guard = GuardedGpuControl.create(observed, ledger);
     Gpu gpu = nvml.gpus().get(2);
     guard.apply(Map.of(gpu, w(200)));
-    assertThat(ledgerAtSet.get(0)).contains("\"type\":\"original\"").contains(gpu.uuid()).contains("300000");
-    assertThat(ledger.forceCount()).isEqualTo(2); // the original, then the set, each fsynced
+    assertThat(ledgerAtSet.get(0)).contains("\"type\":\"original\"").contains(gpu.uuid()).contains("300000")
+        .contains("\"new_mw\":200000");
+    assertThat(ledger.forceCount()).isEqualTo(1); // the original and the set, in one fsync before the setter
     assertThat(Ledger.read(stateDir).originalLimits()).containsEntry(gpu.uuid(), w(300));
   }
 
@@ -192,8 +193,8 @@ class NvmlSafetyTest {
     GuardedGpuControl guard = GuardedGpuControl.builder(nvml, ledger).minimumStep(w(10)).build();
     guard.apply(all(nvml.gpus(), w(200)));
     assertThat(List.of(fake.fakeNvmlSetCalls(0), fake.fakeNvmlSetCalls(1), fake.fakeNvmlSetCalls(2))).containsOnly(1);
-    // An fsync per original, then one for the tick's three recorded sets.
-    assertThat(ledger.forceCount()).isEqualTo(4);
+    // One fsync for the tick: three originals and three sets, before any setter.
+    assertThat(ledger.forceCount()).isEqualTo(1);
     assertThat(Ledger.read(stateDir).lastSetLimit(nvml.gpus().get(2).uuid())).contains(w(200));
     assertThat(guard.apply(all(nvml.gpus(), w(205)))).extracting(LimitOutcome::status).containsOnly(Status.UNCHANGED);
     assertThat(List.of(fake.fakeNvmlSetCalls(0), fake.fakeNvmlSetCalls(1), fake.fakeNvmlSetCalls(2))).containsOnly(1);
