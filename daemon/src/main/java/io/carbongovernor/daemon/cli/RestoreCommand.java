@@ -4,13 +4,9 @@ import io.carbongovernor.daemon.config.ConfigLoader;
 import io.carbongovernor.daemon.config.FileChecks;
 import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.daemon.config.InvalidConfigException;
-import io.carbongovernor.daemon.control.GpuBackendFactory;
-import io.carbongovernor.gpu.GpuControl;
-import io.carbongovernor.gpu.GuardedGpuControl;
-import io.carbongovernor.gpu.Ledger;
+import io.carbongovernor.daemon.control.LedgerRestore;
 import io.carbongovernor.gpu.RestoreResult;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -27,7 +23,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "restore",
     description = {
-      "Return every GPU in the ledger to its original power limit and clear the ledger.",
+      "Return every GPU in the ledger to its original power limit and clear the ledger. A GPU whose",
+      "limit someone changed since the daemon set it is left as they set it.",
       "Works without the daemon (systemd ExecStopPost). Exit 0 when every GPU is restored, 1 otherwise."
     })
 final class RestoreCommand implements Callable<Integer> {
@@ -48,43 +45,49 @@ final class RestoreCommand implements Callable<Integer> {
     } catch (InvalidConfigException e) {
       return InvalidConfigReport.print(err, config, e, "nothing restored");
     }
-    Path stateDir = loaded.stateDir();
-    if (!Files.exists(stateDir.resolve(Ledger.FILE_NAME))) {
-      out.printf("nothing to restore: no ledger in %s%n", stateDir);
-      out.flush();
-      return ExitCodes.OK;
-    }
-    try (Ledger ledger = Ledger.open(stateDir)) {
-      if (ledger.isEmpty()) {
-        out.printf("nothing to restore: the ledger in %s is empty%n", stateDir);
-        out.flush();
-        return ExitCodes.OK;
-      }
-      List<RestoreResult> results;
-      try (GpuControl backend = GpuBackendFactory.create(loaded, Clock.systemUTC())) {
-        results = GuardedGpuControl.restore(backend, ledger);
-      }
-      for (RestoreResult r : results) {
-        String gpu = r.gpu().map(g -> g.label() + " ").orElse("");
-        String line = String.format("%s%s: %s to %s: %s%s", gpu, r.uuid(), r.succeeded() ? "ok" : "NOT restored",
-            r.originalLimit(), r.status().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-            r.errorCode().map(c -> " (" + c + ", " + r.detail() + ")").orElse(""));
-        (r.succeeded() ? out : err).println(line);
-      }
-      long failed = results.stream().filter(r -> !r.succeeded()).count();
-      if (failed > 0) {
-        err.printf("%d of %d GPU(s) not restored; they stay in the ledger %s for the next attempt%n",
-            failed, results.size(), ledger.file());
-      } else {
-        out.printf("%d GPU(s) at their original power limit; ledger cleared%n", results.size());
-      }
-      out.flush();
-      err.flush();
-      return failed == 0 ? ExitCodes.OK : ExitCodes.RUNTIME_FAILURE;
-    } catch (RuntimeException e) { // StartupException (no backend) or an unreadable ledger
+    LedgerRestore.Outcome outcome;
+    try {
+      outcome = LedgerRestore.run(loaded, Clock.systemUTC());
+    } catch (RuntimeException e) { // StartupException (no backend), a damaged ledger, a GPU in use
       err.println("cannot restore: " + e.getMessage());
       err.flush();
       return ExitCodes.RUNTIME_FAILURE;
     }
+    if (outcome.nothingToDo()) {
+      out.printf("nothing to restore: no GPU in the ledger %s%n", outcome.ledger());
+      out.flush();
+      return ExitCodes.OK;
+    }
+    List<RestoreResult> results = outcome.results();
+    for (RestoreResult r : results) {
+      (r.succeeded() ? out : err).println(describe(r));
+    }
+    long failed = outcome.failed();
+    long left = results.stream().filter(r -> r.status() == RestoreResult.Status.LEFT_FOR_OPERATOR).count();
+    if (failed > 0) {
+      err.printf("%d of %d GPU(s) not restored; they stay in the ledger %s for the next attempt%n",
+          failed, results.size(), outcome.ledger());
+    } else if (left > 0) {
+      out.printf("%d GPU(s) at their original power limit, %d left at the limit an operator set; ledger cleared%n",
+          results.size() - left, left);
+    } else {
+      out.printf("%d GPU(s) at their original power limit; ledger cleared%n", results.size());
+    }
+    out.flush();
+    err.flush();
+    return failed == 0 ? ExitCodes.OK : ExitCodes.RUNTIME_FAILURE;
+  }
+
+  private static String describe(RestoreResult r) {
+    String gpu = r.gpu().map(g -> g.label() + " ").orElse("") + r.uuid();
+    String status = r.status().name().toLowerCase(Locale.ROOT).replace('_', '-');
+    if (r.status() == RestoreResult.Status.LEFT_FOR_OPERATOR) {
+      return gpu + ": ok, " + r.detail() + "; its original " + r.originalLimit() + " no longer applies: " + status;
+    }
+    if (RestoreResult.LEDGER_DAMAGED.equals(r.errorCode().orElse(""))) {
+      return gpu + ": NOT restored: " + r.detail();
+    }
+    return String.format("%s: %s to %s: %s%s", gpu, r.succeeded() ? "ok" : "NOT restored", r.originalLimit(), status,
+        r.errorCode().map(c -> " (" + c + ", " + r.detail() + ")").orElse(""));
   }
 }

@@ -4,6 +4,7 @@ import io.carbongovernor.daemon.config.GovernorConfig.Mode;
 import io.carbongovernor.daemon.config.GpuConfig.Backend;
 import io.carbongovernor.daemon.config.GpuConfig.Model;
 import io.carbongovernor.daemon.history.Retention;
+import io.carbongovernor.gpu.GpuLocks;
 import io.carbongovernor.gpu.Power;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -88,11 +89,11 @@ final class GovernorConfigReader {
   }
 
   private static GpuConfig defaultGpu() {
-    return new GpuConfig(Backend.NVML, "libnvidia-ml.so.1", Power.ofWatts(5), defaultSimulated());
+    return new GpuConfig(Backend.NVML, "libnvidia-ml.so.1", Power.ofWatts(5), defaultSimulated(), GpuLocks.DEFAULT_DIR);
   }
 
   private static GpuConfig gpu(ConfigMap gpu) {
-    gpu.allowOnly(Set.of("backend", "nvml-library", "min-change", "simulated"));
+    gpu.allowOnly(Set.of("backend", "nvml-library", "min-change", "simulated", "lock-dir"));
     return new GpuConfig(
         gpu.word("backend", Backend.class, Backend.NVML),
         gpu.string("nvml-library", "libnvidia-ml.so.1"),
@@ -101,7 +102,8 @@ final class GovernorConfigReader {
             .orElse(Power.ofWatts(5)),
         gpu.map("simulated")
             .map(GovernorConfigReader::simulated)
-            .orElseGet(GovernorConfigReader::defaultSimulated));
+            .orElseGet(GovernorConfigReader::defaultSimulated),
+        gpu.path("lock-dir", GpuLocks.DEFAULT_DIR));
   }
 
   private static GpuConfig.Simulated simulated(ConfigMap sim) {

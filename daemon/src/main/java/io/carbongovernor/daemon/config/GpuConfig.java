@@ -1,10 +1,16 @@
 package io.carbongovernor.daemon.config;
 
 import io.carbongovernor.gpu.Power;
+import java.nio.file.Path;
 import java.util.Objects;
 
-/** The {@code gpu} section. {@code simulated} holds its defaults when the backend is NVML. */
-public record GpuConfig(Backend backend, String nvmlLibrary, Power minChange, Simulated simulated) {
+/**
+ * The {@code gpu} section. {@code simulated} holds its defaults when the backend is NVML.
+ *
+ * @param lockDir where the host-wide per-GPU locks live: one daemon per GPU, whatever its state
+ *     directory
+ */
+public record GpuConfig(Backend backend, String nvmlLibrary, Power minChange, Simulated simulated, Path lockDir) {
 
   public enum Backend implements ConfigWord {
     NVML,
@@ -30,5 +36,6 @@ public record GpuConfig(Backend backend, String nvmlLibrary, Power minChange, Si
     Objects.requireNonNull(nvmlLibrary, "nvmlLibrary");
     Objects.requireNonNull(minChange, "minChange");
     Objects.requireNonNull(simulated, "simulated");
+    Objects.requireNonNull(lockDir, "lockDir");
   }
 }

@@ -16,6 +16,7 @@ import io.carbongovernor.daemon.teams.PolicySet;
 import io.carbongovernor.gpu.EnergyMeter;
 import io.carbongovernor.gpu.Gpu;
 import io.carbongovernor.gpu.GpuControl;
+import io.carbongovernor.gpu.GpuLocks;
 import io.carbongovernor.gpu.GuardedGpuControl;
 import io.carbongovernor.gpu.Ledger;
 import io.carbongovernor.gpu.PowerProfile;
@@ -126,14 +127,33 @@ public final class Daemon {
       backend.close();
       throw new StartupException("cannot open the ledger in " + config.stateDir() + ": " + e.getMessage(), e);
     }
+    GpuLocks locks;
+    try {
+      locks = hostLocks(config, backend);
+    } catch (RuntimeException e) {
+      ledger.close();
+      backend.close();
+      throw new StartupException("cannot start: " + e.getMessage(), e);
+    }
     if (!ledger.isEmpty()) {
       log.atWarn()
           .addKeyValue("ledger", ledger.file())
           .log("previous run did not exit cleanly; restoring its GPUs first");
-      logRestore(GuardedGpuControl.restore(backend, ledger));
+      List<RestoreResult> restored = GuardedGpuControl.restore(backend, ledger);
+      logRestore(restored);
+      Optional<RestoreResult> damaged =
+          restored.stream().filter(r -> r.errorCode().filter(RestoreResult.LEDGER_DAMAGED::equals).isPresent()).findFirst();
+      if (damaged.isPresent()) {
+        // Controlling a GPU whose original is unknown would take its throttled limit for full speed.
+        locks.close();
+        ledger.close();
+        backend.close();
+        throw new StartupException(damaged.get().detail());
+      }
     }
     GuardedGpuControl gpus =
         GuardedGpuControl.builder(backend, ledger)
+            .locks(locks)
             .minimumStep(config.gpu().minChange())
             .shadow(config.mode() == GovernorConfig.Mode.SHADOW)
             .build();
@@ -211,6 +231,18 @@ public final class Daemon {
         .addKeyValue("sources", String.join(",", sources.stream().map(s -> s.source().name()).toList()))
         .log("controlling");
     return daemon;
+  }
+
+  /**
+   * The host-wide per-GPU locks, for a daemon that may set limits on GPUs other processes can
+   * see: one daemon per GPU whatever its state directory. Simulated GPUs live in this process, and
+   * shadow mode never sets a limit, so neither takes them.
+   */
+  private static GpuLocks hostLocks(GovernorConfig config, GpuControl backend) {
+    if (config.mode() == GovernorConfig.Mode.SHADOW) {
+      return GpuLocks.none();
+    }
+    return LedgerRestore.hostLocks(config, backend.gpus().stream().map(Gpu::uuid).toList());
   }
 
   /**

@@ -1,0 +1,191 @@
+package io.carbongovernor.gpu;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One daemon per GPU on a host, whatever its state directory (safety invariant 9): an OS lock per
+ * GPU UUID in a host-wide directory ({@code /run/carbon-governor} by default). Two daemons with
+ * different state directories on the same GPUs would each take the other's limit for the original,
+ * and stopping both would leave the GPUs throttled.
+ *
+ * <p>Each lock file says who holds it ({@code pid 1234 state-dir /var/lib/... since ...}) and is
+ * emptied on a clean release. A file still naming another state directory was left by a daemon
+ * that died; if that directory's ledger still holds the GPU, its original is there and nowhere
+ * else, so the GPU is refused until that ledger is restored. The OS lets go of a killed holder's
+ * locks at once, so no lock outlives its process.
+ */
+public final class GpuLocks implements AutoCloseable {
+
+  /** Where the daemon's unit keeps its runtime files (systemd's RuntimeDirectory). */
+  public static final Path DEFAULT_DIR = Path.of("/run/carbon-governor");
+
+  private static final Set<Path> HELD_HERE = ConcurrentHashMap.newKeySet();
+  private static final Pattern SAFE_UUID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+  private static final Pattern HOLDER = Pattern.compile("pid (\\d+) state-dir (.+) since (\\S+)");
+  private static final int MAX_HOLDER_BYTES = 4096;
+
+  private final List<Held> held;
+
+  private record Held(Path file, FileChannel channel, FileLock lock) {}
+
+  private GpuLocks(List<Held> held) {
+    this.held = held;
+  }
+
+  /** No locks, for backends whose GPUs live in this process alone (simulated). */
+  public static GpuLocks none() {
+    return new GpuLocks(List.of());
+  }
+
+  /**
+   * Locks every GPU in {@code uuids} for a daemon (or restore) of {@code stateDir}, or none.
+   *
+   * @throws GpuInUseException when another process holds one, or a dead daemon's ledger still
+   *     holds one; nothing stays locked then
+   * @throws java.io.UncheckedIOException when the directory cannot be made or written (the
+   *     message names it and the fix)
+   */
+  public static GpuLocks acquire(Path dir, Collection<String> uuids, Path stateDir) {
+    Path lockDir = dir.toAbsolutePath().normalize();
+    Path ownState = stateDir.toAbsolutePath().normalize();
+    try {
+      if (!Files.isDirectory(lockDir)) {
+        Files.createDirectories(lockDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+      }
+    } catch (IOException e) {
+      throw StateDirFiles.failure("create the GPU lock directory (systemd's RuntimeDirectory=carbon-governor makes it;"
+          + " or set gpu.lock-dir)", lockDir, e);
+    }
+    List<Held> taken = new ArrayList<>();
+    try {
+      for (String uuid : uuids) {
+        taken.add(lock(lockDir, uuid, ownState));
+      }
+    } catch (RuntimeException e) {
+      new GpuLocks(taken).close();
+      throw e;
+    }
+    return new GpuLocks(List.copyOf(taken));
+  }
+
+  private static Held lock(Path dir, String uuid, Path ownState) {
+    Path file = dir.resolve("gpu-" + fileName(uuid) + ".lock");
+    if (!HELD_HERE.add(file)) {
+      throw new GpuInUseException(uuid, "another daemon in this process");
+    }
+    FileChannel channel = null;
+    try {
+      StateDirFiles.createIfMissing(file, StateDirFiles.READABLE);
+      channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        throw new GpuInUseException(uuid, "the daemon holding " + file + " (" + holder(channel) + ")");
+      }
+      refuseWhereADeadDaemonLeftIt(uuid, holder(channel), ownState);
+      String me = "pid " + ProcessHandle.current().pid() + " state-dir " + ownState + " since " + Instant.now() + "\n";
+      channel.truncate(0);
+      channel.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
+      channel.force(false);
+      return new Held(file, channel, lock);
+    } catch (IOException e) {
+      HELD_HERE.remove(file);
+      closeQuietly(channel);
+      throw StateDirFiles.failure("lock GPU " + uuid + " in", file, e);
+    } catch (RuntimeException e) {
+      HELD_HERE.remove(file);
+      closeQuietly(channel);
+      throw e;
+    }
+  }
+
+  /** A file that still names another state directory whose ledger holds the GPU: refuse. */
+  private static void refuseWhereADeadDaemonLeftIt(String uuid, String previous, Path ownState) {
+    Matcher m = HOLDER.matcher(previous);
+    if (!m.matches()) {
+      return; // released cleanly, or never held
+    }
+    Path theirs = Path.of(m.group(2));
+    if (theirs.equals(ownState)) {
+      return; // our own ledger: this start restores it
+    }
+    boolean holds;
+    try {
+      holds = Ledger.read(theirs).holds(uuid);
+    } catch (RuntimeException e) {
+      throw new GpuInUseException(uuid, "a daemon with state directory " + theirs + " that did not exit cleanly, whose"
+          + " ledger cannot be read (" + e.getMessage() + "); restore that daemon's GPUs first");
+    }
+    if (holds) {
+      throw new GpuInUseException(uuid, "a daemon with state directory " + theirs + " (pid " + m.group(1)
+          + ", gone) that did not exit cleanly: its ledger still holds this GPU's original limit. Run"
+          + " `carbon-governor restore --config FILE` with that daemon's configuration first");
+    }
+  }
+
+  private static String holder(FileChannel channel) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(MAX_HOLDER_BYTES);
+    channel.read(buffer, 0);
+    return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).strip();
+  }
+
+  /** A UUID as a file name; anything unusual is hex-encoded rather than trusted as a path. */
+  private static String fileName(String uuid) {
+    if (SAFE_UUID.matcher(uuid).matches() && !uuid.startsWith(".")) {
+      return uuid;
+    }
+    return "x" + java.util.HexFormat.of().formatHex(uuid.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // Closing releases the lock either way.
+      }
+    }
+  }
+
+  /** Empties each lock file (a clean release) and lets go of it. */
+  @Override
+  public void close() {
+    for (Held h : held) {
+      try {
+        h.channel().truncate(0);
+        h.channel().force(false);
+      } catch (IOException ignored) {
+        // The lock goes with the descriptor; a stale holder line only costs a ledger check.
+      }
+      try {
+        h.lock().release();
+      } catch (IOException ignored) {
+        // Closing the channel releases it.
+      } finally {
+        closeQuietly(h.channel());
+        HELD_HERE.remove(h.file());
+      }
+    }
+  }
+}
