@@ -5,6 +5,7 @@ import io.carbongovernor.daemon.config.FileChecks;
 import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.daemon.config.InvalidConfigException;
 import io.carbongovernor.daemon.control.Daemon;
+import io.carbongovernor.daemon.control.LedgerRestore;
 import io.carbongovernor.daemon.control.StartupException;
 import io.carbongovernor.daemon.systemd.ServiceNotifications;
 import io.carbongovernor.daemon.systemd.SystemdNotifier;
@@ -12,10 +13,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -38,6 +37,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    DaemonSignals.install(); // Main already has, unless run in-process
+    DaemonSignals.logNotices();
     SystemdNotifier notifier = SystemdNotifier.fromEnvironment(System.getenv());
     GovernorConfig loaded;
     try {
@@ -47,11 +48,11 @@ final class RunCommand implements Callable<Integer> {
       notifier.send("STATUS=invalid configuration: " + e.problems().size() + " problem(s) in " + config);
       return InvalidConfigReport.print(err, config, e, "not starting");
     }
-
-    // Signals are handled from before the start, so a stop asked for while starting still
-    // restores and exits 0; a reload before the daemon runs has nothing to reload.
-    CountDownLatch stopRequested = new CountDownLatch(1);
-    AtomicReference<Runnable> reload = new AtomicReference<>();
+    if (DaemonSignals.stopRequested()) {
+      return restoreInstead(loaded);
+    }
+    // A stop asked for while starting still restores and exits 0 once the start is done; a
+    // reload before the daemon runs has nothing to reload.
     ExecutorService reloads =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -59,14 +60,6 @@ final class RunCommand implements Callable<Integer> {
               t.setDaemon(true);
               return t;
             });
-    DaemonSignals.install(
-        stopRequested::countDown,
-        () -> {
-          Runnable r = reload.get();
-          if (r != null) {
-            reloads.execute(r);
-          }
-        });
     Daemon daemon;
     try {
       daemon = Daemon.start(loaded, Clock.systemUTC());
@@ -76,12 +69,13 @@ final class RunCommand implements Callable<Integer> {
       return ExitCodes.RUNTIME_FAILURE;
     }
     ServiceNotifications systemd = ServiceNotifications.start(notifier, System.getenv(), daemon.loop(), loaded);
-    reload.set(
-        () -> {
-          systemd.reloading();
-          systemd.reloaded(daemon.reload());
-        });
-    // A backstop for exits that bypass the signal handlers (SIGHUP, System.exit elsewhere).
+    DaemonSignals.onReload(
+        () -> reloads.execute(
+            () -> {
+              systemd.reloading();
+              systemd.reloaded(daemon.reload());
+            }));
+    // A backstop for exits that bypass the signal handlers (System.exit elsewhere, -Xrs).
     Thread backstop =
         new Thread(
             () -> {
@@ -91,12 +85,31 @@ final class RunCommand implements Callable<Integer> {
             "restore-on-exit");
     Runtime.getRuntime().addShutdownHook(backstop);
 
-    stopRequested.await();
+    DaemonSignals.awaitStop();
     systemd.stopping();
+    DaemonSignals.onReload(null);
     reloads.shutdownNow();
     daemon.stop();
     systemd.close();
     Runtime.getRuntime().removeShutdownHook(backstop);
     return ExitCodes.OK;
+  }
+
+  /**
+   * Stopped before the daemon started: nothing of this run needs undoing, but the last run may
+   * have left GPUs in the ledger (a crash, then a restart stopped at once), so restore them.
+   */
+  private static int restoreInstead(GovernorConfig loaded) {
+    log.info("stop asked for before the daemon started; restoring what the ledger holds instead");
+    LedgerRestore.Outcome outcome;
+    try {
+      outcome = LedgerRestore.run(loaded, Clock.systemUTC());
+    } catch (RuntimeException e) {
+      log.atError().addKeyValue("error", e.getMessage()).log("cannot restore");
+      return ExitCodes.RUNTIME_FAILURE;
+    }
+    log.atInfo().addKeyValue("gpus", outcome.results().size()).addKeyValue("not_restored", outcome.failed())
+        .log("stopped before starting");
+    return outcome.failed() == 0 ? ExitCodes.OK : ExitCodes.RUNTIME_FAILURE;
   }
 }
