@@ -87,14 +87,19 @@ class NvmlProcessIT {
   }
 
   private Path config(String mode, String interval) throws IOException {
+    return config(mode, interval, "state");
+  }
+
+  /** A daemon's configuration with its own state directory; every daemon shares the host's lock directory. */
+  private Path config(String mode, String interval, String stateDir) throws IOException {
     Path teams = Files.createDirectories(dir.resolve("teams.d"));
-    Path file = dir.resolve("governor-" + mode + ".yaml");
+    Path file = dir.resolve("governor-" + mode + "-" + stateDir + ".yaml");
     Files.writeString(file, String.join("\n",
         "zone: US-CAL-CISO",
         "interval: " + interval,
         "mode: " + mode,
-        "state-dir: " + dir.resolve("state"),
-        "gpu: {backend: nvml, nvml-library: " + FAKE + "}",
+        "state-dir: " + dir.resolve(stateDir),
+        "gpu: {backend: nvml, nvml-library: " + FAKE + ", lock-dir: " + dir.resolve("run") + "}",
         "carbon:",
         "  sources:",
         "    - {type: trace, file: " + TRACES.resolve("US-CAL-CISO_2023_hourly.csv") + "}",
@@ -351,5 +356,142 @@ class NvmlProcessIT {
     assertThat(setCalls()).containsExactly(0, 0);
     assertThat(limitsWatts()).containsExactly(300, 250);
     assertThat(gpuState()).containsEntry("procs.0", me + ":1073741824");
+  }
+  /** Invariant 3: after `nvidia-smi -pl 250` and a kill -9, restore leaves the operator's limit. */
+  @Test
+  void restoreAfterKillMinusNineLeavesALimitAnOperatorChanged() throws Exception {
+    Path config = config("enforce");
+    killWhileThrottled(config);
+    setLimitBehindTheDaemonsBack(0, 250);
+
+    Result restore = runToEnd(command("restore", "--config", config.toString()));
+    assertThat(restore.exitCode()).as(restore.output()).isZero();
+    assertThat(restore.output())
+        .contains("left at 250 W, set by someone else (the daemon last set 180 W)")
+        .contains("1 GPU(s) at their original power limit, 1 left at the limit an operator set; ledger cleared");
+    assertThat(limitsWatts()).containsExactly(250, 300);
+    assertThat(Files.readString(dir.resolve("state").resolve("ledger.jsonl"))).isEmpty();
+  }
+
+  @Test
+  void aCleanStopAndARestartAfterACrashBothLeaveAnOperatorsLimit() throws Exception {
+    Path config = config("enforce");
+    Process daemon = command("run", "--config", config.toString()).start();
+    BlockingQueue<String> out = lines(daemon);
+    awaitLine(out, "limit changed gpu=\"gpu1\"");
+    setLimitBehindTheDaemonsBack(0, 250);
+    daemon.toHandle().destroy(); // SIGTERM: a clean stop
+    String rest = drain(out, daemon);
+    assertThat(daemon.exitValue()).as(rest).isZero();
+    assertThat(rest).contains("changed by someone else since the daemon set it");
+    assertThat(limitsWatts()).containsExactly(250, 300);
+
+    killAfterItsFirstChanges(config);
+    setLimitBehindTheDaemonsBack(1, 240);
+    Process restarted = command("run", "--config", config.toString()).start();
+    BlockingQueue<String> again = lines(restarted);
+    String startup = String.join("\n", awaitLine(again, "controlling"));
+    assertThat(startup).contains("previous run did not exit cleanly").contains("left as they set it");
+    restarted.toHandle().destroy();
+    drain(again, restarted);
+    // The restart took 240 W as gpu1's full speed: the operator's word stands after it too.
+    assertThat(limitsWatts()).containsExactly(250, 240);
+  }
+
+  /** Starts a daemon, waits until it has throttled both GPUs, and kills it with -9. */
+  private void killAfterItsFirstChanges(Path config) throws Exception {
+    Process daemon = command("run", "--config", config.toString()).start();
+    BlockingQueue<String> out = lines(daemon);
+    awaitLine(out, "limit changed gpu=\"gpu1\"");
+    daemon.destroyForcibly();
+    assertThat(daemon.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+  }
+
+  /** Invariant 9: a second daemon with another state directory is refused the GPUs the first controls. */
+  @Test
+  void oneDaemonPerGpuWhateverItsStateDirectory() throws Exception {
+    Path first = config("enforce", "1h", "state-a");
+    Path second = config("enforce", "1h", "state-b");
+    Process a = command("run", "--config", first.toString()).start();
+    BlockingQueue<String> aOut = lines(a);
+    awaitLine(aOut, "limit changed gpu=\"gpu1\"");
+
+    Result refused = runToEnd(command("run", "--config", second.toString()));
+    assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
+    assertThat(refused.output()).contains("GPU GPU-fa4e0000-0000-4000-8000-000000000000 is controlled by")
+        .contains("pid " + a.pid());
+    assertThat(limitsWatts()).containsExactly(180, 180);
+
+    a.destroyForcibly(); // kill -9: the OS lets go of its locks, its ledger keeps the originals
+    assertThat(a.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    Result stillRefused = runToEnd(command("run", "--config", second.toString()));
+    assertThat(stillRefused.exitCode()).as(stillRefused.output()).isEqualTo(1);
+    assertThat(stillRefused.output()).contains("its ledger still holds this GPU's original limit")
+        .contains(dir.resolve("state-a").toString());
+    assertThat(limitsWatts()).as("the second daemon never took 180 W for the original").containsExactly(180, 180);
+
+    Result restored = runToEnd(command("restore", "--config", first.toString()));
+    assertThat(restored.exitCode()).as(restored.output()).isZero();
+    Process b = command("run", "--config", second.toString()).start();
+    BlockingQueue<String> bOut = lines(b);
+    awaitLine(bOut, "limit changed gpu=\"gpu1\"");
+    b.toHandle().destroy();
+    String rest = drain(bOut, b);
+    assertThat(b.exitValue()).as(rest).isZero();
+    assertThat(limitsWatts()).containsExactly(300, 300);
+  }
+
+  /**
+   * A SIGTERM in the first second of a start, before logging and the configuration are even
+   * loaded, still restores what the last run left in the ledger and exits 0. The JVM says when
+   * the entry point has gone past installing the handlers (the command line's class loads).
+   */
+  @Test
+  void aStopInTheFirstSecondOfAStartRestoresAndExitsZero() throws Exception {
+    Path config = config("enforce");
+    killWhileThrottled(config);
+    ProcessBuilder pb = command("run", "--config", config.toString());
+    pb.command().add(1, "-Xlog:class+load=info:stdout");
+    Process daemon = pb.start();
+    BlockingQueue<String> out = lines(daemon);
+    awaitLine(out, "io.carbongovernor.daemon.cli.CarbonGovernorCommand ");
+    daemon.toHandle().destroy(); // SIGTERM
+    String rest = drain(out, daemon);
+    assertThat(daemon.exitValue()).as(rest.lines().filter(l -> !l.contains("[class,load]")).toList().toString()).isZero();
+    assertThat(limitsWatts()).containsExactly(300, 300);
+    assertThat(Files.readString(dir.resolve("state").resolve("ledger.jsonl"))).isEmpty();
+  }
+
+  /** Ledger damage never ends in exit 0 with a GPU off its original. */
+  @Test
+  void aDamagedLedgerIsRefusedWithItsLineAndNothingIsTouched() throws Exception {
+    Path config = config("enforce");
+    killWhileThrottled(config);
+    Path ledger = dir.resolve("state").resolve("ledger.jsonl");
+    List<String> lines = Files.readAllLines(ledger);
+    // Only the set lines left: the originals are gone.
+    Files.write(ledger, lines.stream().filter(l -> l.contains("\"type\":\"set\"")).toList());
+    List<Integer> sets = setCalls();
+
+    Result restore = runToEnd(command("restore", "--config", config.toString()));
+    assertThat(restore.exitCode()).as(restore.output()).isEqualTo(1);
+    assertThat(restore.output()).contains(ledger + ":1: limits were set on GPU-fa4e0000")
+        .contains("its original limit is not in the ledger").contains("-pl WATTS");
+    Result run = runToEnd(command("run", "--config", config.toString()));
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+    assertThat(run.output()).contains(ledger + ":1: limits were set on");
+    assertThat(setCalls()).isEqualTo(sets);
+
+    // A torn original line at the end, and a limit of 0.
+    Files.writeString(ledger, lines.get(0) + "\n" + lines.get(2).substring(0, 40));
+    Result torn = runToEnd(command("restore", "--config", config.toString()));
+    assertThat(torn.exitCode()).as(torn.output()).isEqualTo(1);
+    assertThat(torn.output()).contains(ledger + ":2: a torn original limit");
+    Files.writeString(ledger, lines.get(0).replace("\"limit_mw\":300000", "\"limit_mw\":0") + "\n");
+    Result zero = runToEnd(command("restore", "--config", config.toString()));
+    assertThat(zero.exitCode()).as(zero.output()).isEqualTo(1);
+    assertThat(zero.output()).contains(ledger + ":1: malformed ledger entry (limit_mw must be a whole number of milliwatts above 0");
+    assertThat(limitsWatts()).containsExactly(180, 180);
+    assertThat(setCalls()).isEqualTo(sets);
   }
 }
