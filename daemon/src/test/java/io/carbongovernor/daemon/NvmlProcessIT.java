@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -493,5 +494,55 @@ class NvmlProcessIT {
     assertThat(zero.output()).contains(ledger + ":1: malformed ledger entry (limit_mw must be a whole number of milliwatts above 0");
     assertThat(limitsWatts()).containsExactly(180, 180);
     assertThat(setCalls()).isEqualTo(sets);
+  }
+  /**
+   * A restore run by hand as root keeps the daemon's files its user's (0600, owned like the state
+   * directory), so the service user's next start works; and when a file does end up someone
+   * else's, the error names it and the fix.
+   */
+  @Test
+  void aRestoreRunAsRootKeepsTheServiceUsersFilesAndAPermissionProblemSaysTheFix() throws Exception {
+    assertThat(System.getProperty("user.name"))
+        .as("this test switches to uid 65534 (nobody) with setpriv, which needs root; run the build as root, as CI does")
+        .isEqualTo("root");
+    Path state = Files.createDirectories(dir.resolve("state"));
+    Files.setOwner(state, nobody());
+    Path config = config("enforce");
+    killWhileThrottled(config);
+    Path ledger = state.resolve("ledger.jsonl");
+    assertThat(Files.getOwner(ledger)).isEqualTo(nobody());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(ledger))).isEqualTo("rw-------");
+
+    Result asRoot = runToEnd(command("restore", "--config", config.toString()));
+    assertThat(asRoot.exitCode()).as(asRoot.output()).isZero();
+    for (String name : List.of("ledger.jsonl", "ledger.lock")) {
+      assertThat(Files.getOwner(state.resolve(name))).as(name).isEqualTo(nobody());
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve(name)))).as(name).isEqualTo("rw-------");
+    }
+
+    // The service user (here nobody) can still use its state directory.
+    for (Path p : List.of(dir, hardware(), hardware().resolveSibling("gpus.state.lock"), config, dir.resolve("teams.d"))) {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-rw-rw-"));
+    }
+    Result asService = runToEnd(asNobody(command("restore", "--config", config.toString())));
+    assertThat(asService.exitCode()).as(asService.output()).isZero();
+    assertThat(asService.output()).contains("nothing to restore");
+
+    Files.setOwner(ledger, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root"));
+    Result denied = runToEnd(asNobody(command("restore", "--config", config.toString())));
+    assertThat(denied.exitCode()).as(denied.output()).isEqualTo(1);
+    assertThat(denied.output()).contains("cannot open the ledger " + ledger + ": permission denied")
+        .contains("owned by root:").contains("this process runs as nobody").contains("chown -R nobody: " + state);
+  }
+
+  private java.nio.file.attribute.UserPrincipal nobody() throws IOException {
+    return dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+  }
+
+  /** The same command, run as uid and gid 65534 with no supplementary groups. */
+  private static ProcessBuilder asNobody(ProcessBuilder pb) {
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+    cmd.addAll(pb.command());
+    return pb.command(cmd);
   }
 }

@@ -93,8 +93,9 @@ class GpuCommandsTest {
   void restoreSetsEveryLedgeredGpuToItsOriginalAndClearsTheLedger() throws IOException {
     Path cfg = simulated();
     try (Ledger ledger = Ledger.open(dir.resolve("state"))) {
-      ledger.recordOriginal(GPU0, Power.ofWatts(200)); // the simulated GPUs start at 250 W
-      ledger.recordSet(GPU0, Power.ofWatts(200), Power.ofWatts(150));
+      // The simulated GPUs start at 250 W: the limit the daemon last set on GPU0.
+      ledger.recordOriginal(GPU0, Power.ofWatts(200));
+      ledger.recordSet(GPU0, Power.ofWatts(200), Power.ofWatts(250));
       ledger.recordOriginal(GPU1, Power.ofWatts(250));
     }
     CommandRun run = CommandRun.of("restore", "--config", cfg.toString());
@@ -106,7 +107,7 @@ class GpuCommandsTest {
     try (Ledger after = Ledger.open(dir.resolve("state"))) {
       assertThat(after.isEmpty()).isTrue();
     }
-    assertThat(CommandRun.of("restore", "--config", cfg.toString()).out()).contains("ledger").contains("is empty");
+    assertThat(CommandRun.of("restore", "--config", cfg.toString()).out()).contains("nothing to restore: no GPU in the ledger");
   }
 
   @Test
