@@ -31,7 +31,7 @@ final class CarbonAwareSdkProvider implements Provider {
   private final Clock clock;
 
   CarbonAwareSdkProvider(HttpEndpoint endpoint, SignalKind kind, Clock clock) {
-    this.http = new JsonHttp(endpoint, Redactor.none());
+    this.http = new JsonHttp(endpoint, Redactor.none(), clock);
     this.json = new JsonFields(endpoint.name());
     this.kind = kind;
     this.clock = clock;

@@ -36,7 +36,7 @@ final class ElectricityMapsProvider implements Provider {
     if (token == null || token.isBlank()) {
       throw new IllegalArgumentException("electricitymaps needs an API token");
     }
-    this.http = new JsonHttp(endpoint, new Redactor(List.of(token)));
+    this.http = new JsonHttp(endpoint, new Redactor(List.of(token)), clock);
     this.json = new JsonFields(endpoint.name());
     this.auth = Headers.of("auth-token", token);
     this.options = options;

@@ -48,8 +48,9 @@ final class ProviderCarbonSource implements CarbonSource {
     try {
       return notAhead(provider.latest(zone));
     } catch (CarbonSourceException e) {
-      // Wrong credentials or an unknown zone will not be mended by another endpoint.
-      if (e.kind() == Kind.AUTH || e.kind() == Kind.NOT_FOUND) {
+      // Wrong credentials or an unknown zone will not be mended by another endpoint, and a rate
+      // limit holds for the whole API: asking the forecast now would only spend more of it.
+      if (e.kind() == Kind.AUTH || e.kind() == Kind.NOT_FOUND || e.kind() == Kind.RATE_LIMITED) {
         throw e;
       }
       latestFailure = e;

@@ -36,7 +36,7 @@ final class UkProvider implements Provider {
   private final Optional<String> region;
 
   UkProvider(HttpEndpoint endpoint, Optional<String> region, Clock clock) {
-    this.http = new JsonHttp(endpoint, Redactor.none());
+    this.http = new JsonHttp(endpoint, Redactor.none(), clock);
     this.json = new JsonFields(endpoint.name());
     this.clock = clock;
     this.region = region.map(String::strip).map(UkProvider::regionPath);

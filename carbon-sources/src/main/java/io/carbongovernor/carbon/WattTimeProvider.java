@@ -45,7 +45,7 @@ final class WattTimeProvider implements Provider {
     }
     String basic =
         Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
-    this.http = new JsonHttp(endpoint, new Redactor(List.of(password, basic)));
+    this.http = new JsonHttp(endpoint, new Redactor(List.of(password, basic)), clock);
     this.json = new JsonFields(endpoint.name());
     this.login = new WattTimeLogin(http, username, password, clock);
     this.clock = clock;
