@@ -31,7 +31,7 @@ final class CarbonAwareSdkProvider implements Provider {
   private final Clock clock;
 
   CarbonAwareSdkProvider(HttpEndpoint endpoint, SignalKind kind, Clock clock) {
-    this.http = new JsonHttp(endpoint, Redactor.none());
+    this.http = new JsonHttp(endpoint, Redactor.none(), clock);
     this.json = new JsonFields(endpoint.name());
     this.kind = kind;
     this.clock = clock;
@@ -78,11 +78,16 @@ final class CarbonAwareSdkProvider implements Provider {
     if (!first.isObject()) {
       throw json.bad("forecasts/current: expected objects in the list");
     }
+    // The forecast names the location asked; its rows name the upstream's own region.
+    json.name(first, "location", "forecasts/current")
+        .ifPresent(l -> json.sameZone(l, zone, "location", "forecasts/current"));
+    UpstreamRegion upstream = new UpstreamRegion("forecasts/current");
     List<CarbonSignal> out = new ArrayList<>();
     for (JsonNode p : json.array(first, "forecastData", "forecasts/current")) {
       if (!p.isObject()) {
         throw json.bad("forecasts/current: expected objects in 'forecastData'");
       }
+      upstream.check(p);
       Instant start = json.time(p, "timestamp", "forecasts/current");
       var value = json.number(p, "value", "forecasts/current");
       if (value.isEmpty()) {
@@ -127,10 +132,12 @@ final class CarbonAwareSdkProvider implements Provider {
     }
     List<Instant> starts = new ArrayList<>();
     List<JsonNode> rows = new ArrayList<>();
+    UpstreamRegion upstream = new UpstreamRegion("bylocation");
     for (JsonNode r : body.get()) {
       if (!r.isObject()) {
         throw json.bad("bylocation: expected objects in the list");
       }
+      upstream.check(r);
       if (json.number(r, "rating", "bylocation").isPresent()) {
         starts.add(json.time(r, "time", "bylocation"));
         rows.add(r);
@@ -150,6 +157,32 @@ final class CarbonAwareSdkProvider implements Provider {
     }
     out.sort(java.util.Comparator.comparing(CarbonSignal::start));
     return out;
+  }
+
+  /**
+   * The rows of an SDK answer name the region of the SDK's upstream (a WattTime balancing
+   * authority such as {@code PJM_DC} for {@code eastus}), not the location asked, so they cannot
+   * be compared with it; but one answer for one location holds one region, and rows of two are a
+   * bad response.
+   */
+  private final class UpstreamRegion {
+
+    private final String where;
+    private String first;
+
+    UpstreamRegion(String where) {
+      this.where = where;
+    }
+
+    void check(JsonNode row) {
+      json.name(row, "location", where).ifPresent(l -> {
+        if (first == null) {
+          first = l;
+        } else if (!l.equalsIgnoreCase(first)) {
+          throw json.bad(where + ": answer is for two locations, '" + first + "' and '" + l + "'");
+        }
+      });
+    }
   }
 
   /** .NET TimeSpan text: {@code hh:mm:ss} or {@code d.hh:mm:ss}, optional fraction. */

@@ -17,6 +17,13 @@ public final class CarbonSourceException extends RuntimeException {
     BAD_RESPONSE
   }
 
+  /**
+   * The longest wait a rate limit is kept for. A provider's longer Retry-After (a day, or
+   * 999999999999 seconds, past what nanosecond arithmetic holds) is cut to it: the source rests
+   * that long, then is asked again, rather than never or at once.
+   */
+  public static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+
   private final Kind kind;
   private final String source;
   private final transient Duration retryAfter;
@@ -30,7 +37,14 @@ public final class CarbonSourceException extends RuntimeException {
     super(source + ": " + message, cause);
     this.kind = kind;
     this.source = source;
-    this.retryAfter = retryAfter;
+    this.retryAfter = retryAfter == null ? null : bounded(retryAfter);
+  }
+
+  private static Duration bounded(Duration wait) {
+    if (wait.isNegative()) {
+      return Duration.ZERO;
+    }
+    return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
   }
 
   public Kind kind() {
@@ -41,7 +55,10 @@ public final class CarbonSourceException extends RuntimeException {
     return source;
   }
 
-  /** For {@link Kind#RATE_LIMITED}: how long the provider asked us to wait, when it said. */
+  /**
+   * For {@link Kind#RATE_LIMITED}: how long the provider asked us to wait, when it said; at most
+   * {@link #MAX_RETRY_AFTER}.
+   */
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
   }

@@ -1,11 +1,13 @@
 package io.carbongovernor.carbon;
 
+import io.carbongovernor.common.ByteSize;
+import io.carbongovernor.common.InputFiles;
+import io.carbongovernor.common.UnsuitableFileException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +37,12 @@ import java.util.Optional;
  * is as long as the one before it (one hour in a one-row file).
  */
 public final class CarbonTrace {
+
+  /**
+   * The largest trace file read: a year of hourly Electricity Maps export takes about 1 MiB, a
+   * year of 5-minute {@code time,value} rows about 4 MiB.
+   */
+  public static final ByteSize MAX_FILE = ByteSize.ofMebibytes(32);
 
   /** Length of the only slot of a one-row file, where no neighbour tells the length. */
   static final Duration SINGLE_ROW_SLOT = Duration.ofHours(1);
@@ -97,11 +105,13 @@ public final class CarbonTrace {
    * Reads a trace file.
    *
    * @throws TraceFormatException when the file is empty, has an unknown header or bad rows
+   * @throws UnsuitableFileException when the file is no regular file or larger than {@link
+   *     #MAX_FILE}
    * @throws IOException when the file cannot be read
    */
   public static CarbonTrace read(Path file, TraceColumn column) throws IOException {
-    // Files.newBufferedReader reports malformed UTF-8 instead of replacing it.
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    // The reader reports malformed UTF-8 instead of replacing it.
+    try (BufferedReader reader = InputFiles.newReader(file, MAX_FILE)) {
       return TraceCsvParser.parse(reader, file.toString(), column);
     }
   }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
@@ -35,7 +36,7 @@ final class ElectricityMapsProvider implements Provider {
     if (token == null || token.isBlank()) {
       throw new IllegalArgumentException("electricitymaps needs an API token");
     }
-    this.http = new JsonHttp(endpoint, new Redactor(List.of(token)));
+    this.http = new JsonHttp(endpoint, new Redactor(List.of(token)), clock);
     this.json = new JsonFields(endpoint.name());
     this.auth = Headers.of("auth-token", token);
     this.options = options;
@@ -72,6 +73,7 @@ final class ElectricityMapsProvider implements Provider {
     if (!body.isObject()) {
       throw json.bad("latest: expected an object");
     }
+    String answered = zoneOf(body, zone, "latest");
     Instant start = json.time(body, "datetime", "latest");
     OptionalDouble value = json.number(body, "carbonIntensity", "latest");
     if (value.isEmpty()) {
@@ -79,7 +81,7 @@ final class ElectricityMapsProvider implements Provider {
           Kind.UNAVAILABLE, name(), "latest: no carbon intensity for the slot at " + start);
     }
     return new CarbonSignal(
-        zoneOf(body, zone),
+        answered,
         start,
         start.plus(SLOT),
         json.intensity(value.getAsDouble(), "latest"),
@@ -91,7 +93,7 @@ final class ElectricityMapsProvider implements Provider {
   @Override
   public List<CarbonSignal> forecastFromNow(String zone, Duration horizon) {
     JsonNode body = get(url("forecast", zone).build());
-    String z = zoneOf(body, zone);
+    String z = zoneOf(body, zone, "forecast");
     return records(json.array(body, "forecast", "forecast"), z, "forecast", true);
   }
 
@@ -101,7 +103,7 @@ final class ElectricityMapsProvider implements Provider {
     List<CarbonSignal> all = new ArrayList<>();
     if (!from.isBefore(now.minus(HISTORY_WINDOW))) {
       JsonNode body = get(url("history", zone).build());
-      all.addAll(records(json.array(body, "history", "history"), zoneOf(body, zone), "history", false));
+      all.addAll(records(json.array(body, "history", "history"), zoneOf(body, zone, "history"), "history", false));
     } else {
       for (Instant s = from; s.isBefore(to); s = s.plus(PAST_RANGE_LIMIT)) {
         Instant e = s.plus(PAST_RANGE_LIMIT).isBefore(to) ? s.plus(PAST_RANGE_LIMIT) : to;
@@ -111,7 +113,7 @@ final class ElectricityMapsProvider implements Provider {
                 .addQueryParameter("end", e.toString())
                 .build();
         JsonNode body = get(url);
-        all.addAll(records(json.array(body, "data", "past-range"), zoneOf(body, zone), "past-range", false));
+        all.addAll(records(json.array(body, "data", "past-range"), zoneOf(body, zone, "past-range"), "past-range", false));
       }
     }
     List<CarbonSignal> out = new ArrayList<>();
@@ -126,7 +128,10 @@ final class ElectricityMapsProvider implements Provider {
     return List.copyOf(out);
   }
 
-  /** Records with a value, in time order; {@code forecast} records count as estimated. */
+  /**
+   * Records with a value, in time order; {@code forecast} records count as estimated. A record
+   * that names a zone must name the answer's.
+   */
   private List<CarbonSignal> records(JsonNode array, String zone, String where, boolean forecast) {
     List<Instant> starts = new ArrayList<>();
     List<JsonNode> withValue = new ArrayList<>();
@@ -134,6 +139,7 @@ final class ElectricityMapsProvider implements Provider {
       if (!r.isObject()) {
         throw json.bad(where + ": expected objects in the list");
       }
+      json.name(r, "zone", where).ifPresent(z -> json.sameZone(z, zone, "zone", where));
       Instant start = json.time(r, "datetime", where);
       if (json.number(r, "carbonIntensity", where).isPresent()) {
         starts.add(start);
@@ -147,7 +153,7 @@ final class ElectricityMapsProvider implements Provider {
       double v = json.number(r, "carbonIntensity", where).getAsDouble();
       out.add(
           new CarbonSignal(
-              zoneOf(r, zone),
+              zone,
               starts.get(i),
               ends.get(i),
               json.intensity(v, where),
@@ -159,9 +165,17 @@ final class ElectricityMapsProvider implements Provider {
     return out;
   }
 
-  private static String zoneOf(JsonNode node, String asked) {
-    JsonNode z = node.get("zone");
-    return z != null && z.isString() && !z.asString().isBlank() ? z.asString() : asked;
+  /**
+   * The zone an answer is for. Asked by zone, an answer that names another is a bad response;
+   * asked by coordinates, the API chooses the zone, so the one it names stands.
+   */
+  private String zoneOf(JsonNode body, String asked, String where) {
+    Optional<String> named = json.name(body, "zone", where);
+    if (options.coordinates().isPresent()) {
+      return named.orElse(asked);
+    }
+    named.ifPresent(z -> json.sameZone(z, asked, "zone", where));
+    return asked;
   }
 
   @Override

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import tools.jackson.databind.JsonNode;
 
@@ -68,6 +69,29 @@ final class JsonFields {
       throw bad(where + ": expected a number '" + field + "'" + found(v));
     }
     return OptionalDouble.of(v.asDouble());
+  }
+
+  /** Text that names something (a zone, a region): empty when absent, null or blank. */
+  Optional<String> name(JsonNode node, String field, String where) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return Optional.empty();
+    }
+    if (!v.isString() && !v.isIntegralNumber()) {
+      throw bad(where + ": expected a name '" + field + "'" + found(v));
+    }
+    String text = v.asString().strip();
+    return text.isEmpty() ? Optional.empty() : Optional.of(text);
+  }
+
+  /**
+   * Fails when an answer names another zone than the one asked: its values are another grid's.
+   * Names compare without case, which no two zones differ by alone.
+   */
+  void sameZone(String answered, String asked, String field, String where) {
+    if (!answered.equalsIgnoreCase(asked)) {
+      throw bad(where + ": answer is for " + field + " '" + answered + "', not '" + asked + "' as asked");
+    }
   }
 
   /** A boolean that defaults when absent or null. */

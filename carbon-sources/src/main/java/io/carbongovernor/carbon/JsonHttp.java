@@ -6,6 +6,7 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -38,18 +39,22 @@ final class JsonHttp {
   private static final Pattern HTML_TITLE =
       Pattern.compile("<title>\\s*([^<]{1,80}?)\\s*</title>", Pattern.CASE_INSENSITIVE);
   private static final int EXCERPT = 160;
+  private static final Pattern DELTA_SECONDS = Pattern.compile("\\d+");
 
   private final HttpEndpoint endpoint;
   private final OkHttpClient client;
   private final Redactor configured;
+  private final Clock clock;
   private volatile Redactor redactor;
   private volatile String lastToken;
 
-  JsonHttp(HttpEndpoint endpoint, Redactor redactor) {
+  /** @param clock the time a Retry-After date is measured from */
+  JsonHttp(HttpEndpoint endpoint, Redactor redactor, Clock clock) {
     this.endpoint = endpoint;
     this.client = SharedHttpClient.with(endpoint.timeouts());
     this.configured = redactor;
     this.redactor = redactor;
+    this.clock = clock;
   }
 
   String source() {
@@ -168,7 +173,7 @@ final class JsonHttp {
     String message = what + ": HTTP " + code + " " + summary(text);
     Retry retry = endpoint.retry();
     if (code == 429) {
-      Duration after = retryAfter(retryAfterHeader).orElse(null);
+      Duration after = retryAfter(retryAfterHeader, clock.instant()).orElse(null);
       CarbonSourceException e = fail(Kind.RATE_LIMITED, message, after, null);
       boolean wait = after != null && after.compareTo(retry.maxRetryAfter()) <= 0;
       return wait ? Attempt.retry(e, after) : Attempt.fatal(e);
@@ -278,23 +283,28 @@ final class JsonHttp {
     return text.length() <= EXCERPT ? text : text.substring(0, EXCERPT) + "...";
   }
 
-  /** Retry-After as delta-seconds or an HTTP date (RFC 9110); absent or unreadable: empty. */
-  static Optional<Duration> retryAfter(String header) {
+  /**
+   * Retry-After as delta-seconds or an HTTP date (RFC 9110), at most {@link
+   * CarbonSourceException#MAX_RETRY_AFTER}, however many digits or however far off the date;
+   * absent or unreadable: empty.
+   */
+  static Optional<Duration> retryAfter(String header, Instant now) {
     if (header == null || header.isBlank()) {
       return Optional.empty();
     }
     String h = header.strip();
+    Duration max = CarbonSourceException.MAX_RETRY_AFTER;
+    if (DELTA_SECONDS.matcher(h).matches()) {
+      // Past 18 digits a long overflows; so many seconds are past the cap anyway.
+      long seconds = h.length() > 18 ? max.toSeconds() : Math.min(Long.parseLong(h), max.toSeconds());
+      return Optional.of(Duration.ofSeconds(seconds));
+    }
     try {
-      long seconds = Long.parseLong(h);
-      return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
-    } catch (NumberFormatException e) {
-      try {
-        Instant at = ZonedDateTime.parse(h, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        Duration d = Duration.between(Instant.now(), at);
-        return Optional.of(d.isNegative() ? Duration.ZERO : d);
-      } catch (DateTimeParseException e2) {
-        return Optional.empty();
-      }
+      Instant at = ZonedDateTime.parse(h, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      Duration d = Duration.between(now, at);
+      return Optional.of(d.isNegative() ? Duration.ZERO : d.compareTo(max) > 0 ? max : d);
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
     }
   }
 

@@ -19,6 +19,16 @@ final class ProviderCarbonSource implements CarbonSource {
   /** How far ahead the forecast is asked for when it stands in for {@code latest}. */
   static final Duration CURRENT_FROM_FORECAST = Duration.ofHours(1);
 
+  /**
+   * The furthest after our clock a {@code latest} slot may start. The provider calls the slot
+   * current, so it starts at or before the provider's clock, which ours may trail by skew
+   * (seconds with NTP, minutes without) and slot alignment (a provider may label the slot it is
+   * about to enter). One hour, the longest slot these APIs use, covers both; a slot further ahead
+   * is not current under any sane clock: a forecast or a broken answer, which must not stand as
+   * "now" (its age would read as zero).
+   */
+  static final Duration LATEST_MAX_LEAD = Duration.ofHours(1);
+
   private final Provider provider;
   private final Clock clock;
 
@@ -36,10 +46,11 @@ final class ProviderCarbonSource implements CarbonSource {
   public CarbonSignal current(String zone) {
     CarbonSourceException latestFailure;
     try {
-      return provider.latest(zone);
+      return notAhead(provider.latest(zone));
     } catch (CarbonSourceException e) {
-      // Wrong credentials or an unknown zone will not be mended by another endpoint.
-      if (e.kind() == Kind.AUTH || e.kind() == Kind.NOT_FOUND) {
+      // Wrong credentials or an unknown zone will not be mended by another endpoint, and a rate
+      // limit holds for the whole API: asking the forecast now would only spend more of it.
+      if (e.kind() == Kind.AUTH || e.kind() == Kind.NOT_FOUND || e.kind() == Kind.RATE_LIMITED) {
         throw e;
       }
       latestFailure = e;
@@ -79,6 +90,18 @@ final class ProviderCarbonSource implements CarbonSource {
       return List.of();
     }
     return provider.history(zone, from, to);
+  }
+
+  private CarbonSignal notAhead(CarbonSignal latest) {
+    Instant bound = clock.instant().plus(LATEST_MAX_LEAD);
+    if (latest.start().isAfter(bound)) {
+      throw new CarbonSourceException(
+          Kind.BAD_RESPONSE,
+          name(),
+          "latest: the current slot starts at " + latest.start() + ", more than "
+              + LATEST_MAX_LEAD.toMinutes() + " minutes after now (" + clock.instant() + ")");
+    }
+    return latest;
   }
 
   private static CarbonSignal withEstimated(CarbonSignal s) {

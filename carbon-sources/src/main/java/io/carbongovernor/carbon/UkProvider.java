@@ -36,7 +36,7 @@ final class UkProvider implements Provider {
   private final Optional<String> region;
 
   UkProvider(HttpEndpoint endpoint, Optional<String> region, Clock clock) {
-    this.http = new JsonHttp(endpoint, Redactor.none());
+    this.http = new JsonHttp(endpoint, Redactor.none(), clock);
     this.json = new JsonFields(endpoint.name());
     this.clock = clock;
     this.region = region.map(String::strip).map(UkProvider::regionPath);
@@ -126,7 +126,9 @@ final class UkProvider implements Provider {
 
   /**
    * The region object of a regional answer. Single-region range endpoints answer {@code data} as
-   * an object, the current one as a one-element array; both are accepted.
+   * an object, the current one as a one-element array; both are accepted. It names its region by
+   * id (and by postcode when asked by one): another region than asked is a bad response. The
+   * national answers name no region, so there is nothing of theirs to compare.
    */
   private JsonNode regionData(JsonNode body, String where) {
     JsonNode data = body.get("data");
@@ -139,6 +141,8 @@ final class UkProvider implements Provider {
     if (data == null || !data.isObject()) {
       throw json.bad(where + ": expected 'data' to hold the region");
     }
+    String[] asked = region.orElseThrow().split("/", 2); // regionid/13, postcode/RG10
+    json.name(data, asked[0], where).ifPresent(r -> json.sameZone(r, asked[1], asked[0], where));
     return data;
   }
 

@@ -45,7 +45,7 @@ final class WattTimeProvider implements Provider {
     }
     String basic =
         Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
-    this.http = new JsonHttp(endpoint, new Redactor(List.of(password, basic)));
+    this.http = new JsonHttp(endpoint, new Redactor(List.of(password, basic)), clock);
     this.json = new JsonFields(endpoint.name());
     this.login = new WattTimeLogin(http, username, password, clock);
     this.clock = clock;
@@ -140,7 +140,6 @@ final class WattTimeProvider implements Provider {
   private List<CarbonSignal> points(JsonNode body, String zone, String where, boolean forecast) {
     JsonNode meta = body.get("meta");
     Duration period = DEFAULT_PERIOD;
-    String region = zone;
     if (meta != null && meta.isObject()) {
       JsonNode units = meta.get("units");
       if (units != null && units.isString() && !units.asString().equals("lbs_co2_per_mwh")) {
@@ -150,10 +149,7 @@ final class WattTimeProvider implements Provider {
       if (p != null && p.isNumber() && p.asLong() > 0) {
         period = Duration.ofSeconds(p.asLong());
       }
-      JsonNode r = meta.get("region");
-      if (r != null && r.isString() && !r.asString().isBlank()) {
-        region = r.asString();
-      }
+      json.name(meta, "region", where).ifPresent(r -> json.sameZone(r, zone, "region", where));
       JsonNode warnings = meta.get("warnings");
       if (warnings != null && warnings.isArray() && !warnings.isEmpty()) {
         warn(warnings.toString());
@@ -173,7 +169,7 @@ final class WattTimeProvider implements Provider {
       boolean estimated = forecast || json.flag(point, "imputed_data_used", false);
       out.add(
           new CarbonSignal(
-              region, start, start.plus(period), json.intensity(grams, where), SignalKind.MARGINAL,
+              zone, start, start.plus(period), json.intensity(grams, where), SignalKind.MARGINAL,
               name(), estimated));
     }
     out.sort(java.util.Comparator.comparing(CarbonSignal::start));

@@ -2,7 +2,9 @@ package io.carbongovernor.carbon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.carbongovernor.carbon.CarbonSourceException.Kind;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class RetryAndErrorTextTest {
@@ -22,12 +24,26 @@ class RetryAndErrorTextTest {
   }
 
   @Test
-  void retryAfterIsSecondsOrAnHttpDate() {
-    assertThat(JsonHttp.retryAfter("120")).contains(Duration.ofMinutes(2));
-    assertThat(JsonHttp.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).contains(Duration.ZERO);
-    assertThat(JsonHttp.retryAfter("soon")).isEmpty();
-    assertThat(JsonHttp.retryAfter(null)).isEmpty();
-    assertThat(JsonHttp.retryAfter("-3")).isEmpty();
+  void retryAfterIsSecondsOrAnHttpDateFromTheClock() {
+    Instant now = Instant.parse("2015-10-21T07:27:00Z");
+    assertThat(JsonHttp.retryAfter("120", now)).contains(Duration.ofMinutes(2));
+    assertThat(JsonHttp.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now)).contains(Duration.ofMinutes(1));
+    assertThat(JsonHttp.retryAfter("Wed, 21 Oct 2015 07:26:00 GMT", now)).contains(Duration.ZERO);
+    assertThat(JsonHttp.retryAfter("soon", now)).isEmpty();
+    assertThat(JsonHttp.retryAfter(null, now)).isEmpty();
+    assertThat(JsonHttp.retryAfter("-3", now)).isEmpty();
+  }
+
+  @Test
+  void aRetryAfterPastAnHourIsAnHour() {
+    Instant now = Instant.parse("2015-10-21T07:27:00Z");
+    for (String huge : new String[] {"3601", "999999999999", "9223372036854775807", "99999999999999999999999999",
+        "Fri, 31 Dec 9999 23:59:59 GMT"}) {
+      assertThat(JsonHttp.retryAfter(huge, now)).as(huge).contains(Duration.ofHours(1));
+    }
+    assertThat(JsonHttp.retryAfter("3600", now)).contains(Duration.ofHours(1));
+    assertThat(new CarbonSourceException(Kind.RATE_LIMITED, "em", "429", Duration.ofDays(365_000), null).retryAfter())
+        .contains(CarbonSourceException.MAX_RETRY_AFTER);
   }
 
   @Test

@@ -1,16 +1,30 @@
 package io.carbongovernor.gpu;
 
+import io.carbongovernor.common.ByteSize;
+import io.carbongovernor.common.InputFiles;
+import io.carbongovernor.common.UnsuitableFileException;
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Looks ids up in files of the /etc/passwd and /etc/group formats ({@code name:x:id:...}). */
+/**
+ * Looks ids up in files of the /etc/passwd and /etc/group formats ({@code name:x:id:...}). A file
+ * that is no regular file or larger than {@link #MAX_FILE} gives no names, and says so in the log
+ * once.
+ */
 final class FileAccountNames implements AccountNames {
+
+  private static final Logger log = LoggerFactory.getLogger(FileAccountNames.class);
+
+  /** The largest account file read: some 300,000 accounts of 100 bytes. */
+  static final ByteSize MAX_FILE = ByteSize.ofMebibytes(32);
 
   private final Path passwd;
   private final Path group;
+  private volatile String lastRefusal;
 
   FileAccountNames(Path passwd, Path group) {
     this.passwd = passwd;
@@ -27,17 +41,29 @@ final class FileAccountNames implements AccountNames {
     return lookup(group, gid);
   }
 
-  private static Optional<String> lookup(Path file, long id) {
-    try {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+  private Optional<String> lookup(Path file, long id) {
+    String wanted = Long.toString(id);
+    try (BufferedReader lines = InputFiles.newReader(file, MAX_FILE)) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         String[] fields = line.split(":", -1);
-        if (fields.length >= 3 && !line.startsWith("#") && fields[2].equals(Long.toString(id))) {
+        if (fields.length >= 3 && !line.startsWith("#") && fields[2].equals(wanted)) {
           return Optional.of(fields[0]);
         }
       }
+    } catch (UnsuitableFileException e) {
+      refused(e);
     } catch (IOException e) {
       return Optional.empty();
     }
     return Optional.empty();
+  }
+
+  /** Lookups come every tick: a refusal is logged when it is new, not at each of them. */
+  private void refused(UnsuitableFileException e) {
+    String message = e.getMessage();
+    if (!message.equals(lastRefusal)) {
+      lastRefusal = message;
+      log.atWarn().addKeyValue("file", e.file()).log("account names not read: " + message);
+    }
   }
 }

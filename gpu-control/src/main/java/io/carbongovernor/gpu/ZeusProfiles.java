@@ -1,5 +1,8 @@
 package io.carbongovernor.gpu;
 
+import io.carbongovernor.common.ByteSize;
+import io.carbongovernor.common.InputFiles;
+import io.carbongovernor.common.UnsuitableFileException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,7 +10,6 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +35,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Zeus's own simulator trains with. Immutable and thread-safe.
  */
 public final class ZeusProfiles {
+
+  /** The largest profile file read; Zeus's own are about 30 KiB. */
+  public static final ByteSize MAX_FILE = ByteSize.ofMebibytes(16);
 
   private static final List<String> BUNDLED = List.of("a40", "v100");
   private static final Map<String, ZeusProfiles> BUNDLED_CACHE = new ConcurrentHashMap<>();
@@ -86,10 +91,18 @@ public final class ZeusProfiles {
     return read(file, family);
   }
 
-  /** Reads a {@code summary_power} file measured on {@code family} (used in source labels). */
+  /**
+   * Reads a {@code summary_power} file measured on {@code family} (used in source labels).
+   *
+   * @throws UncheckedIOException when the file cannot be read, and with the file and what it is
+   *     when it is no regular file or larger than {@link #MAX_FILE}
+   * @throws ProfileFormatException when its content is not a profile
+   */
   public static ZeusProfiles read(Path file, String family) {
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    try (Reader reader = InputFiles.newReader(file, MAX_FILE)) {
       return parse(reader, file.toString(), family);
+    } catch (UnsuitableFileException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }

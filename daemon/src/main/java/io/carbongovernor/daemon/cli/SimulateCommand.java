@@ -3,6 +3,7 @@ package io.carbongovernor.daemon.cli;
 import io.carbongovernor.carbon.CarbonTrace;
 import io.carbongovernor.carbon.TraceColumn;
 import io.carbongovernor.carbon.TraceFormatException;
+import io.carbongovernor.common.UnsuitableFileException;
 import io.carbongovernor.daemon.config.Durations;
 import io.carbongovernor.gpu.Gpu;
 import io.carbongovernor.gpu.Power;
@@ -338,21 +339,24 @@ final class SimulateCommand implements Callable<Integer> {
     }
   }
 
+  /** A path that names nothing is a usage error; one that names no trace file is bad input. */
   private CarbonTrace readTrace(String option, Path file, TraceColumn traceColumn) {
-    if (!Files.isRegularFile(file)) {
+    if (!Files.exists(file)) {
       throw usage(option + " " + file + ": no such file");
     }
     try {
       return CarbonTrace.read(file, traceColumn);
     } catch (TraceFormatException e) {
       throw invalid(e.getMessage());
+    } catch (UnsuitableFileException e) {
+      throw invalid(option + " " + e.getMessage());
     } catch (IOException | UncheckedIOException e) {
       throw invalid("cannot read " + file + ": " + e.getMessage());
     }
   }
 
   private ZeusProfiles readProfiles() {
-    if (!Files.isRegularFile(profile)) {
+    if (!Files.exists(profile)) {
       throw usage("--profile " + profile + ": no such file");
     }
     try {
@@ -360,7 +364,9 @@ final class SimulateCommand implements Callable<Integer> {
     } catch (ProfileFormatException e) {
       throw invalid(e.getMessage());
     } catch (UncheckedIOException e) {
-      throw invalid("cannot read " + profile + ": " + e.getMessage());
+      throw invalid(e.getCause() instanceof UnsuitableFileException u
+          ? "--profile " + u.getMessage()
+          : "cannot read " + profile + ": " + e.getMessage());
     }
   }
 

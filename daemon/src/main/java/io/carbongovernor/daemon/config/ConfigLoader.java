@@ -1,8 +1,10 @@
 package io.carbongovernor.daemon.config;
 
+import io.carbongovernor.common.ByteSize;
+import io.carbongovernor.common.InputFiles;
+import io.carbongovernor.common.UnsuitableFileException;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -20,6 +22,9 @@ import java.util.stream.Stream;
  * of them at once.
  */
 public final class ConfigLoader {
+
+  /** The largest governor.yaml or team file read: what the YAML parser accepts. */
+  static final ByteSize MAX_FILE = ByteSize.ofBytes(YamlTree.MAX_CHARS);
 
   private final Path given;
   private final Path directory;
@@ -107,11 +112,13 @@ public final class ConfigLoader {
     return teams;
   }
 
+  /**
+   * By name alone: a {@code .yaml} entry that is no regular file (a FIFO, a link to a device) is
+   * reported when it is read, not passed over in silence.
+   */
   private static boolean isTeamFile(Path file) {
     String name = file.getFileName().toString();
-    return !name.startsWith(".")
-        && (name.endsWith(".yaml") || name.endsWith(".yml"))
-        && Files.isRegularFile(file);
+    return !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml"));
   }
 
   /** Reads and parses one file; problems name it as {@code shown}. */
@@ -119,14 +126,12 @@ public final class ConfigLoader {
     files.add(shown);
     String text;
     try {
-      if (Files.size(absolute) > YamlTree.MAX_CHARS) {
-        problems.add(
-            ConfigProblem.atFile(shown, "file is larger than " + YamlTree.MAX_CHARS + " bytes"));
-        return Optional.empty();
-      }
-      text = Files.readString(absolute, StandardCharsets.UTF_8);
+      text = InputFiles.readString(absolute, MAX_FILE);
     } catch (NoSuchFileException e) {
       problems.add(ConfigProblem.atFile(shown, "file does not exist"));
+      return Optional.empty();
+    } catch (UnsuitableFileException e) {
+      problems.add(ConfigProblem.atFile(shown, "file " + e.reason()));
       return Optional.empty();
     } catch (CharacterCodingException e) {
       problems.add(ConfigProblem.atFile(shown, "file is not UTF-8 text"));

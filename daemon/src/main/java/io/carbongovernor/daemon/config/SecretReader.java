@@ -1,8 +1,9 @@
 package io.carbongovernor.daemon.config;
 
+import io.carbongovernor.common.ByteSize;
+import io.carbongovernor.common.InputFiles;
+import io.carbongovernor.common.UnsuitableFileException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +17,9 @@ import java.util.stream.Collectors;
 final class SecretReader {
 
   private static final String CREDENTIALS_DIRECTORY = "CREDENTIALS_DIRECTORY";
+
+  /** The largest secret file read; tokens and passwords are far smaller. */
+  static final ByteSize MAX_FILE = ByteSize.ofKibibytes(64);
 
   private SecretReader() {}
 
@@ -88,9 +92,12 @@ final class SecretReader {
   private static Optional<Secret> fromFile(Path file, ConfigValue value) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = InputFiles.readString(file, MAX_FILE);
     } catch (NoSuchFileException e) {
       value.problem("secret file " + file + " does not exist");
+      return Optional.empty();
+    } catch (UnsuitableFileException e) {
+      value.problem("secret file " + file + " " + e.reason());
       return Optional.empty();
     } catch (IOException e) {
       value.problem("cannot read secret file " + file + " (" + e.getClass().getSimpleName() + ")");

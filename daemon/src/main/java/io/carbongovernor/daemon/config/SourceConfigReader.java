@@ -1,11 +1,15 @@
 package io.carbongovernor.daemon.config;
 
+import io.carbongovernor.carbon.CarbonTrace;
+import io.carbongovernor.common.InputFiles;
+import io.carbongovernor.common.UnsuitableFileException;
 import io.carbongovernor.daemon.config.SourceConfig.ApiVersion;
 import io.carbongovernor.daemon.config.SourceConfig.Column;
 import io.carbongovernor.daemon.config.SourceConfig.EmissionFactor;
 import io.carbongovernor.daemon.config.SourceConfig.IntensityKind;
 import io.carbongovernor.daemon.config.SourceConfig.Timing;
 import io.carbongovernor.daemon.config.SourceConfig.Type;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -160,9 +164,17 @@ final class SourceConfigReader {
               + ")");
       return Optional.empty();
     }
-    if (file.isPresent() && context.checkFiles() && !Files.isRegularFile(file.get())) {
-      value.problem("trace file " + file.get() + " is not a regular file");
-      return Optional.empty();
+    if (file.isPresent() && context.checkFiles()) {
+      try {
+        // Type and size only: the trace itself is read when the source starts.
+        InputFiles.check(file.get(), CarbonTrace.MAX_FILE);
+      } catch (UnsuitableFileException e) {
+        value.problem("trace file " + file.get() + " " + e.reason());
+        return Optional.empty();
+      } catch (IOException e) {
+        value.problem("cannot read trace file " + file.get() + " (" + e.getClass().getSimpleName() + ")");
+        return Optional.empty();
+      }
     }
     return file;
   }

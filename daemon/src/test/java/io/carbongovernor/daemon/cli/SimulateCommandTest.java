@@ -2,11 +2,13 @@ package io.carbongovernor.daemon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -242,5 +244,28 @@ class SimulateCommandTest {
     args.set(args.indexOf(trace.toString()), dir.resolve("nope.csv").toString());
     assertThat(run(args.toArray(String[]::new))).isEqualTo(2);
     assertThat(err).contains("no such file");
+  }
+
+  @Test
+  void aTraceOrProfileThatIsNoRegularFileIsBadInputAtOnce() throws Exception {
+    Path fifo = dir.resolve("fifo.csv");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+    Path link = Files.createSymbolicLink(dir.resolve("zero.csv"), Path.of("/dev/zero"));
+    Path directory = Files.createDirectory(dir.resolve("traces"));
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+      for (String option : List.of("--trace", "--history", "--profile")) {
+        for (Path bad : List.of(fifo, link, directory)) {
+          List<String> args = args();
+          if (option.equals("--history")) {
+            args.addAll(List.of("--history", bad.toString()));
+          } else {
+            args.set(args.indexOf(option) + 1, bad.toString());
+          }
+          assertThat(run(args.toArray(String[]::new))).as(option + " " + bad + ": " + err).isEqualTo(78);
+          String what = bad == fifo ? "a FIFO" : bad == link ? "a character device" : "a directory";
+          assertThat(err).contains(option + " " + bad + " is " + what + ", not a regular file");
+        }
+      }
+    });
   }
 }

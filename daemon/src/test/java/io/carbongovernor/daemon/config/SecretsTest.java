@@ -112,4 +112,38 @@ class SecretsTest {
               assertThat(s.password()).isEmpty();
             });
   }
+
+  @Test
+  void aSecretFileMustBeARegularFileWithinItsCap() throws Exception {
+    Path token = dir.resolve("secrets/em.token");
+    Path credential = dir.resolve("creds/watttime");
+    java.nio.file.Files.delete(token);
+    java.nio.file.Files.delete(credential);
+    assertThat(new ProcessBuilder("mkfifo", token.toString()).start().waitFor()).isZero();
+    java.nio.file.Files.createSymbolicLink(credential, Path.of("/dev/zero"));
+
+    List<ConfigProblem> problems =
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            java.time.Duration.ofSeconds(30), () -> files.problems(SOURCES));
+    assertThat(problems)
+        .extracting(ConfigProblem::toString)
+        .containsExactly(
+            files.governor() + ":6:58: carbon.sources[1].token-file: secret file " + token
+                + " is a FIFO, not a regular file",
+            files.governor() + ":7:60: carbon.sources[2].password-credential: secret file " + credential
+                + " is a character device, not a regular file");
+
+    java.nio.file.Files.delete(token);
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(token.toFile(), "rw")) {
+      f.setLength((64 << 10) + 1);
+    }
+    java.nio.file.Files.delete(credential);
+    java.nio.file.Files.createDirectory(credential);
+    assertThat(files.problems(SOURCES))
+        .extracting(ConfigProblem::message)
+        .containsExactly(
+            "carbon.sources[1].token-file: secret file " + token + " is larger than 64 KiB",
+            "carbon.sources[2].password-credential: secret file " + credential
+                + " is a directory, not a regular file");
+  }
 }
