@@ -39,10 +39,14 @@ public final class JobRegistry {
    * it creates its CUDA context, or leave a GPU for a while) before its claim there is dropped.
    */
   public static final Duration CLAIM_GRACE = Duration.ofMinutes(10);
+  /** Jobs registered at once on the node. */
+  public static final int MAX_JOBS = 1024;
+  /** Jobs registered at once by one uid (the uid the jobs run as), so no user fills the node's cap. */
+  public static final int MAX_JOBS_PER_UID = 64;
 
   private static final Logger log = LoggerFactory.getLogger("jobs");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
-  private static final int MAX_JOBS = 1024;
+  private static final String UUID_PREFIX = "GPU-";
 
   private final ProcFs proc;
   private final ProcessTree tree;
@@ -65,9 +69,10 @@ public final class JobRegistry {
   /**
    * Registers a job.
    *
-   * @param available the node's GPUs, to resolve the request's indices and UUIDs
+   * @param available the node's GPUs, to resolve the request's indices and UUIDs (any case, with
+   *     or without the {@code GPU-} prefix)
    * @throws JobException 400 for a malformed request or unknown GPU or process, 403 when the
-   *     process is not the caller's
+   *     process is not the caller's, 429 when the node or the process's uid has its most jobs
    */
   public synchronized Job register(long callerUid, JobRequest request, List<Gpu> available, Instant now) {
     if (!NAME.matcher(request.name()).matches()) {
@@ -91,7 +96,7 @@ public final class JobRegistry {
     for (String ref : request.gpus()) {
       Gpu gpu =
           available.stream()
-              .filter(g -> g.uuid().equalsIgnoreCase(ref) || Integer.toString(g.index()).equals(ref))
+              .filter(g -> names(g, ref))
               .findFirst()
               .orElseThrow(() -> JobException.badRequest("unknown GPU '" + ref + "'"));
       if (!gpus.contains(gpu)) {
@@ -99,10 +104,17 @@ public final class JobRegistry {
       }
     }
     if (jobs.size() >= MAX_JOBS) {
-      throw new JobException(429, "too many registered jobs (" + MAX_JOBS + ")");
+      throw new JobException(429, "too many registered jobs: the node takes at most " + MAX_JOBS);
     }
     // The job runs as the process's owner (root may register someone else's process).
     UnixUser runsAs = UnixUser.of(owner.get());
+    long ofUid = jobs.values().stream().filter(j -> j.owner().uid() == runsAs.uid()).count();
+    if (ofUid >= MAX_JOBS_PER_UID) {
+      throw new JobException(
+          429,
+          "too many registered jobs for uid " + runsAs.uid() + ": one uid may have at most " + MAX_JOBS_PER_UID
+              + "; finish some first");
+    }
     Optional<String> team = teams.get().teamOf(runsAs).map(TeamConfig::name);
     String id = "j-" + HexFormat.of().formatHex(ids.generateSeed(8));
     Job job =
@@ -121,6 +133,15 @@ public final class JobRegistry {
         .addKeyValue("gpus", gpus.stream().map(Gpu::label).toList())
         .log("job registered");
     return job;
+  }
+
+  /** Whether {@code ref} is the GPU's index or its UUID, in any case, with or without {@code GPU-}. */
+  private static boolean names(Gpu gpu, String ref) {
+    return Integer.toString(gpu.index()).equals(ref) || bare(gpu.uuid()).equalsIgnoreCase(bare(ref));
+  }
+
+  private static String bare(String uuid) {
+    return uuid.regionMatches(true, 0, UUID_PREFIX, 0, UUID_PREFIX.length()) ? uuid.substring(UUID_PREFIX.length()) : uuid;
   }
 
   /**

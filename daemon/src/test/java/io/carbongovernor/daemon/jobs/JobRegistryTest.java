@@ -131,6 +131,39 @@ class JobRegistryTest {
   }
 
   @Test
+  void aGpuIsNamedByItsIndexOrItsUuidInAnyCaseWithOrWithoutThePrefix() {
+    for (String ref : List.of("1", "GPU-5a5a0000-0000-4000-8000-00000000000b", "gpu-5A5A0000-0000-4000-8000-00000000000B",
+        "5a5a0000-0000-4000-8000-00000000000b", "5A5A0000-0000-4000-8000-00000000000B")) {
+      Job job = jobs.register(1001, new JobRequest("bert", 4242, List.of(ref), OptionalInt.empty(), false), List.of(GPU, GPU1), T0);
+      assertThat(job.gpus()).as(ref).containsExactly(GPU1);
+    }
+    for (String ref : List.of("GPU-5a5a0000", "2", "GPU-", "MIG-5a5a0000-0000-4000-8000-00000000000b")) {
+      assertThatThrownBy(
+              () -> jobs.register(1001, new JobRequest("bert", 4242, List.of(ref), OptionalInt.empty(), false), List.of(GPU, GPU1), T0))
+          .as(ref)
+          .isInstanceOfSatisfying(JobException.class, e -> assertThat(e.status()).isEqualTo(400))
+          .hasMessage("unknown GPU '" + ref + "'");
+    }
+  }
+
+  @Test
+  void oneUidHoldsAtMost64JobsWhileOthersStillRegister() throws Exception {
+    process(4343, 1002, 6000);
+    for (int i = 0; i < JobRegistry.MAX_JOBS_PER_UID; i++) {
+      register(1001);
+    }
+    assertThatThrownBy(() -> register(1001))
+        .isInstanceOfSatisfying(JobException.class, e -> assertThat(e.status()).isEqualTo(429))
+        .hasMessageContaining("uid 1001")
+        .hasMessageContaining("at most 64");
+    assertThatThrownBy(() -> register(0)) // root registering alice's process counts against alice
+        .isInstanceOfSatisfying(JobException.class, e -> assertThat(e.status()).isEqualTo(429));
+    Job bobs = jobs.register(1002, new JobRequest("gpt", 4343, List.of("0"), OptionalInt.empty(), false), List.of(GPU), T0);
+    assertThat(bobs.owner().name()).isEqualTo("bob");
+    assertThat(jobs.jobs()).hasSize(JobRegistry.MAX_JOBS_PER_UID + 1);
+  }
+
+  @Test
   void aClaimWaitsForItsWorkThenRunsAndIsDroppedWhenAbsentPastTheGracePeriod() {
     Job job = jobs.register(1001, new JobRequest("bert", 4242, List.of("0", "1"), OptionalInt.empty(), false), List.of(GPU, GPU1), T0);
     assertThat(job.claims()).extracting(JobGpu::state).containsExactly(ClaimState.WAITING, ClaimState.WAITING);
