@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * A user in no team registers an idle process of their own on every GPU, against a running
  * daemon on simulated GPUs that report real pids: the registration moves no GPU until that
  * process really runs on one, and then only that one, under the default policy; on the team's
- * GPU the team's limit stands even beside it.
+ * GPU the team's limit stands even beside it. Nor can one uid fill the node with registrations.
  */
 class ClaimedGpusEndToEndTest {
 
@@ -47,13 +47,12 @@ class ClaimedGpusEndToEndTest {
   @TempDir Path dir;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  @Test
-  void anIdleProcessOfNoTeamLiftsNoTeamsLimitAndMovesOnlyTheGpuItRunsOn() throws Exception {
+  /** Two simulated A40s; a team of this test's user capped at 50 %, a default policy of 80 %. */
+  private Path config() throws Exception {
     assertThat(USER)
         .as("this test runs a process as uid 65534 through setpriv, which needs root; run the tests as root (CI does)")
         .isEqualTo("root");
     assertThat(SETPRIV).as("this test needs util-linux's setpriv").isExecutable();
-
     Path teams = Files.createDirectories(dir.resolve("teams.d"));
     Files.writeString(
         teams.resolve("vision.yaml"),
@@ -75,22 +74,34 @@ class ClaimedGpusEndToEndTest {
             "teams-dir: " + teams,
             "api: {listen: 127.0.0.1:0}",
             ""));
+    return config;
+  }
+
+  /** A sleep run as nobody (in no team), once setpriv has switched to that uid. */
+  private static Process nobodysSleep() throws Exception {
+    // setpriv switches to nobody and execs the shell, which says so and execs sleep: one pid throughout.
+    Process p =
+        new ProcessBuilder(
+                SETPRIV.toString(), "--reuid=65534", "--regid=65534", "--clear-groups",
+                "/bin/sh", "-c", "echo switched; exec sleep 300")
+            .start();
+    assertThat(new String(p.getInputStream().readNBytes("switched\n".length()), StandardCharsets.UTF_8))
+        .isEqualTo("switched\n");
+    return p;
+  }
+
+  @Test
+  void anIdleProcessOfNoTeamLiftsNoTeamsLimitAndMovesOnlyTheGpuItRunsOn() throws Exception {
+    Path config = config();
     MutableClock clock = new MutableClock(Instant.parse("2026-10-03T13:30:00Z"));
     SimulatedGpuControl gpus = SimulatedGpus.builder().count(2).clock(clock).firstPid(999_999_000).build();
     Gpu gpu0 = gpus.gpus().get(0);
     Gpu gpu1 = gpus.gpus().get(1);
 
     Process team = new ProcessBuilder("sleep", "300").start();
-    // setpriv switches to nobody and execs the shell, which says so and execs sleep: one pid throughout.
-    Process stranger =
-        new ProcessBuilder(
-                SETPRIV.toString(), "--reuid=65534", "--regid=65534", "--clear-groups",
-                "/bin/sh", "-c", "echo switched; exec sleep 300")
-            .start();
+    Process stranger = nobodysSleep();
     Daemon daemon = null;
     try {
-      assertThat(new String(stranger.getInputStream().readNBytes("switched\n".length()), StandardCharsets.UTF_8))
-          .isEqualTo("switched\n");
       gpus.setProcesses(gpu0, List.of(new GpuProcess(team.pid(), 1L << 30)));
       gpus.setProcesses(gpu1, List.of());
       daemon = Daemon.start(ConfigLoader.load(config, FileChecks.CHECK), clock, gpus);
@@ -147,6 +158,39 @@ class ClaimedGpusEndToEndTest {
       }
       stranger.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       team.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aUidsSixtyFifthJobGetsA429WhileAnotherUidStillRegisters() throws Exception {
+    Path config = config();
+    MutableClock clock = new MutableClock(Instant.parse("2026-10-03T13:30:00Z"));
+    Process mine = new ProcessBuilder("sleep", "300").start();
+    Process stranger = nobodysSleep();
+    Daemon daemon = null;
+    try {
+      daemon = Daemon.start(ConfigLoader.load(config, FileChecks.CHECK), clock, SimulatedGpus.builder().count(2).clock(clock).build());
+      String base = "http://127.0.0.1:" + daemon.apiAddress().getPort();
+      String body = "{\"name\":\"many\",\"pid\":" + stranger.pid() + ",\"gpus\":[0]}";
+      for (int i = 0; i < JobRegistry.MAX_JOBS_PER_UID; i++) {
+        assertThat(send(base, "POST", "/v1/jobs", body).statusCode()).isEqualTo(201);
+      }
+      HttpResponse<String> refused = send(base, "POST", "/v1/jobs", body);
+      assertThat(refused.statusCode()).isEqualTo(429);
+      JsonNode reason = JSON.readTree(refused.body());
+      assertThat(reason.get("status").intValue()).isEqualTo(429);
+      assertThat(reason.get("error").stringValue()).contains("uid 65534").contains("at most 64");
+      // Root's own process still registers (on GPU 1, named by its UUID in capitals).
+      HttpResponse<String> other =
+          send(base, "POST", "/v1/jobs",
+              "{\"name\":\"mine\",\"pid\":" + mine.pid() + ",\"gpus\":[\"GPU-5A5A0000-0000-4000-8000-000000000001\"]}");
+      assertThat(other.statusCode()).as(other.body()).isEqualTo(201);
+    } finally {
+      if (daemon != null) {
+        daemon.stop();
+      }
+      stranger.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      mine.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
   }
 
