@@ -5,6 +5,7 @@ import io.carbongovernor.daemon.control.TickReport;
 import io.carbongovernor.daemon.history.EnergyRecord;
 import io.carbongovernor.daemon.jobs.BatchSizes;
 import io.carbongovernor.daemon.jobs.Job;
+import io.carbongovernor.daemon.jobs.JobGpu;
 import io.carbongovernor.daemon.jobs.JobOutcome;
 import io.carbongovernor.daemon.jobs.JobRegistry;
 import io.carbongovernor.daemon.jobs.JobRequest;
@@ -147,7 +148,20 @@ final class JobsApi {
     }
     ArrayNode gpuArray = out.putArray("gpus");
     job.gpus().forEach(g -> gpuArray.add(g.index()));
+    putClaims(out, job);
     return out;
+  }
+
+  /** Whether the job's claim on each of its GPUs counts, and what that means, so its owner sees why. */
+  private static void putClaims(ObjectNode out, Job job) {
+    ArrayNode claims = out.putArray("claims");
+    for (JobGpu c : job.claims()) {
+      ObjectNode claim = claims.addObject();
+      claim.put("gpu", c.gpu().index());
+      claim.put("uuid", c.gpu().uuid());
+      claim.put("state", c.state().word());
+      claim.put("meaning", c.state().meaning());
+    }
   }
 
   /**
@@ -157,6 +171,7 @@ final class JobsApi {
   private ObjectNode advice(Job job) {
     ObjectNode out = Exchange.JSON.createObjectNode();
     out.put("id", job.id());
+    putClaims(out, job);
     Optional<TickReport> tick = lastTick.get();
     // A job that cannot change its batch size mid-run keeps the one advised at registration.
     OptionalInt batch =

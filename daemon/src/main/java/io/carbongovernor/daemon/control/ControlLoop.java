@@ -133,15 +133,10 @@ public final class ControlLoop {
 
       List<GpuState> states = readGpus();
       List<Gpu> readable = states.stream().map(GpuState::gpu).toList();
+      GpuClaims.Resolution resolved = claims.resolve(gpus, readable, jobs.jobs(), set.teams());
+      jobs.observe(resolved.jobsSeen(), resolved.listed(), now);
       TickPlan plan =
-          TickPlan.make(
-              now,
-              reading,
-              past(now),
-              monthToDate(now, set),
-              set,
-              states,
-              claims.resolve(gpus, readable, jobs.jobs(), set.teams()));
+          TickPlan.make(now, reading, past(now), monthToDate(now, set), set, states, resolved.claims());
       List<LimitOutcome> outcomes = gpus.apply(plan.targets());
 
       List<DecisionRecord> records = new ArrayList<>();

@@ -8,6 +8,7 @@ import io.carbongovernor.daemon.config.InvalidConfigException;
 import io.carbongovernor.daemon.history.HistoryException;
 import io.carbongovernor.daemon.history.HistoryStore;
 import io.carbongovernor.daemon.identity.ProcFs;
+import io.carbongovernor.daemon.identity.ProcessTree;
 import io.carbongovernor.daemon.jobs.BatchSizes;
 import io.carbongovernor.daemon.jobs.JobRegistry;
 import io.carbongovernor.daemon.metrics.DaemonMetrics;
@@ -105,7 +106,7 @@ public final class Daemon {
   }
 
   /** As {@link #start(GovernorConfig, Clock)}, on a GPU backend the caller holds (tests). */
-  static Daemon start(GovernorConfig config, Clock clock, GpuControl backend) {
+  public static Daemon start(GovernorConfig config, Clock clock, GpuControl backend) {
     return start(config, clock, sources(config, clock), backend);
   }
 
@@ -113,6 +114,7 @@ public final class Daemon {
       GovernorConfig config, Clock clock, List<SignalReader.Configured> sources, GpuControl backend) {
     ProcFs proc = ProcFs.system();
     ProcessOwners owners = ProcessOwners.system();
+    ProcessTree tree = ProcessTree.system();
     Function<Gpu, Optional<PowerProfile>> profiles;
     try {
       profiles = WorkloadProfiles.forConfig(config.gpu());
@@ -174,7 +176,7 @@ public final class Daemon {
             clock);
     DaemonMetrics metrics = DaemonMetrics.create(gpus, signals::health, history::failedWrites);
     AtomicReference<PolicySet> policies = new AtomicReference<>(PolicySet.of(config));
-    JobRegistry jobs = new JobRegistry(proc, owners, () -> policies.get().teams());
+    JobRegistry jobs = new JobRegistry(proc, tree, owners, () -> policies.get().teams());
     GpuProfiles gpuProfiles = new GpuProfiles(profiles, jobs);
     ControlLoop loop =
         new ControlLoop(
@@ -182,7 +184,7 @@ public final class Daemon {
             signals,
             policies::get,
             gpus,
-            new GpuClaims(owners),
+            new GpuClaims(owners, tree),
             jobs,
             history,
             gpuProfiles::profile,

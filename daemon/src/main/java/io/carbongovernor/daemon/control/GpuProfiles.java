@@ -10,7 +10,7 @@ import java.util.function.Function;
 
 /**
  * The workload profile behind each GPU's decisions and savings estimates, by trust (DESIGN.md):
- * measured online for a job registered on the GPU, once it has enough points, else the built-in
+ * measured online for a job whose work runs on the GPU, once it has enough points, else the built-in
  * default for the GPU (its configured simulated workload, or its family's Zeus measurements).
  * Team files carry no profile yet, so "configured" does not occur.
  */
@@ -36,7 +36,7 @@ final class GpuProfiles {
   Optional<Accounting.Model> model(Gpu gpu) {
     Optional<PowerProfile> fallback = defaults.apply(gpu);
     for (Job job : jobs.jobs()) {
-      if (job.gpus().contains(gpu)) {
+      if (job.runsOn(gpu)) {
         Optional<PowerProfile> measured = job.profile().asProfile("measured: job " + job.name(), fallback);
         if (measured.isPresent()) {
           return Optional.of(new Accounting.Model(measured.get(), MEASURED));

@@ -134,9 +134,10 @@ public final class Sampler {
       Optional<TickReport> tick,
       List<Job> registered,
       Optional<CarbonIntensity> intensity) {
-    // Claims: each registered job on the GPU, and each team working there without one.
+    // Claims: each registered job whose work ran on the GPU at the last tick, and each team
+    // working there without one.
     Map<String, List<String>> teamJobs = new LinkedHashMap<>();
-    List<Job> jobsHere = registered.stream().filter(j -> j.gpus().contains(gpu)).toList();
+    List<Job> jobsHere = registered.stream().filter(j -> j.runsOn(gpu)).toList();
     for (Job job : jobsHere) {
       teamJobs.computeIfAbsent(job.team().orElse(EnergyRecord.DEFAULT_POLICY), k -> new ArrayList<>()).add(job.name());
     }

@@ -24,10 +24,12 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Turns one tick's inputs into a target per GPU. Each team with work on a GPU has its policy
- * decide for it; a GPU shared by several teams takes the least restrictive (highest) of their
- * limits, so no team is slowed by another team's stricter policy; a GPU without work keeps its
- * original limit. Pure: the same inputs give the same plan.
+ * Turns one tick's inputs into a target per GPU. On a GPU that a team's work uses, only teams
+ * decide: the default policy (work no team owns) never overrides a team on the team's GPU, and
+ * a GPU several teams use takes the least restrictive (highest) of their limits, so no team is
+ * slowed by another team's stricter policy. A GPU with only work no team owns follows the
+ * default policy; a GPU without work keeps its original limit. Pure: the same inputs give the
+ * same plan.
  */
 final class TickPlan {
 
@@ -72,7 +74,7 @@ final class TickPlan {
       return new TickPlan(targets, batchSizes);
     }
 
-    // Group the busy GPUs by the team (or default policy) that claims them.
+    // Group the busy GPUs by who decides them: the teams working there, else the default policy.
     Map<String, List<GpuState>> byKey = new LinkedHashMap<>();
     for (GpuState state : states) {
       Set<Claim> onGpu = claims.getOrDefault(state.gpu(), Set.of());
@@ -83,8 +85,8 @@ final class TickPlan {
                 "no job on this GPU: original limit"));
         continue;
       }
-      for (Claim c : onGpu) {
-        byKey.computeIfAbsent(c.team().orElse(DEFAULT_POLICY_KEY), k -> new ArrayList<>()).add(state);
+      for (String key : deciders(onGpu)) {
+        byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(state);
       }
     }
 
@@ -114,17 +116,18 @@ final class TickPlan {
     }
     for (Map.Entry<Gpu, List<Target>> e : candidates.entrySet()) {
       List<Target> options = e.getValue();
+      List<String> onGpu = teamsOn(claims.get(e.getKey()));
       Target winner = options.stream().max((a, b) -> a.target().compareTo(b.target())).orElseThrow();
-      if (options.size() == 1) {
-        targets.put(e.getKey(), winner);
-      } else {
-        List<String> keys = options.stream().flatMap(t -> t.teams().stream()).toList();
-        String who = String.join(", ", keys.stream().map(TickPlan::display).toList());
-        targets.put(
-            e.getKey(),
-            new Target(e.getKey(), winner.target(), winner.policy(), keys,
-                "shared by " + who + "; least restrictive: " + winner.reason()));
+      String reason = winner.reason();
+      if (options.size() > 1) {
+        String who = String.join(", ", options.stream().flatMap(t -> t.teams().stream()).map(TickPlan::display).toList());
+        reason = "shared by " + who + "; least restrictive of the teams: " + reason;
       }
+      if (!winner.teams().contains(DEFAULT_POLICY_KEY) && onGpu.contains(DEFAULT_POLICY_KEY)) {
+        reason += "; work no team owns is not counted on a team's GPU";
+      }
+      // Every claim stays listed, so the GPU's energy is still shared among all its work.
+      targets.put(e.getKey(), new Target(e.getKey(), winner.target(), winner.policy(), onGpu, reason));
     }
     return new TickPlan(targets, batchSizes);
   }
@@ -134,6 +137,13 @@ final class TickPlan {
       Instant now, SignalReading reading, List<CarbonSignal> past, List<GpuState> states, Policy policy) {
     return new PolicyInput(now, reading.current(), reading.forecast(), states)
         .withHistory(CarbonSignal.startingFrom(past, now.minus(policy.historyNeeded())));
+  }
+
+  /** The teams working on a GPU; the default policy only where no team works. */
+  private static Set<String> deciders(Set<Claim> claims) {
+    TreeSet<String> teams = new TreeSet<>();
+    claims.forEach(c -> c.team().ifPresent(teams::add));
+    return teams.isEmpty() ? Set.of(DEFAULT_POLICY_KEY) : teams;
   }
 
   private static List<String> teamsOn(Set<Claim> claims) {

@@ -14,7 +14,10 @@ import java.util.OptionalInt;
  * A registered training job, as of its last report. Immutable: the registry replaces it on each
  * report.
  *
+ * @param processStart when the registered process started (clock ticks after boot), which tells it
+ *     from a later process that reuses its pid
  * @param team the owner's team; empty when the owner is in none (the default policy applies)
+ * @param claims the GPUs the job listed, each with whether its claim counts
  * @param batchSize the batch size the job would use on its own
  * @param advisedBatchSize the batch size advised at registration, which a job that does not
  *     accept changes keeps for its whole run
@@ -26,9 +29,10 @@ public record Job(
     String id,
     String name,
     long pid,
+    long processStart,
     UnixUser owner,
     Optional<String> team,
-    List<Gpu> gpus,
+    List<JobGpu> claims,
     OptionalInt batchSize,
     boolean acceptsBatchSizeChanges,
     OptionalInt advisedBatchSize,
@@ -46,7 +50,7 @@ public record Job(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(owner, "owner");
     Objects.requireNonNull(team, "team");
-    gpus = List.copyOf(gpus);
+    claims = List.copyOf(claims);
     Objects.requireNonNull(batchSize, "batchSize");
     Objects.requireNonNull(advisedBatchSize, "advisedBatchSize");
     Objects.requireNonNull(registeredAt, "registeredAt");
@@ -57,20 +61,41 @@ public record Job(
 
   Job withReport(Reported reported, MeasuredProfile newProfile) {
     return new Job(
-        id, name, pid, owner, team, gpus, batchSize, acceptsBatchSizeChanges, advisedBatchSize,
+        id, name, pid, processStart, owner, team, claims, batchSize, acceptsBatchSizeChanges, advisedBatchSize,
         registeredAt, Optional.of(reported), newProfile, energy, emissionsGrams);
   }
 
   Job withAdvisedBatchSize(OptionalInt advised) {
     return new Job(
-        id, name, pid, owner, team, gpus, batchSize, acceptsBatchSizeChanges, advised,
+        id, name, pid, processStart, owner, team, claims, batchSize, acceptsBatchSizeChanges, advised,
         registeredAt, lastReport, profile, energy, emissionsGrams);
   }
 
   Job plusUsage(Energy used, double grams) {
     return new Job(
-        id, name, pid, owner, team, gpus, batchSize, acceptsBatchSizeChanges, advisedBatchSize,
+        id, name, pid, processStart, owner, team, claims, batchSize, acceptsBatchSizeChanges, advisedBatchSize,
         registeredAt, lastReport, profile, energy.plus(used), emissionsGrams + grams);
+  }
+
+  Job withClaims(List<JobGpu> observed) {
+    return new Job(
+        id, name, pid, processStart, owner, team, observed, batchSize, acceptsBatchSizeChanges, advisedBatchSize,
+        registeredAt, lastReport, profile, energy, emissionsGrams);
+  }
+
+  /** Every GPU the job listed, whatever its claim's state. */
+  public List<Gpu> gpus() {
+    return claims.stream().map(JobGpu::gpu).toList();
+  }
+
+  /** Whether the job's work ran on the GPU at the last tick: only then does its claim count. */
+  public boolean runsOn(Gpu gpu) {
+    return claims.stream().anyMatch(c -> c.gpu().equals(gpu) && c.state() == ClaimState.RUNNING);
+  }
+
+  /** Whether the job listed the GPU and its claim there was not dropped. */
+  public boolean mayClaim(Gpu gpu) {
+    return claims.stream().anyMatch(c -> c.gpu().equals(gpu) && c.state() != ClaimState.DROPPED);
   }
 
   /** The batch size this run trains at, as far as the daemon knows. */

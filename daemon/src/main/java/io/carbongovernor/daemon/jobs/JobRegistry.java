@@ -2,6 +2,7 @@ package io.carbongovernor.daemon.jobs;
 
 import io.carbongovernor.daemon.config.TeamConfig;
 import io.carbongovernor.daemon.identity.ProcFs;
+import io.carbongovernor.daemon.identity.ProcessTree;
 import io.carbongovernor.daemon.identity.UnixUser;
 import io.carbongovernor.daemon.teams.TeamDirectory;
 import io.carbongovernor.gpu.Energy;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -27,22 +29,35 @@ import org.slf4j.LoggerFactory;
 /**
  * The training jobs that registered through the local API. Every call names its caller, whose
  * uid the kernel reported: a caller may register only its own processes (root any), and may read
- * or report only its own jobs.
+ * or report only its own jobs. A job claims one of its GPUs only while its work runs there (see
+ * {@link #observe}); listing a GPU claims nothing by itself.
  */
 public final class JobRegistry {
 
+  /**
+   * How long a job may wait for its work to appear on a GPU it listed (a job may register before
+   * it creates its CUDA context, or leave a GPU for a while) before its claim there is dropped.
+   */
+  public static final Duration CLAIM_GRACE = Duration.ofMinutes(10);
+  /** Jobs registered at once on the node. */
+  public static final int MAX_JOBS = 1024;
+  /** Jobs registered at once by one uid (the uid the jobs run as), so no user fills the node's cap. */
+  public static final int MAX_JOBS_PER_UID = 64;
+
   private static final Logger log = LoggerFactory.getLogger("jobs");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
-  private static final int MAX_JOBS = 1024;
+  private static final String UUID_PREFIX = "GPU-";
 
   private final ProcFs proc;
+  private final ProcessTree tree;
   private final ProcessOwners owners;
   private final Supplier<TeamDirectory> teams;
   private final SecureRandom ids = new SecureRandom();
   private final Map<String, Job> jobs = new LinkedHashMap<>();
 
-  public JobRegistry(ProcFs proc, ProcessOwners owners, Supplier<TeamDirectory> teams) {
+  public JobRegistry(ProcFs proc, ProcessTree tree, ProcessOwners owners, Supplier<TeamDirectory> teams) {
     this.proc = proc;
+    this.tree = tree;
     this.owners = owners;
     this.teams = teams;
   }
@@ -54,9 +69,10 @@ public final class JobRegistry {
   /**
    * Registers a job.
    *
-   * @param available the node's GPUs, to resolve the request's indices and UUIDs
+   * @param available the node's GPUs, to resolve the request's indices and UUIDs (any case, with
+   *     or without the {@code GPU-} prefix)
    * @throws JobException 400 for a malformed request or unknown GPU or process, 403 when the
-   *     process is not the caller's
+   *     process is not the caller's, 429 when the node or the process's uid has its most jobs
    */
   public synchronized Job register(long callerUid, JobRequest request, List<Gpu> available, Instant now) {
     if (!NAME.matcher(request.name()).matches()) {
@@ -66,8 +82,9 @@ public final class JobRegistry {
     if (request.gpus().isEmpty()) {
       throw JobException.badRequest("gpus must list at least one GPU index or UUID");
     }
+    Optional<ProcessTree.Stat> stat = tree.stat(request.pid());
     Optional<ProcessOwner> owner = owners.owner(request.pid());
-    if (owner.isEmpty()) {
+    if (stat.isEmpty() || owner.isEmpty()) {
       throw JobException.badRequest("process " + request.pid() + " does not exist");
     }
     if (callerUid != 0 && owner.get().uid() != callerUid) {
@@ -79,7 +96,7 @@ public final class JobRegistry {
     for (String ref : request.gpus()) {
       Gpu gpu =
           available.stream()
-              .filter(g -> g.uuid().equalsIgnoreCase(ref) || Integer.toString(g.index()).equals(ref))
+              .filter(g -> names(g, ref))
               .findFirst()
               .orElseThrow(() -> JobException.badRequest("unknown GPU '" + ref + "'"));
       if (!gpus.contains(gpu)) {
@@ -87,15 +104,23 @@ public final class JobRegistry {
       }
     }
     if (jobs.size() >= MAX_JOBS) {
-      throw new JobException(429, "too many registered jobs (" + MAX_JOBS + ")");
+      throw new JobException(429, "too many registered jobs: the node takes at most " + MAX_JOBS);
     }
     // The job runs as the process's owner (root may register someone else's process).
     UnixUser runsAs = UnixUser.of(owner.get());
+    long ofUid = jobs.values().stream().filter(j -> j.owner().uid() == runsAs.uid()).count();
+    if (ofUid >= MAX_JOBS_PER_UID) {
+      throw new JobException(
+          429,
+          "too many registered jobs for uid " + runsAs.uid() + ": one uid may have at most " + MAX_JOBS_PER_UID
+              + "; finish some first");
+    }
     Optional<String> team = teams.get().teamOf(runsAs).map(TeamConfig::name);
     String id = "j-" + HexFormat.of().formatHex(ids.generateSeed(8));
     Job job =
         new Job(
-            id, request.name(), request.pid(), runsAs, team, gpus, request.batchSize(),
+            id, request.name(), request.pid(), stat.get().startTicks(), runsAs, team,
+            gpus.stream().map(g -> JobGpu.registered(g, now)).toList(), request.batchSize(),
             request.acceptsBatchSizeChanges(), OptionalInt.empty(), now, Optional.empty(),
             MeasuredProfile.empty(), Energy.ZERO, 0.0);
     jobs.put(id, job);
@@ -108,6 +133,48 @@ public final class JobRegistry {
         .addKeyValue("gpus", gpus.stream().map(Gpu::label).toList())
         .log("job registered");
     return job;
+  }
+
+  /** Whether {@code ref} is the GPU's index or its UUID, in any case, with or without {@code GPU-}. */
+  private static boolean names(Gpu gpu, String ref) {
+    return Integer.toString(gpu.index()).equals(ref) || bare(gpu.uuid()).equalsIgnoreCase(bare(ref));
+  }
+
+  private static String bare(String uuid) {
+    return uuid.regionMatches(true, 0, UUID_PREFIX, 0, UUID_PREFIX.length()) ? uuid.substring(UUID_PREFIX.length()) : uuid;
+  }
+
+  /**
+   * Records what a tick found: the GPUs each job's work ran on. A claim on a GPU whose processes
+   * were listed becomes running when the job was seen there, waiting when not, and dropped (for
+   * the rest of the job, logged once) when not seen there for {@link #CLAIM_GRACE}. Claims on
+   * GPUs that could not be listed stay as they were.
+   *
+   * @param seen the GPUs each job (by id) was seen working on
+   * @param listed the GPUs whose compute processes were read this tick
+   */
+  public synchronized void observe(Map<String, Set<Gpu>> seen, Set<Gpu> listed, Instant now) {
+    for (Map.Entry<String, Job> e : jobs.entrySet()) {
+      Job job = e.getValue();
+      Set<Gpu> on = seen.getOrDefault(job.id(), Set.of());
+      List<JobGpu> next = new ArrayList<>();
+      for (JobGpu claim : job.claims()) {
+        JobGpu after = listed.contains(claim.gpu()) ? claim.observed(on.contains(claim.gpu()), now, CLAIM_GRACE) : claim;
+        if (after.state() == ClaimState.DROPPED && claim.state() != ClaimState.DROPPED) {
+          log.atWarn()
+              .addKeyValue("job", job.id())
+              .addKeyValue("name", job.name())
+              .addKeyValue("pid", job.pid())
+              .addKeyValue("gpu", claim.gpu().label())
+              .addKeyValue("grace", CLAIM_GRACE.toMinutes() + " min")
+              .log("job's work did not run on the GPU within the grace period; its claim there is dropped");
+        }
+        next.add(after);
+      }
+      if (!next.equals(job.claims())) {
+        e.setValue(job.withClaims(next));
+      }
+    }
   }
 
   /**
@@ -181,12 +248,18 @@ public final class JobRegistry {
     return job;
   }
 
-  /** Forgets jobs whose process has exited without finishing; returns them. */
+  /**
+   * Forgets jobs whose process has exited without finishing, or whose pid now names a process
+   * that started later; returns them.
+   */
   public synchronized List<Job> removeExited() {
     List<Job> gone = new ArrayList<>();
     jobs.values().removeIf(
         job -> {
-          if (proc.alive(job.pid())) {
+          // A stat that cannot be read while the process is listed is a process on its way out:
+          // the next tick decides.
+          boolean reused = tree.stat(job.pid()).map(s -> s.startTicks() != job.processStart()).orElse(false);
+          if (proc.alive(job.pid()) && !reused) {
             return false;
           }
           gone.add(job);

@@ -1,5 +1,6 @@
 package io.carbongovernor.daemon.teams;
 
+import io.carbongovernor.daemon.identity.ProcessTree;
 import io.carbongovernor.daemon.identity.UnixUser;
 import io.carbongovernor.daemon.jobs.Job;
 import io.carbongovernor.gpu.Gpu;
@@ -8,6 +9,7 @@ import io.carbongovernor.gpu.GpuException;
 import io.carbongovernor.gpu.GpuProcess;
 import io.carbongovernor.gpu.ProcessOwner;
 import io.carbongovernor.gpu.ProcessOwners;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,48 +19,76 @@ import java.util.Set;
 
 /**
  * Which teams have work on each GPU: the owners of its compute processes (NVML reports host
- * pids) and of the jobs registered on it. A process whose owner cannot be read (it just exited,
- * or it lives in a pid namespace we cannot see) still counts as work, under the default policy.
+ * pids), and each registered job whose work is one of those processes. A job's work is its
+ * registered process or a descendant of it, or a process of the same uid in its process group or
+ * cgroup; a job that lists a GPU where none of its work runs claims nothing there. A process
+ * whose owner cannot be read (it just exited, or it lives in a pid namespace we cannot see) still
+ * counts as work, under the default policy.
  */
 public final class GpuClaims {
 
   /** One claim on a GPU: a team, or empty for the default policy. */
   public record Claim(Optional<String> team) {}
 
-  private final ProcessOwners owners;
+  /**
+   * One tick's answer.
+   *
+   * @param claims the claims on each GPU; a GPU with none has no work
+   * @param jobsSeen the GPUs on which each job's work ran, by job id
+   * @param listed the GPUs whose compute processes could be read
+   */
+  public record Resolution(Map<Gpu, Set<Claim>> claims, Map<String, Set<Gpu>> jobsSeen, Set<Gpu> listed) {
+    public Resolution {
+      claims = Collections.unmodifiableMap(new LinkedHashMap<>(claims)); // in the GPUs' order
+      jobsSeen = Map.copyOf(jobsSeen);
+      listed = Set.copyOf(listed);
+    }
+  }
 
-  public GpuClaims(ProcessOwners owners) {
+  private final ProcessOwners owners;
+  private final ProcessTree tree;
+
+  public GpuClaims(ProcessOwners owners, ProcessTree tree) {
     this.owners = owners;
+    this.tree = tree;
   }
 
   /**
-   * The claims on each GPU; a GPU with none has no work. A GPU whose processes cannot be listed is
-   * treated as busy under the default policy: better a policy than a guess that it is idle.
+   * The claims on each GPU. A GPU whose processes cannot be listed is treated as busy under the
+   * default policy (better a policy than a guess that it is idle), and no job is seen there.
    */
-  public Map<Gpu, Set<Claim>> resolve(GpuControl gpus, List<Gpu> gpuList, List<Job> jobs, TeamDirectory teams) {
-
+  public Resolution resolve(GpuControl gpus, List<Gpu> gpuList, List<Job> jobs, TeamDirectory teams) {
+    ProcessTree.Snapshot procs = tree.snapshot();
     Map<Gpu, Set<Claim>> claims = new LinkedHashMap<>();
+    Map<String, Set<Gpu>> seen = new LinkedHashMap<>();
+    Set<Gpu> listed = new LinkedHashSet<>();
     for (Gpu gpu : gpuList) {
       Set<Claim> set = new LinkedHashSet<>();
+      claims.put(gpu, set);
+      List<GpuProcess> processes;
       try {
-        for (GpuProcess p : gpus.processes(gpu)) {
-          Optional<ProcessOwner> owner = owners.owner(p.pid());
-          set.add(new Claim(owner.flatMap(o -> teams.teamOf(UnixUser.of(o))).map(t -> t.name())));
-        }
+        processes = gpus.processes(gpu);
       } catch (GpuException e) {
         set.add(new Claim(Optional.empty()));
+        continue;
       }
-      claims.put(gpu, set);
-    }
-    for (Job job : jobs) {
-      for (Gpu gpu : job.gpus()) {
-        claims.computeIfPresent(gpu, (g, set) -> {
-          // The team is looked up again each tick, so a reload that moves the user applies.
-          set.add(new Claim(teams.teamOf(job.owner()).map(t -> t.name())));
-          return set;
-        });
+      listed.add(gpu);
+      List<Job> listing = jobs.stream().filter(j -> j.mayClaim(gpu)).toList();
+      for (GpuProcess p : processes) {
+        Optional<ProcessOwner> owner = owners.owner(p.pid());
+        set.add(new Claim(owner.flatMap(o -> teams.teamOf(UnixUser.of(o))).map(t -> t.name())));
+        if (owner.isEmpty()) {
+          continue; // gone, or not visible: no job can be shown to run it
+        }
+        for (Job job : listing) {
+          if (procs.isWorkOf(p.pid(), owner.get().uid(), job.pid(), job.owner().uid())) {
+            seen.computeIfAbsent(job.id(), k -> new LinkedHashSet<>()).add(gpu);
+            // The team is looked up again each tick, so a reload that moves the user applies.
+            set.add(new Claim(teams.teamOf(job.owner()).map(t -> t.name())));
+          }
+        }
       }
     }
-    return claims;
+    return new Resolution(claims, seen, listed);
   }
 }

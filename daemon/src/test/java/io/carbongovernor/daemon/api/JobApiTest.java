@@ -8,6 +8,9 @@ import io.carbongovernor.daemon.config.ConfigLoader;
 import io.carbongovernor.daemon.config.FileChecks;
 import io.carbongovernor.daemon.control.Daemon;
 import io.carbongovernor.daemon.testing.MutableClock;
+import io.carbongovernor.gpu.GpuProcess;
+import io.carbongovernor.gpu.SimulatedGpuControl;
+import io.carbongovernor.gpu.SimulatedGpus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -44,10 +47,13 @@ class JobApiTest {
       Path.of("..", "clients", "python", "carbon_governor_client.py").toAbsolutePath().normalize();
   private static final String USER = System.getProperty("user.name");
   private static final long MY_PID = ProcessHandle.current().pid();
+  /** Above the kernel's largest pid_max (2^22). */
+  private static final long NO_SUCH_PID = 999_999_000;
 
   @TempDir Path dir;
   private Daemon daemon;
   private MutableClock clock;
+  private SimulatedGpuControl gpus;
   private String base;
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -84,7 +90,9 @@ class JobApiTest {
             "api: {listen: 127.0.0.1:0}",
             ""));
     clock = new MutableClock(Instant.parse("2026-10-03T13:30:00Z")); // 302.44 g/kWh
-    daemon = Daemon.start(ConfigLoader.load(config, FileChecks.CHECK), clock);
+    // Each GPU runs a process no team owns (a pid no process has: its owner cannot be read).
+    gpus = SimulatedGpus.builder().count(2).clock(clock).firstPid(NO_SUCH_PID).build();
+    daemon = Daemon.start(ConfigLoader.load(config, FileChecks.CHECK), clock, gpus);
     assertThat(daemon.loop().awaitTicks(1, Duration.ofSeconds(20))).isTrue();
     base = "http://127.0.0.1:" + daemon.apiAddress().getPort();
   }
@@ -102,6 +110,11 @@ class JobApiTest {
 
   private static JsonNode json(HttpResponse<String> r) {
     return JSON.readTree(r.body());
+  }
+
+  /** This JVM, the vision jobs' process, starts its work on GPU 0 beside what runs there. */
+  private void runOnGpu0() {
+    gpus.setProcesses(gpus.gpus().get(0), List.of(new GpuProcess(MY_PID, 1L << 30), new GpuProcess(NO_SUCH_PID, 1L << 30)));
   }
 
   private void tick() throws InterruptedException {
@@ -123,14 +136,18 @@ class JobApiTest {
     assertThat(job.get("team").stringValue()).isEqualTo("vision");
     assertThat(job.get("advice").get("batch_size").intValue()).isEqualTo(256); // the job's own until a tick
 
+    runOnGpu0();
     tick();
     JsonNode advice = json(send("GET", "/v1/jobs/" + id + "/advice", null));
-    // Team band at 302 g/kWh: 65 % (195 W), batch 120 -> nearest allowed 128. GPU 0 is shared
-    // with the default policy's 60 % (180 W): the least restrictive, 195 W, wins.
+    // Team band at 302 g/kWh: 65 % (195 W), batch 120 -> nearest allowed 128. The process no team
+    // owns on GPU 0 would get the default policy's 60 % (180 W), but on a GPU the team uses only
+    // the team decides.
     assertThat(advice.get("batch_size").intValue()).isEqualTo(128);
     assertThat(advice.get("power_limit_w").doubleValue()).isEqualTo(195.0);
     assertThat(advice.get("power_state").stringValue()).isEqualTo("throttled");
-    assertThat(advice.get("reason").stringValue()).contains("least restrictive").contains("team vision");
+    assertThat(advice.get("reason").stringValue()).startsWith("team vision").contains("work no team owns is not counted");
+    assertThat(job.get("claims").get(0).get("state").stringValue()).isEqualTo("waiting"); // until a tick saw it
+    assertThat(advice.get("claims").get(0).get("state").stringValue()).isEqualTo("running");
 
     JsonNode status = json(send("GET", "/v1/status", null));
     assertThat(status.get("gpus").get(0).get("target_limit_w").doubleValue()).isEqualTo(195.0);
@@ -285,6 +302,7 @@ class JobApiTest {
   @Test
   void theStatusCommandShowsEachGpusDecision() throws Exception {
     send("POST", "/v1/jobs", "{\"name\":\"x\",\"pid\":" + MY_PID + ",\"gpus\":[0]}");
+    runOnGpu0();
     tick();
     StringWriter out = new StringWriter();
     CommandLine cl = CarbonGovernorCommand.commandLine();
@@ -294,7 +312,7 @@ class JobApiTest {
     assertThat(out.toString())
         .contains("zone US-CAL-CISO, mode enforce, default policy static")
         .contains("302.4 gCO2eq/kWh (average, trace)")
-        .containsPattern("0 +GPU-5a5a0000-0000-4000-8000-000000000000 +195 +300 applied +shared by");
+        .containsPattern("0 +GPU-5a5a0000-0000-4000-8000-000000000000 +195 +300 applied +team vision");
 
     StringWriter json = new StringWriter();
     cl.setOut(new PrintWriter(json));

@@ -126,8 +126,36 @@ class TickPlanTest {
         TickPlan.make(NOW, fresh(), List.of(), Map.of(), POLICIES, STATES,
             Map.of(G0, Set.of(claim("nlp"), claim("vision"), claim(null)), G1, Set.of(), G2, Set.of()));
     assertThat(plan.target(G0).target()).isEqualTo(Power.ofWatts(240));
-    assertThat(plan.target(G0).reason()).contains("least restrictive: team vision");
+    assertThat(plan.target(G0).reason()).startsWith("shared by team nlp, team vision; least restrictive of the teams: team vision");
     assertThat(plan.target(G0).teams()).containsExactlyInAnyOrder("nlp", "vision", "(default)");
+  }
+
+  /** The default policy here is the least restrictive of all, as full speed typically is. */
+  @Test
+  void theDefaultPolicyNeverOverridesATeamOnAGpuTheTeamUses() {
+    PolicySet policies =
+        new PolicySet(cap(0.9), new PolicyConfig("full-speed", Policies.fullSpeed()),
+            TeamDirectory.of(List.of(team("vision", 0.8), team("nlp", 0.6))));
+    TickPlan plan =
+        TickPlan.make(NOW, fresh(), List.of(), Map.of(), policies, STATES,
+            Map.of(G0, Set.of(claim("nlp"), claim(null)), G1, Set.of(claim(null)), G2, Set.of()));
+    assertThat(plan.target(G0).target()).isEqualTo(Power.ofWatts(180)); // nlp's 60 %, not the default's 90 %
+    assertThat(plan.target(G0).reason())
+        .startsWith("team nlp: static cap")
+        .endsWith("work no team owns is not counted on a team's GPU");
+    assertThat(plan.target(G0).teams()).containsExactlyInAnyOrder("nlp", "(default)"); // both still share its energy
+    assertThat(plan.target(G1).target()).isEqualTo(Power.ofWatts(270)); // only work no team owns: the default
+    assertThat(plan.target(G1).reason()).startsWith("default policy: ").doesNotContain("not counted");
+    assertThat(plan.target(G2).target()).isEqualTo(Power.ofWatts(300));
+    assertThat(plan.target(G2).reason()).isEqualTo("no job on this GPU: original limit");
+
+    TickPlan shared =
+        TickPlan.make(NOW, fresh(), List.of(), Map.of(), policies, STATES,
+            Map.of(G0, Set.of(claim("nlp"), claim("vision"), claim(null)), G1, Set.of(), G2, Set.of()));
+    assertThat(shared.target(G0).target()).isEqualTo(Power.ofWatts(240)); // vision's 80 %, the default left out
+    assertThat(shared.target(G0).reason())
+        .startsWith("shared by team nlp, team vision; least restrictive of the teams: team vision")
+        .endsWith("work no team owns is not counted on a team's GPU");
   }
 
   @Test
