@@ -67,7 +67,12 @@ public final class GpuLocks implements AutoCloseable {
     Path ownState = stateDir.toAbsolutePath().normalize();
     try {
       if (!Files.isDirectory(lockDir)) {
-        Files.createDirectories(lockDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Files.createDirectories(lockDir);
+        Files.setPosixFilePermissions(lockDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // Made by a restore run as root: the daemon's user owns it, as it owns the state directory.
+        if (Files.isDirectory(ownState)) {
+          StateDirFiles.ownLike(lockDir, ownState);
+        }
       }
     } catch (IOException e) {
       throw StateDirFiles.failure("create the GPU lock directory (systemd's RuntimeDirectory=carbon-governor makes it;"
