@@ -8,7 +8,7 @@ package io.carbongovernor.daemon.history;
 public final class HistoryException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  public HistoryException(String message, Throwable cause) {
-    super(message, cause);
+  public HistoryException(String message) {
+    super(message);
   }
 }

@@ -45,8 +45,7 @@ final class Migrations {
               + current
               + " is newer than this build understands ("
               + latestVersion()
-              + "); use a newer carbon-governor",
-          null);
+              + "); use a newer carbon-governor");
     }
     for (int v = current + 1; v <= latestVersion(); v++) {
       int version = v;

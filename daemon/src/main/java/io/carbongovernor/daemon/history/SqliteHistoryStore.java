@@ -189,7 +189,7 @@ final class SqliteHistoryStore implements HistoryStore {
         rs.next();
         return f.damage(false).isPresent();
       } finally {
-        Transactions.rollback(c, new SQLException("ending a read"));
+        Transactions.rollback(c); // ends the read; a connection left in it fails, and is dropped, next time
       }
     } catch (SQLException | IOException e) {
       return FailureDiagnosis.of(e, file).problem() == HistoryProblem.DAMAGED;

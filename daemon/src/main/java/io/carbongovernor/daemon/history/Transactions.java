@@ -3,6 +3,7 @@ package io.carbongovernor.daemon.history;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 
 /**
  * Explicit transactions on a connection left in autocommit. After SQLITE_FULL or an I/O error
@@ -33,12 +34,16 @@ final class Transactions {
 
   /** Ends a transaction that failed, if SQLite has not already; never replaces {@code cause}. */
   static void rollback(Connection connection, Exception cause) {
+    rollback(connection).ifPresent(cause::addSuppressed);
+  }
+
+  /** Ends the transaction if one is open; what went wrong when that failed. */
+  static Optional<SQLException> rollback(Connection connection) {
     try {
       execute(connection, "ROLLBACK");
+      return Optional.empty();
     } catch (SQLException e) {
-      if (!String.valueOf(e.getMessage()).contains("no transaction is active")) {
-        cause.addSuppressed(e);
-      }
+      return String.valueOf(e.getMessage()).contains("no transaction is active") ? Optional.empty() : Optional.of(e);
     }
   }
 

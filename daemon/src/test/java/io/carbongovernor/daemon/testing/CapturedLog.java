@@ -29,8 +29,8 @@ public final class CapturedLog implements AutoCloseable {
   }
 
   /** Each event as {@code LEVEL message key="value" ...}, oldest first. */
-  public synchronized List<String> lines() {
-    synchronized (appender.list) {
+  public List<String> lines() {
+    synchronized (appender) { // the lock the appender appends under
       return appender.list.stream().map(CapturedLog::line).toList();
     }
   }
