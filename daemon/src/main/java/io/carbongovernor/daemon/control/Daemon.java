@@ -161,7 +161,7 @@ public final class Daemon {
             .build();
     HistoryStore history;
     try {
-      history = HistoryStore.open(config.history().url());
+      history = HistoryStore.open(config.history().url(), clock);
     } catch (HistoryException e) {
       gpus.close();
       throw new StartupException(e.getMessage(), e);
@@ -174,7 +174,7 @@ public final class Daemon {
             config.carbon().fetchBudget(),
             FORECAST_HORIZON,
             clock);
-    DaemonMetrics metrics = DaemonMetrics.create(gpus, signals::health, history::failedWrites);
+    DaemonMetrics metrics = DaemonMetrics.create(gpus, signals::health, history::health);
     AtomicReference<PolicySet> policies = new AtomicReference<>(PolicySet.of(config));
     JobRegistry jobs = new JobRegistry(proc, tree, owners, () -> policies.get().teams());
     GpuProfiles gpuProfiles = new GpuProfiles(profiles, jobs);

@@ -4,13 +4,16 @@ import io.carbongovernor.carbon.CarbonSignal;
 import io.carbongovernor.policy.batch.AdvisorState;
 import io.carbongovernor.policy.batch.JobKey;
 import io.carbongovernor.policy.batch.RunOutcome;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Where the daemon records what it saw and did. Writes never throw: a full disk or a locked
- * database must not stop the control loop, so failures are logged and counted instead.
+ * Where the daemon records what it saw and did. Nothing here throws once open: a full disk, a
+ * read-only, locked, deleted or damaged database must not stop the control loop, so each
+ * problem is logged once with its cause, counted ({@link #health()}), and the next operation
+ * tries again.
  */
 public interface HistoryStore extends AutoCloseable {
 
@@ -53,18 +56,25 @@ public interface HistoryStore extends AutoCloseable {
   /** Deletes raw samples, minute and hour rows older than the retention allows, as of {@code now}. */
   void prune(Instant now, Retention retention);
 
-  /** Writes that failed since the store was opened. */
-  long failedWrites();
+  /** What failed since the store was opened, by cause; cheap, never waits for a write. */
+  HistoryHealth health();
 
   @Override
   void close();
 
-  /**
-   * Opens (creating and migrating if needed) the store behind a JDBC URL.
-   *
-   * @throws HistoryException when the database cannot be opened or has a newer schema
-   */
+  /** As {@link #open(String, Clock)} on the system clock. */
   static HistoryStore open(String jdbcUrl) {
-    return SqliteHistoryStore.open(jdbcUrl);
+    return open(jdbcUrl, Clock.systemUTC());
+  }
+
+  /**
+   * Opens (creating and migrating if needed) the store behind a JDBC URL. A database that
+   * cannot be opened now is logged and tried again at each operation; a damaged one is moved
+   * aside (named by {@code clock}'s time) and a new one started.
+   *
+   * @throws HistoryException only when the database has a newer schema than this build
+   */
+  static HistoryStore open(String jdbcUrl, Clock clock) {
+    return SqliteHistoryStore.open(jdbcUrl, clock);
   }
 }

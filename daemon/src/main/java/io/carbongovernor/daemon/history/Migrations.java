@@ -30,40 +30,38 @@ final class Migrations {
     return SCRIPTS.size();
   }
 
-  /** Brings the schema up to the latest version; returns the version found before. */
+  /**
+   * Brings the schema up to the latest version; returns the version found before.
+   *
+   * @throws HistoryException when the database has a newer schema (a downgrade, not damage)
+   */
   static int migrate(Connection connection) throws SQLException {
-    try (Statement st = connection.createStatement()) {
-      st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL) STRICT");
-    }
+    Transactions.execute(
+        connection, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL) STRICT");
     int current = currentVersion(connection);
     if (current > latestVersion()) {
-      throw new SQLException(
+      throw new HistoryException(
           "history schema version "
               + current
               + " is newer than this build understands ("
               + latestVersion()
               + "); use a newer carbon-governor");
     }
-    boolean autoCommit = connection.getAutoCommit();
-    connection.setAutoCommit(false);
-    try {
-      for (int v = current + 1; v <= latestVersion(); v++) {
-        try (Statement st = connection.createStatement()) {
-          for (String sql : script(SCRIPTS.get(v - 1)).split(";\\s*(\\n|$)")) {
-            if (!sql.isBlank()) {
-              st.execute(sql);
+    for (int v = current + 1; v <= latestVersion(); v++) {
+      int version = v;
+      Transactions.write(
+          connection,
+          c -> {
+            try (Statement st = c.createStatement()) {
+              for (String sql : script(SCRIPTS.get(version - 1)).split(";\\s*(\\n|$)")) {
+                if (!sql.isBlank()) {
+                  st.execute(sql);
+                }
+              }
+              st.execute("DELETE FROM schema_version");
+              st.execute("INSERT INTO schema_version (version) VALUES (" + version + ")");
             }
-          }
-          st.execute("DELETE FROM schema_version");
-          st.execute("INSERT INTO schema_version (version) VALUES (" + v + ")");
-        }
-        connection.commit();
-      }
-    } catch (SQLException | RuntimeException e) {
-      connection.rollback();
-      throw e;
-    } finally {
-      connection.setAutoCommit(autoCommit);
+          });
     }
     return current;
   }

@@ -5,6 +5,7 @@ import io.carbongovernor.daemon.control.SampleListener;
 import io.carbongovernor.daemon.control.TickListener;
 import io.carbongovernor.daemon.control.TickReport;
 import io.carbongovernor.daemon.history.EnergyRecord;
+import io.carbongovernor.daemon.history.HistoryHealth;
 import io.carbongovernor.gpu.Gpu;
 import io.carbongovernor.gpu.GpuSample;
 import io.carbongovernor.gpu.GuardedGpuControl;
@@ -14,13 +15,12 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * The daemon's Prometheus metrics, one registry per daemon: fed by the control loop and the
  * sampler as events happen, and by in-memory snapshots (source health, the safety layer's state,
- * the history's failure count) at scrape time, so a scrape does no I/O. The local API serves the
+ * the history's failure counts) at scrape time, so a scrape does no I/O. The local API serves the
  * registry at {@code GET /metrics}.
  */
 public final class DaemonMetrics implements TickListener, SampleListener {
@@ -33,7 +33,7 @@ public final class DaemonMetrics implements TickListener, SampleListener {
   private final ConfigMetrics config;
 
   private DaemonMetrics(PrometheusRegistry registry, GuardedGpuControl gpus, Supplier<List<SourceHealth>> sources,
-      LongSupplier historyWriteFailures) {
+      Supplier<HistoryHealth> history) {
     this.registry = registry;
     this.grid = new GridMetrics(registry);
     this.ticks = new TickMetrics(registry);
@@ -41,7 +41,7 @@ public final class DaemonMetrics implements TickListener, SampleListener {
     this.teams = new TeamMetrics(registry);
     this.config = new ConfigMetrics(registry);
     new SourceMetrics(registry, sources);
-    HistoryMetrics.register(registry, historyWriteFailures);
+    HistoryMetrics.register(registry, history);
     buildInfo(registry);
     JvmMetrics.builder().register(registry);
   }
@@ -51,15 +51,15 @@ public final class DaemonMetrics implements TickListener, SampleListener {
    *
    * @param gpus the safety layer, read for original limits and holds (no GPU call)
    * @param sources each configured source's health, in config order
-   * @param historyWriteFailures the history store's failed writes so far
+   * @param history the history store's failures and problems so far, by cause
    */
   public static DaemonMetrics create(
-      GuardedGpuControl gpus, Supplier<List<SourceHealth>> sources, LongSupplier historyWriteFailures) {
+      GuardedGpuControl gpus, Supplier<List<SourceHealth>> sources, Supplier<HistoryHealth> history) {
     return new DaemonMetrics(
         new PrometheusRegistry(),
         Objects.requireNonNull(gpus, "gpus"),
         Objects.requireNonNull(sources, "sources"),
-        Objects.requireNonNull(historyWriteFailures, "historyWriteFailures"));
+        Objects.requireNonNull(history, "history"));
   }
 
   /** What {@code GET /metrics} serves. */

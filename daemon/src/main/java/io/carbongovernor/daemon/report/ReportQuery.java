@@ -15,7 +15,8 @@ import java.util.TreeMap;
 
 /**
  * Builds a {@link Report} from the hour rollups. The database is opened read-only, so a report
- * runs while the daemon writes (SQLite in WAL mode) and never takes the write lock.
+ * runs while the daemon writes and never takes the write lock; each query waits for a commit
+ * in progress (milliseconds).
  */
 public final class ReportQuery {
 

@@ -101,7 +101,7 @@ class MetricsEndpointTest {
         .contains("carbon_governor_ticks_total{result=\"completed\"} 1.0\n")
         .contains("carbon_governor_config_reloads_total{result=\"applied\"} 1.0\n")
         .contains("carbon_governor_source_up{source=")
-        .contains("carbon_governor_history_write_failures_total 0.0\n")
+        .contains("carbon_governor_history_write_failures_total{cause=\"disk_full\"} 0.0\n")
         .contains("jvm_memory_used_bytes{area=\"heap\"}");
     for (Gpu gpu : gpus.gpus()) {
       String labels = "{UUID=\"" + gpu.uuid() + "\",gpu=\"" + gpu.index() + "\"}";

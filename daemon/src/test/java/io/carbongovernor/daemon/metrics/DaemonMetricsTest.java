@@ -8,6 +8,8 @@ import io.carbongovernor.carbon.SignalKind;
 import io.carbongovernor.carbon.SourceHealth;
 import io.carbongovernor.daemon.control.TickReport;
 import io.carbongovernor.daemon.history.EnergyRecord;
+import io.carbongovernor.daemon.history.HistoryHealth;
+import io.carbongovernor.daemon.history.HistoryProblem;
 import io.carbongovernor.daemon.testing.MutableClock;
 import io.carbongovernor.gpu.Energy;
 import io.carbongovernor.gpu.Gpu;
@@ -28,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,7 +51,7 @@ class DaemonMetricsTest {
 
   private final MutableClock clock = new MutableClock(T0);
   private final AtomicReference<List<SourceHealth>> health = new AtomicReference<>(List.of());
-  private final AtomicLong historyFailures = new AtomicLong();
+  private final AtomicReference<HistoryHealth> history = new AtomicReference<>(HistoryHealth.NONE);
   private SimulatedGpuControl sim;
   private GuardedGpuControl gpus;
   private DaemonMetrics metrics;
@@ -63,7 +64,7 @@ class DaemonMetricsTest {
     gpus = GuardedGpuControl.create(sim, Ledger.open(dir));
     gpu0 = gpus.gpus().get(0);
     gpu1 = gpus.gpus().get(1);
-    metrics = DaemonMetrics.create(gpus, health::get, historyFailures::get);
+    metrics = DaemonMetrics.create(gpus, health::get, history::get);
   }
 
   @AfterEach
@@ -201,7 +202,7 @@ class DaemonMetricsTest {
             Optional.of(Duration.ofMillis(120)), 7),
         new SourceHealth("watttime", Optional.empty(), Optional.of(T0), Optional.of("http 503"), 3,
             Optional.of(Duration.ofMillis(2000)), 3)));
-    historyFailures.set(2);
+    history.set(new HistoryHealth(Map.of(HistoryProblem.DISK_FULL, 2L), Map.of(HistoryProblem.DISK_FULL, 1L)));
     assertThat(scrape())
         .contains("carbon_governor_config_last_reload_successful 1.0\n")
         .doesNotContain("carbon_governor_last_tick_timestamp_seconds ") // no tick yet
@@ -223,11 +224,16 @@ class DaemonMetricsTest {
         .contains("carbon_governor_config_reloads_total{result=\"applied\"} 1.0\n")
         .contains("carbon_governor_config_reloads_total{result=\"rejected\"} 1.0\n")
         .contains("carbon_governor_config_last_reload_successful 0.0\n")
-        .contains("carbon_governor_history_write_failures_total 2.0\n")
+        .contains("carbon_governor_history_write_failures_total{cause=\"disk_full\"} 2.0\n")
+        .contains("carbon_governor_history_write_failures_total{cause=\"read_only\"} 0.0\n")
+        .contains("carbon_governor_history_problems_total{cause=\"disk_full\"} 1.0\n")
         .containsPattern("carbon_governor_build_info\\{version=\"[^\"]+\"} 1.0\n");
 
-    historyFailures.set(5);
-    assertThat(scrape()).contains("carbon_governor_history_write_failures_total 5.0\n");
+    history.set(new HistoryHealth(Map.of(HistoryProblem.DISK_FULL, 5L), Map.of(HistoryProblem.DISK_FULL, 1L,
+        HistoryProblem.DAMAGED, 1L)));
+    assertThat(scrape())
+        .contains("carbon_governor_history_write_failures_total{cause=\"disk_full\"} 5.0\n")
+        .contains("carbon_governor_history_problems_total{cause=\"damaged\"} 1.0\n");
   }
 
   @Test

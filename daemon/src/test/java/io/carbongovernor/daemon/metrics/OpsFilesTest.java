@@ -2,6 +2,7 @@ package io.carbongovernor.daemon.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.carbongovernor.daemon.history.HistoryHealth;
 import io.carbongovernor.gpu.GuardedGpuControl;
 import io.carbongovernor.gpu.Ledger;
 import io.carbongovernor.gpu.SimulatedGpus;
@@ -40,7 +41,7 @@ class OpsFilesTest {
     GuardedGpuControl gpus = GuardedGpuControl.create(
         SimulatedGpus.builder().count(1).clock(Clock.systemUTC()).build(), Ledger.open(dir));
     try {
-      DaemonMetrics metrics = DaemonMetrics.create(gpus, List::of, () -> 0);
+      DaemonMetrics metrics = DaemonMetrics.create(gpus, List::of, () -> HistoryHealth.NONE);
       Set<String> names = new TreeSet<>();
       for (MetricSnapshot s : metrics.registry().scrape()) {
         String name = s.getMetadata().getPrometheusName();
