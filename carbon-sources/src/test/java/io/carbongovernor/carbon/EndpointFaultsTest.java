@@ -38,9 +38,14 @@ class EndpointFaultsTest {
   static WireMockExtension wm =
       WireMockExtension.newInstance().options(wireMockConfig().dynamicPort().containerThreads(40)).build();
 
-  /** Short real timeouts: the only real waiting in these tests. */
-  static final Timeouts TIMEOUTS =
-      new Timeouts(Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofMillis(1000));
+  /**
+   * Timeouts a loaded machine never reaches on a prompt answer: the tests of answers must not turn
+   * into tests of the machine's speed.
+   */
+  static final Timeouts TIMEOUTS = new Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofSeconds(20));
+
+  /** Short real timeouts for the tests of timeouts, the only real waiting here: slow or not, they expire. */
+  static final Timeouts SHORT = new Timeouts(Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofMillis(1000));
 
   static final DoubleSupplier HALF = () -> 0.5;
 
@@ -65,14 +70,22 @@ class EndpointFaultsTest {
   }
 
   private Provider provider(Endpoint e) {
+    return provider(e, TIMEOUTS);
+  }
+
+  private Provider provider(Endpoint e, Timeouts timeouts) {
     Retry retry =
         new Retry(2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30), sleeper, HALF);
-    return Endpoints.provider(e.type(), URI.create(wm.baseUrl()), TIMEOUTS, retry, new MovableClock(e.now()));
+    return Endpoints.provider(e.type(), URI.create(wm.baseUrl()), timeouts, retry, new MovableClock(e.now()));
   }
 
   private CarbonSourceException failure(Endpoint e) {
+    return failure(e, TIMEOUTS);
+  }
+
+  private CarbonSourceException failure(Endpoint e, Timeouts timeouts) {
     CarbonSourceException failure =
-        catchThrowableOfType(CarbonSourceException.class, () -> e.call().apply(provider(e)));
+        catchThrowableOfType(CarbonSourceException.class, () -> e.call().apply(provider(e, timeouts)));
     assertThat(failure).as("the call should fail").isNotNull();
     Secrets.assertNoSecretIn(Secrets.printed(failure));
     assertThat(failure.source()).isEqualTo(e.type().name().toLowerCase(java.util.Locale.ROOT));
@@ -109,7 +122,7 @@ class EndpointFaultsTest {
   @MethodSource("endpoints")
   void readTimeoutIsRetriedThenUnavailable(Endpoint e) {
     wm.stubFor(get(urlPathEqualTo(e.path())).willReturn(okJson(e.okBody()).withFixedDelay(2_000)));
-    CarbonSourceException f = failure(e);
+    CarbonSourceException f = failure(e, SHORT);
     assertThat(f.kind()).isEqualTo(Kind.UNAVAILABLE);
     // The read timeout ended each attempt, not the server's 2 s delay.
     assertThat(f.getMessage()).contains("timed out");
@@ -121,7 +134,7 @@ class EndpointFaultsTest {
   void slowDripIsCutByTheCallTimeout(Endpoint e) {
     // 10 chunks over 5 s: each read comes within the read timeout, the whole call does not.
     wm.stubFor(get(urlPathEqualTo(e.path())).willReturn(okJson(e.okBody()).withChunkedDribbleDelay(10, 5_000)));
-    CarbonSourceException f = failure(e);
+    CarbonSourceException f = failure(e, SHORT);
     assertThat(f.kind()).isEqualTo(Kind.UNAVAILABLE);
     assertThat(f.getMessage()).contains("timed out");
     assertThat(sleeper.sleeps).hasSize(1);
