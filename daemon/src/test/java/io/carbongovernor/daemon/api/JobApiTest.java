@@ -353,6 +353,22 @@ class JobApiTest {
     assertThat(err.toString()).contains("no daemon answers at http://127.0.0.1:1/v1/status");
   }
 
+  /** Without --api the status command asks over the socket its config names. */
+  @Test
+  void theStatusCommandUsesTheSocket() throws Exception {
+    StringWriter out = new StringWriter();
+    CommandLine cl = CarbonGovernorCommand.commandLine();
+    cl.setOut(new PrintWriter(out));
+    assertThat(cl.execute("status", "--config", dir.resolve("governor.yaml").toString(), "--format", "json"))
+        .as(out.toString()).isZero();
+    assertThat(JSON.readTree(out.toString()).get("zone").stringValue()).isEqualTo("US-CAL-CISO");
+
+    StringWriter err = new StringWriter();
+    cl.setErr(new PrintWriter(err));
+    assertThat(cl.execute("status", "--socket", dir.resolve("nowhere.sock").toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("no daemon answers at unix:" + dir.resolve("nowhere.sock"));
+  }
+
   private record Result(int exit, String out) {}
 
   /** The client over the daemon's Unix socket, in an environment without GPU or API settings. */
