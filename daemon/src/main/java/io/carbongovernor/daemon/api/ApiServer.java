@@ -49,9 +49,10 @@ import org.slf4j.LoggerFactory;
  *       Prometheus's default 15 s scrape interval, so a scraper keeps its connection).
  *   <li>At most {@value #MAX_CONNECTIONS} open connections per listener, a flood on one leaving
  *       the other free; at the cap the listener stops accepting (new callers wait in the kernel's
- *       backlog of up to {@value #ACCEPT_QUEUE}) and idle connections are closed after {@value
- *       #IDLE_TIMEOUT_AT_CAP_S} s instead, so the stalled make room. 1,000 idle connections cost a
- *       few MiB of the daemon's 128 MiB heap.
+ *       backlog of up to {@value #ACCEPT_QUEUE}) and its connections time out after {@value
+ *       #IDLE_TIMEOUT_AT_CAP_S} s of silence instead ({@link ShortIdleAtCap}), so that stalled ones
+ *       make room within seconds (Jetty half-closes at the first timeout and closes at the next).
+ *       1,000 idle connections cost a few MiB of the daemon's 128 MiB heap.
  *   <li>Request headers (the request line and so the URI included) at most {@value
  *       #MAX_HEADER_BYTES} bytes: the API's requests need a few hundred. Bodies at most {@link
  *       Exchange#MAX_BODY_BYTES}, read without holding a thread.
@@ -133,9 +134,11 @@ public final class ApiServer implements AutoCloseable {
     unix.setUnixDomainPath(config.socket());
     for (AbstractConnector c : List.of(tcp, unix)) {
       c.setIdleTimeout(Duration.ofSeconds(IDLE_TIMEOUT_S).toMillis());
+      long atCap = Duration.ofSeconds(IDLE_TIMEOUT_AT_CAP_S).toMillis();
       NetworkConnectionLimit limit = new NetworkConnectionLimit(MAX_CONNECTIONS, c);
-      limit.setEndPointIdleTimeout(Duration.ofSeconds(IDLE_TIMEOUT_AT_CAP_S).toMillis());
+      limit.setEndPointIdleTimeout(atCap);
       c.addBean(limit);
+      c.addBean(new ShortIdleAtCap(limit, atCap));
     }
     tcp.setAcceptQueueSize(ACCEPT_QUEUE);
     unix.setAcceptQueueSize(ACCEPT_QUEUE);
@@ -176,6 +179,9 @@ public final class ApiServer implements AutoCloseable {
     http.setResponseHeaderSize(MAX_HEADER_BYTES);
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
+    // Buffers on the heap, inside the daemon's capped heap rather than beside it.
+    http.setUseInputDirectByteBuffers(false);
+    http.setUseOutputDirectByteBuffers(false);
     return new HttpConnectionFactory(http);
   }
 
