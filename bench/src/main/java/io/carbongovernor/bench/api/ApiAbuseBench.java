@@ -85,6 +85,12 @@ public final class ApiAbuseBench {
         started, System.getProperty("os.name") + " " + System.getProperty("os.version"),
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadBefore, loadAverage()));
     text.add("");
+    text.add("The API's limits (`ApiServer`): connections cost no thread and close after 30 s of silence (2 s while a"
+        + " listener holds its cap of 1,000); four requests run at once, 64 more wait at most 2 s, the rest are refused"
+        + " with a JSON 503 at once. A burst's latency runs from a request's last byte sent to its whole answer, so it"
+        + " includes the wait in the kernel's accept queue. The machine is shared: other builds load its 2 cores, so"
+        + " the load average is part of each result.");
+    text.add("");
     text.addAll(lines);
     text.add("");
     text.add("Daemon exit status after SIGTERM: " + exit + " (0: limits restored).");
@@ -281,7 +287,7 @@ public final class ApiAbuseBench {
     double lag = now.wallSeconds - now.lastTick;
     row(phase, String.format(Locale.ROOT, "ticks completed in %.1f s (interval 1 s); slowest tick; last tick ago", seconds),
         String.format(Locale.ROOT, "%.0f; %s; %.2f s", now.completed - before.completed, now.slowestSince(before), lag),
-        String.format(Locale.ROOT, "%.0f-%.0f; < 1 s; < 2 s", Math.floor(seconds) - 1, Math.ceil(seconds) + 1));
+        String.format(Locale.ROOT, "%.0f-%.0f; < 1 s; < 2 s", Math.max(0, Math.floor(seconds) - 1), Math.ceil(seconds) + 1));
     row(phase, "daemon afterwards: threads, resident memory, open descriptors",
         String.format(Locale.ROOT, "%d, %.1f MiB, %d", daemon.threads(), daemon.residentKib() / 1024.0, daemon.descriptors()), "");
     return now;
