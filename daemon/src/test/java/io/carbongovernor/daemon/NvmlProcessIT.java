@@ -106,7 +106,7 @@ class NvmlProcessIT {
         "    - {type: trace, file: " + TRACES.resolve("US-CAL-CISO_2023_hourly.csv") + "}",
         "default-policy: {kind: static, cap: 60%}",
         // Any free port: another daemon or build on this machine may hold the default one.
-        "api: {listen: 127.0.0.1:0}",
+        "api: {listen: 127.0.0.1:0, socket: " + dir.resolve("run/api.sock") + "}",
         "teams-dir: " + teams,
         ""));
     return file;

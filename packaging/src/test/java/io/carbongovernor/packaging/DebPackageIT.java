@@ -196,7 +196,7 @@ class DebPackageIT {
                 + root.resolve("usr/share/carbon-governor/traces/US-CAL-CISO_2023_hourly.csv")
                 + "}",
             "default-policy: {kind: static, cap: 60%}",
-            "api: {listen: 127.0.0.1:0}",
+            "api: {listen: 127.0.0.1:0, socket: " + dir.resolve("run/api.sock") + "}",
             "teams-dir: " + teams,
             ""));
     Process daemon = start(launcher(root, "run", "--config", config.toString()));

@@ -1,56 +1,72 @@
 package io.carbongovernor.daemon.api;
 
-import com.sun.net.httpserver.HttpExchange;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.function.LongSupplier;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-/** One HTTP exchange with JSON in and out, bodies capped so that no caller can exhaust memory. */
+/**
+ * One request as the endpoints see it: its method, path, the Accept header, the body (already
+ * read and capped at {@link #MAX_BODY_BYTES}) and the caller, whom the kernel names on demand.
+ */
 final class Exchange {
 
   static final int MAX_BODY_BYTES = 64 * 1024;
-  static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private final HttpExchange http;
+  /** Strict: a key given twice or text after the object is an error, never a silent choice. */
+  static final JsonMapper JSON =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
-  Exchange(HttpExchange http) {
-    this.http = http;
-  }
+  private final String method;
+  private final String path;
+  private final Optional<String> accept;
+  private final byte[] body;
+  private final LongSupplier caller;
 
-  HttpExchange http() {
-    return http;
+  Exchange(String method, String path, Optional<String> accept, byte[] body, LongSupplier caller) {
+    this.method = method;
+    this.path = path;
+    this.accept = accept;
+    this.body = body;
+    this.caller = caller;
   }
 
   String method() {
-    return http.getRequestMethod();
+    return method;
   }
 
   String path() {
-    return http.getRequestURI().getPath();
+    return path;
+  }
+
+  Optional<String> accept() {
+    return accept;
+  }
+
+  /**
+   * The uid that owns the caller's end of the connection.
+   *
+   * @throws ApiException (403) when the kernel's answer cannot be had
+   */
+  long caller() {
+    return caller.getAsLong();
   }
 
   /** The request body as a JSON object. */
   ObjectNode body() {
-    byte[] bytes;
-    try (InputStream in = http.getRequestBody()) {
-      bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-    } catch (IOException e) {
-      throw new ApiException(400, "cannot read the request body: " + e.getMessage());
-    }
-    if (bytes.length > MAX_BODY_BYTES) {
-      throw new ApiException(413, "request body over " + MAX_BODY_BYTES + " bytes");
-    }
-    if (bytes.length == 0) {
+    if (body.length == 0) {
       throw new ApiException(400, "request body must be a JSON object");
     }
     JsonNode node;
     try {
-      node = JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
+      node = JSON.readTree(body);
     } catch (JacksonException e) {
       throw new ApiException(400, "malformed JSON: " + e.getOriginalMessage());
     }
@@ -58,21 +74,5 @@ final class Exchange {
       throw new ApiException(400, "request body must be a JSON object");
     }
     return object;
-  }
-
-  void send(int status, JsonNode body) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(body);
-    http.getResponseHeaders().set("Content-Type", "application/json");
-    http.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = http.getResponseBody()) {
-      out.write(bytes);
-    }
-  }
-
-  void sendError(int status, String reason) throws IOException {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("error", reason);
-    body.put("status", status);
-    send(status, body);
   }
 }

@@ -21,7 +21,10 @@ import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Asks the running daemon what it last saw and did, through its local API. */
+/**
+ * Asks the running daemon what it last saw and did, through its local API: over its Unix socket
+ * (from {@code --config}, or the default), or over loopback TCP with {@code --api}.
+ */
 @Command(name = "status", description = "Show what the running daemon last decided, GPU by GPU.")
 final class StatusCommand implements Callable<Integer> {
 
@@ -33,13 +36,19 @@ final class StatusCommand implements Callable<Integer> {
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      description = "governor.yaml, to find the API address (default 127.0.0.1:9464)")
+      description = "governor.yaml, to find the API (default: the socket /run/carbon-governor/api.sock)")
   Path config;
+
+  @Option(
+      names = "--socket",
+      paramLabel = "PATH",
+      description = "the daemon's Unix socket; overrides --config")
+  Path socket;
 
   @Option(
       names = "--api",
       paramLabel = "HOST:PORT",
-      description = "the daemon's API address; overrides --config")
+      description = "the daemon's loopback TCP address instead of its socket; overrides --config")
   String apiAddress;
 
   @Option(names = "--format", defaultValue = "text", description = "text or json")
@@ -55,6 +64,9 @@ final class StatusCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--format must be text or json");
     }
+    if (socket != null && apiAddress != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "give --socket or --api, not both");
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ApiConfig api = new ApiConfig("127.0.0.1", 9464);
@@ -65,29 +77,26 @@ final class StatusCommand implements Callable<Integer> {
         return InvalidConfigReport.print(err, config, e, "cannot find the API");
       }
     }
-    String host = api.host().contains(":") ? "[" + api.host() + "]" : api.host();
-    String authority = apiAddress != null ? apiAddress : host + ":" + api.port();
-    URI uri;
-    try {
-      uri = new URI("http://" + authority + "/v1/status");
-    } catch (URISyntaxException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--api must be HOST:PORT, got " + apiAddress);
-    }
+    Path path = socket != null ? socket : api.socket();
+    URI uri = apiAddress != null ? tcp(apiAddress) : null;
+    String where = uri != null ? uri.toString() : "unix:" + path;
     String body;
     try {
-      HttpResponse<String> r =
-          HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
-              .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-                  HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) {
-        err.printf("carbon-governor status: %s answered %d: %s%n", uri, r.statusCode(), r.body());
-        err.flush();
-        return ExitCodes.RUNTIME_FAILURE;
+      if (uri != null) {
+        HttpResponse<String> r =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build()
+                .send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+        body = answered(r.statusCode(), r.body(), where, err);
+      } else {
+        UnixSocketGet.Answer r = UnixSocketGet.get(path, "/v1/status", TIMEOUT);
+        body = answered(r.status(), r.body(), where, err);
       }
-      body = r.body();
     } catch (IOException e) {
-      err.printf("carbon-governor status: no daemon answers at %s (%s)%n", uri, e.getMessage());
+      err.printf("carbon-governor status: no daemon answers at %s (%s)%n", where, e.getMessage());
       err.flush();
+      return ExitCodes.RUNTIME_FAILURE;
+    }
+    if (body == null) {
       return ExitCodes.RUNTIME_FAILURE;
     }
     if (f == Format.JSON) {
@@ -97,6 +106,26 @@ final class StatusCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  private URI tcp(String address) {
+    try {
+      return new URI("http://" + address + "/v1/status");
+    } catch (URISyntaxException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--api must be HOST:PORT, got " + address);
+    }
+  }
+
+  /** The body of a 200; otherwise null, after saying what the daemon answered. */
+  private static String answered(int status, String body, String where, PrintWriter err) {
+    if (status == 200) {
+      return body;
+    }
+    err.printf("carbon-governor status: %s answered %d: %s%n", where, status, body);
+    err.flush();
+    return null;
   }
 
   private static void printText(JsonNode s, PrintWriter out) {

@@ -169,8 +169,17 @@ final class GovernorConfigReader {
   }
 
   private static Optional<ApiConfig> api(ConfigMap api) {
-    api.allowOnly(Set.of("listen"));
-    return api.get("listen").flatMap(v -> v.parsed(GovernorConfigReader::listen));
+    api.allowOnly(Set.of("listen", "socket"));
+    ApiConfig listen =
+        api.get("listen").flatMap(v -> v.parsed(GovernorConfigReader::listen)).orElse(DEFAULT_API);
+    Path socket =
+        api.get("socket").flatMap(GovernorConfigReader::socket).orElse(ApiConfig.DEFAULT_SOCKET);
+    return Optional.of(new ApiConfig(listen.host(), listen.port(), socket));
+  }
+
+  /** A path like others (relative to the config file) that must fit a Unix socket address. */
+  private static Optional<Path> socket(ConfigValue value) {
+    return value.asPath().flatMap(path -> value.parsed(text -> ApiConfig.checkSocketPath(path)));
   }
 
   /**

@@ -217,8 +217,7 @@ public final class Daemon {
       signals.close();
       history.close();
       gpus.close();
-      throw new StartupException(
-          "cannot listen on " + config.api().host() + ":" + config.api().port() + ": " + e.getMessage(), e);
+      throw new StartupException(e.getMessage(), e);
     }
     Daemon daemon =
         new Daemon(config, gpus, history, signals, loop, sampler, scheduler, api, policies, current, metrics);

@@ -1,8 +1,8 @@
 package io.carbongovernor.daemon.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.security.auth.module.UnixSystem;
 import io.carbongovernor.daemon.cli.CarbonGovernorCommand;
 import io.carbongovernor.daemon.config.ConfigLoader;
 import io.carbongovernor.daemon.config.FileChecks;
@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,12 +50,14 @@ class JobApiTest {
   private static final long MY_PID = ProcessHandle.current().pid();
   /** Above the kernel's largest pid_max (2^22). */
   private static final long NO_SUCH_PID = 999_999_000;
+  private static final long MY_UID = new UnixSystem().getUid();
 
   @TempDir Path dir;
   private Daemon daemon;
   private MutableClock clock;
   private SimulatedGpuControl gpus;
   private String base;
+  private Path socket;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
@@ -87,7 +90,7 @@ class JobApiTest {
             "    - {type: trace, file: " + TRACES.resolve("US-CAL-CISO_2023_hourly.csv") + "}",
             "default-policy: {kind: static, cap: 60%}",
             "teams-dir: " + teams,
-            "api: {listen: 127.0.0.1:0}",
+            "api: {listen: 127.0.0.1:0, socket: " + dir.resolve("run/api.sock") + "}",
             ""));
     clock = new MutableClock(Instant.parse("2026-10-03T13:30:00Z")); // 302.44 g/kWh
     // Each GPU runs a process no team owns (a pid no process has: its owner cannot be read).
@@ -95,6 +98,7 @@ class JobApiTest {
     daemon = Daemon.start(ConfigLoader.load(config, FileChecks.CHECK), clock, gpus);
     assertThat(daemon.loop().awaitTicks(1, Duration.ofSeconds(20))).isTrue();
     base = "http://127.0.0.1:" + daemon.apiAddress().getPort();
+    socket = dir.resolve("run/api.sock");
   }
 
   @AfterEach
@@ -256,12 +260,13 @@ class JobApiTest {
     }
   }
 
-  /** The Python client, run as another uid (nobody) through setpriv: the kernel says who calls. */
+  /**
+   * The Python client, run as another uid (nobody) through setpriv, over the Unix socket and over
+   * loopback TCP: the kernel says who calls, and nobody cannot take root's job or process.
+   */
   @Test
   void anotherUserCannotRegisterOrReadSomeoneElsesJob() throws Exception {
-    assumeTrue(
-        "root".equals(USER) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
-        "switching to another uid needs root and setpriv");
+    AnotherUid.require();
     String mine =
         json(send("POST", "/v1/jobs", "{\"name\":\"mine\",\"pid\":" + MY_PID + ",\"gpus\":[0]}")).get("id").stringValue();
 
@@ -270,25 +275,32 @@ class JobApiTest {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.setPosixFilePermissions(client, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-    Result registerMine = asNobody(client, "register", "--name", "steal", "--pid", Long.toString(MY_PID), "--gpus", "0");
-    assertThat(registerMine.exit).as(registerMine.out).isEqualTo(1);
-    assertThat(registerMine.out).contains("\"status\": 403").contains("belongs to uid 0");
+    for (List<String> where : List.of(List.of("--socket", socket.toString()), List.of("--url", base))) {
+      Result registerMine =
+          asNobody(client, where, "register", "--name", "steal", "--pid", Long.toString(MY_PID), "--gpus", "0");
+      assertThat(registerMine.exit).as(where + ": " + registerMine.out).isEqualTo(1);
+      assertThat(registerMine.out).contains("\"status\": 403").contains("belongs to uid 0");
 
-    Result readMine = asNobody(client, "advice", mine);
-    assertThat(readMine.exit).isEqualTo(1);
-    assertThat(readMine.out).contains("\"status\": 403").contains("belongs to another user");
+      Result readMine = asNobody(client, where, "advice", mine);
+      assertThat(readMine.exit).as(where + ": " + readMine.out).isEqualTo(1);
+      assertThat(readMine.out).contains("\"status\": 403").contains("belongs to another user");
 
-    Result own = asNobody(client, "register", "--name", "nobodys", "--gpus", "1");
-    assertThat(own.exit).as(own.out).isZero();
-    JsonNode job = JSON.readTree(own.out);
-    assertThat(job.get("uid").longValue()).isEqualTo(65534);
-    assertThat(job.get("team").isNull()).isTrue();
+      Result own = asNobody(client, where, "register", "--name", "nobodys", "--gpus", "1");
+      assertThat(own.exit).as(where + ": " + own.out).isZero();
+      JsonNode job = JSON.readTree(own.out);
+      assertThat(job.get("uid").longValue()).isEqualTo(AnotherUid.NOBODY);
+      assertThat(job.get("team").isNull()).isTrue();
+
+      Result finishMine = asNobody(client, where, "finish", mine, "--reached-target");
+      assertThat(finishMine.out).as(where.toString()).contains("\"status\": 403");
+    }
   }
 
   @Test
   void thePythonClientRunsAJobThroughItsWholeLife() throws Exception {
     Result reg = python(CLIENT, "register", "--name", "bert", "--gpus", "0,1", "--batch-size", "256");
     assertThat(reg.exit).as(reg.out).isZero();
+    assertThat(JSON.readTree(reg.out).get("uid").longValue()).isEqualTo(MY_UID);
     String id = JSON.readTree(reg.out).get("id").stringValue();
     assertThat(python(CLIENT, "progress", id, "--samples-done", "10", "--epoch", "1").exit).isZero();
     Result advice = python(CLIENT, "advice", id);
@@ -297,6 +309,40 @@ class JobApiTest {
     Result gone = python(CLIENT, "advice", id);
     assertThat(gone.exit).isEqualTo(1);
     assertThat(gone.out).contains("404");
+  }
+
+  @Test
+  void thePythonClientStillSpeaksLoopbackTcp() throws Exception {
+    Result reg = run(command(CLIENT, List.of("--url", base), "register", "--name", "tcp", "--gpus", "1"), Map.of());
+    assertThat(reg.exit).as(reg.out).isZero();
+    assertThat(JSON.readTree(reg.out).get("uid").longValue()).isEqualTo(MY_UID);
+    Result status = run(command(CLIENT, List.of("--url", base), "status"), Map.of());
+    assertThat(JSON.readTree(status.out).get("zone").stringValue()).isEqualTo("US-CAL-CISO");
+  }
+
+  /**
+   * Under CUDA_VISIBLE_DEVICES a job's GPU 0 is the first device listed there, by index or by
+   * UUID; the client registers the machine's GPU behind it.
+   */
+  @Test
+  void thePythonClientMapsTheJobsGpusThroughCudaVisibleDevices() throws Exception {
+    String uuid0 = json(send("GET", "/v1/status", null)).get("gpus").get(0).get("uuid").stringValue();
+
+    Result byIndex = python(Map.of("CUDA_VISIBLE_DEVICES", "1"), "register", "--name", "a", "--gpus", "0");
+    assertThat(byIndex.exit).as(byIndex.out).isZero();
+    assertThat(JSON.readTree(byIndex.out).get("gpus")).hasToString("[1]");
+
+    Result byUuid = python(Map.of("CUDA_VISIBLE_DEVICES", "1," + uuid0), "register", "--name", "b", "--gpus", "1,0");
+    assertThat(byUuid.exit).as(byUuid.out).isZero();
+    assertThat(JSON.readTree(byUuid.out).get("gpus")).hasToString("[0,1]");
+
+    Result uuidGiven = python(Map.of("CUDA_VISIBLE_DEVICES", "1"), "register", "--name", "c", "--gpus", uuid0);
+    assertThat(uuidGiven.exit).as(uuidGiven.out).isZero();
+    assertThat(JSON.readTree(uuidGiven.out).get("gpus")).hasToString("[0]");
+
+    Result hidden = python(Map.of("CUDA_VISIBLE_DEVICES", "1"), "register", "--name", "d", "--gpus", "1");
+    assertThat(hidden.exit).isEqualTo(1);
+    assertThat(hidden.out).contains("GPU 1 is not visible").contains("CUDA_VISIBLE_DEVICES='1'");
   }
 
   @Test
@@ -325,25 +371,52 @@ class JobApiTest {
     assertThat(err.toString()).contains("no daemon answers at http://127.0.0.1:1/v1/status");
   }
 
+  /** Without --api the status command asks over the socket its config names. */
+  @Test
+  void theStatusCommandUsesTheSocket() throws Exception {
+    StringWriter out = new StringWriter();
+    CommandLine cl = CarbonGovernorCommand.commandLine();
+    cl.setOut(new PrintWriter(out));
+    assertThat(cl.execute("status", "--config", dir.resolve("governor.yaml").toString(), "--format", "json"))
+        .as(out.toString()).isZero();
+    assertThat(JSON.readTree(out.toString()).get("zone").stringValue()).isEqualTo("US-CAL-CISO");
+
+    StringWriter err = new StringWriter();
+    cl.setErr(new PrintWriter(err));
+    assertThat(cl.execute("status", "--socket", dir.resolve("nowhere.sock").toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("no daemon answers at unix:" + dir.resolve("nowhere.sock"));
+  }
+
   private record Result(int exit, String out) {}
 
+  /** The client over the daemon's Unix socket, in an environment without GPU or API settings. */
   private Result python(Path script, String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), "--url", base));
-    cmd.addAll(List.of(args));
-    return run(cmd);
+    return run(command(script, List.of("--socket", socket.toString()), args), Map.of());
   }
 
-  private Result asNobody(Path script, String... args) throws IOException, InterruptedException {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                "/usr/bin/python3", script.toString(), "--url", base));
-    cmd.addAll(List.of(args));
-    return run(cmd);
+  private Result python(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    return run(command(CLIENT, List.of("--socket", socket.toString()), args), env);
   }
 
-  private static Result run(List<String> cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+  private static List<String> command(Path script, List<String> where, String... args) {
+    List<String> cmd = new ArrayList<>(List.of("python3", script.toString()));
+    cmd.addAll(where);
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  private Result asNobody(Path script, List<String> where, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString()));
+    cmd.addAll(where);
+    cmd.addAll(List.of(args));
+    return run(AnotherUid.asNobody(cmd), Map.of());
+  }
+
+  private static Result run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().keySet().removeIf(k -> k.startsWith("CUDA_") || k.startsWith("CARBON_GOVERNOR_"));
+    pb.environment().putAll(env);
+    Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     return new Result(p.exitValue(), out.trim());

@@ -72,7 +72,8 @@ class ExampleConfigsTest {
     assertThat(capAt(bands, 900)).isEqualTo(Power.ofWatts(180));
 
     assertThat(config.failSafe().kind()).isEqualTo("full-speed");
-    assertThat(config.api()).isEqualTo(new ApiConfig("127.0.0.1", 9464));
+    assertThat(config.api())
+        .isEqualTo(new ApiConfig("127.0.0.1", 9464, config.stateDir().resolve("run/api.sock")));
     assertThat(config.history().url())
         .isEqualTo("jdbc:sqlite:" + config.stateDir().resolve("history.db"));
     assertThat(config.teamsDir()).isEqualTo(CONFIG.resolve("teams.d").toAbsolutePath().normalize());

@@ -227,6 +227,25 @@ class GovernorConfigErrorsTest {
   }
 
   @Test
+  void apiSocketResolvesAgainstTheConfigDirectoryAndKeepsTheListener() throws Exception {
+    ApiConfig api = files.load(ConfigFiles.VALID + "api: {socket: run/api.sock}\n").api();
+    assertThat(api).isEqualTo(new ApiConfig("127.0.0.1", 9464, dir.resolve("run/api.sock")));
+    assertThat(files.load(ConfigFiles.VALID + "api: {listen: 127.0.0.1:9000}\n").api().socket())
+        .isEqualTo(ApiConfig.DEFAULT_SOCKET);
+  }
+
+  @Test
+  void apiSocketPathMustFitAUnixSocketAddress() {
+    String path = "/run/" + "a".repeat(100) + "/api.sock";
+    files.assertOnly(
+        ConfigFiles.VALID + "api: {socket: " + path + "}\n",
+        7,
+        15,
+        "api.socket: the socket path " + path + " is 114 bytes long; a Unix socket's path holds at"
+            + " most 107 bytes, so choose a shorter one (such as /run/carbon-governor/api.sock)");
+  }
+
+  @Test
   void minChangeOutOfRange() {
     files.assertOnly(
         ConfigFiles.VALID + "gpu: {min-change: 60W}\n",
@@ -288,7 +307,7 @@ class GovernorConfigErrorsTest {
     assertThat(config.carbon().maxAge()).hasHours(2);
     assertThat(config.failSafe().kind()).isEqualTo("full-speed");
     assertThat(config.defaultPolicy().kind()).isEqualTo("full-speed");
-    assertThat(config.api()).isEqualTo(new ApiConfig("127.0.0.1", 9464));
+    assertThat(config.api()).isEqualTo(new ApiConfig("127.0.0.1", 9464, Path.of("/run/carbon-governor/api.sock")));
     assertThat(config.history().url()).isEqualTo("jdbc:sqlite:/var/lib/carbon-governor/history.db");
     assertThat(config.history().retention()).isEqualTo(Retention.DEFAULT);
   }

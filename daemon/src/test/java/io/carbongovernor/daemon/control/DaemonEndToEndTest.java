@@ -49,7 +49,8 @@ class DaemonEndToEndTest {
             .replace("file: ../traces/", "file: " + DEMO.getParent().resolve("../traces").toAbsolutePath() + "/")
             .replace("teams-dir: teams.d", "teams-dir: " + DEMO.getParent().resolve("teams.d").toAbsolutePath())
             .replace("mode: enforce", "mode: " + mode)
-            .replace("listen: 127.0.0.1:9464", "listen: 127.0.0.1:0");
+            .replace("listen: 127.0.0.1:9464", "listen: 127.0.0.1:0")
+            .replace("socket: ../state/run/api.sock", "socket: " + dir.resolve("state/run/api.sock"));
     Path file = dir.resolve("governor.yaml");
     Files.writeString(file, yaml);
     return ConfigLoader.load(file, FileChecks.CHECK);
@@ -135,7 +136,7 @@ class DaemonEndToEndTest {
             "  sources:",
             "    - {type: trace, file: " + trace + ", timing: absolute}",
             "default-policy: {kind: static, cap: 50%}",
-            "api: {listen: 127.0.0.1:0}",
+            "api: {listen: 127.0.0.1:0, socket: " + dir.resolve("run/api.sock") + "}",
             "teams-dir: " + Files.createDirectories(dir.resolve("teams.d")),
             ""));
     GovernorConfig config = ConfigLoader.load(file, FileChecks.CHECK);
@@ -177,7 +178,7 @@ class DaemonEndToEndTest {
             "  sources:",
             "    - {type: trace, file: " + trace + ", timing: absolute}",
             "default-policy: " + policy,
-            "api: {listen: 127.0.0.1:0}", // any free port: builds of other checkouts may run beside this one
+            "api: {listen: 127.0.0.1:0, socket: " + dir.resolve("run/api.sock") + "}", // any free port: builds of other checkouts may run beside this one
             "teams-dir: " + Files.createDirectories(dir.resolve("teams.d")),
             ""));
     return ConfigLoader.load(file, FileChecks.CHECK);
@@ -378,7 +379,7 @@ class DaemonEndToEndTest {
             "    - {type: trace, file: " + DEMO.getParent().resolve("../traces/US-CAL-CISO_2023_hourly.csv").toAbsolutePath() + "}",
             "default-policy: {kind: static, cap: 50%}",
             "teams-dir: " + teams,
-            "api: {listen: 127.0.0.1:0}",
+            "api: {listen: 127.0.0.1:0, socket: " + dir.resolve("run/api.sock") + "}",
             "");
     Files.writeString(file, yaml);
     MutableClock clock = new MutableClock(Instant.parse("2026-06-15T20:30:00Z"));

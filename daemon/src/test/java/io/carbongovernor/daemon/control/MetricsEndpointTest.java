@@ -46,7 +46,8 @@ class MetricsEndpointTest {
             .replace("state-dir: ../state", "state-dir: " + dir.resolve("state"))
             .replace("file: ../traces/", "file: " + DEMO.getParent().resolve("../traces").toAbsolutePath() + "/")
             .replace("teams-dir: teams.d", "teams-dir: " + DEMO.getParent().resolve("teams.d").toAbsolutePath())
-            .replace("listen: 127.0.0.1:9464", "listen: 127.0.0.1:0");
+            .replace("listen: 127.0.0.1:9464", "listen: 127.0.0.1:0")
+            .replace("socket: ../state/run/api.sock", "socket: " + dir.resolve("state/run/api.sock"));
     Path file = dir.resolve("governor.yaml");
     Files.writeString(file, yaml);
     return ConfigLoader.load(file, FileChecks.CHECK);

@@ -1,6 +1,7 @@
 package io.carbongovernor.daemon.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -55,6 +56,48 @@ class IdentityFilesTest {
     InetAddress v4 = InetAddress.getByName("127.0.0.1");
     assertThat(fs.tcpPeerUid(new InetSocketAddress(v4, 50001), new InetSocketAddress(v4, 9464)))
         .isEqualTo(OptionalLong.of(1003));
+  }
+
+  /** A host with more sockets than the cap: the search stops there instead of growing. */
+  @Test
+  void aTableLongerThanTheCapIsNotSearchedToItsEnd() throws Exception {
+    Path proc = Files.createDirectories(root.resolve("proc/net"));
+    StringBuilder tcp = new StringBuilder(TCP_HEADER);
+    String other = "   0: 0100007F:1F90 0100007F:9C41 01 00000000:00000000 00:00000000 00000000  1005        0 7 1 0\n";
+    tcp.append(other.repeat(ProcFs.MAX_SOCKET_LINES));
+    tcp.append("   1: 0100007F:9C40 0100007F:24F8 01 00000000:00000000 00:00000000 00000000  1001        0 2 1 0\n");
+    Files.writeString(proc.resolve("tcp"), tcp);
+    ProcFs fs = ProcFs.under(root.resolve("proc"));
+    InetSocketAddress server = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 9464);
+    assertThatThrownBy(() -> fs.tcpPeerUid(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 40000), server))
+        .isInstanceOf(IdentityException.class)
+        .hasMessageContaining("more than " + ProcFs.MAX_SOCKET_LINES + " sockets; connect over the Unix socket");
+  }
+
+  @Test
+  void accountNamesMapBackToUids() throws Exception {
+    Path passwd = root.resolve("passwd");
+    Files.writeString(passwd, "root:x:0:0:root:/root:/bin/bash\nalice:x:1001:1001::/home/alice:/bin/sh\n");
+    AccountIds files = AccountIds.passwdFile(passwd);
+    assertThat(files.uid("alice")).isEqualTo(OptionalLong.of(1001));
+    assertThat(files.uid("bob")).isEmpty();
+    // The C library's view of this machine's accounts (Debian: nobody is 65534).
+    assertThat(AccountIds.system().uid("root")).isEqualTo(OptionalLong.of(0));
+    assertThat(AccountIds.system().uid("nobody")).isEqualTo(OptionalLong.of(65534));
+    assertThat(AccountIds.system().uid("no-such-account-here")).isEmpty();
+  }
+
+  /** The JDK names a peer without an account by its number. */
+  @Test
+  void aPeerIsNamedByAccountOrByNumber() throws Exception {
+    Path passwd = root.resolve("passwd");
+    Files.writeString(passwd, "alice:x:1001:1001::/home/alice:/bin/sh\n");
+    PeerCredentials peers = new PeerCredentials(AccountIds.passwdFile(passwd));
+    assertThat(peers.uidOf("alice")).isEqualTo(1001);
+    assertThat(peers.uidOf("4242")).isEqualTo(4242);
+    assertThatThrownBy(() -> peers.uidOf("mallory"))
+        .isInstanceOf(IdentityException.class)
+        .hasMessageContaining("'mallory' is not in the account database");
   }
 
   @Test

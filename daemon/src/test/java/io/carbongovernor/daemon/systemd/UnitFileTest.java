@@ -3,6 +3,7 @@ package io.carbongovernor.daemon.systemd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carbongovernor.daemon.cli.ExitCodes;
+import io.carbongovernor.daemon.config.ApiConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -109,6 +110,10 @@ class UnitFileTest {
     assertThat(service.get("ProtectSystem")).containsExactly("strict");
     assertThat(service.get("StateDirectory")).containsExactly("carbon-governor");
     assertThat(service.get("ConfigurationDirectory")).containsExactly("carbon-governor");
+    // The API socket's home, /run/carbon-governor: reachable by every user, writable by the daemon.
+    assertThat(service.get("RuntimeDirectory")).containsExactly("carbon-governor");
+    assertThat(service.get("RuntimeDirectoryMode")).containsExactly("0755");
+    assertThat(Path.of("/run", service.get("RuntimeDirectory").get(0)).resolve("api.sock")).isEqualTo(ApiConfig.DEFAULT_SOCKET);
     assertThat(service.get("LoadCredential")).containsExactly("electricitymaps", "watttime");
     // The JIT writes machine code and runs it; the job registry reads other users' /proc entries.
     assertThat(service).doesNotContainKeys("MemoryDenyWriteExecute", "PrivateUsers", "ProtectProc", "ProcSubset");

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * The governor.yaml the process tests start the packaged daemon with: two simulated A40s under a
  * 60 % static cap (so limits always change), the bundled California trace, the API on a free
- * loopback port, state and an empty teams.d in the test's folder.
+ * loopback port and on a socket, state and an empty teams.d in the test's folder.
  */
 public final class TestDaemonConfig {
 
@@ -34,7 +34,7 @@ public final class TestDaemonConfig {
             "  sources:",
             "    - {type: trace, file: " + TRACE + "}",
             "default-policy: {kind: static, cap: 60%}",
-            "api: {listen: 127.0.0.1:0}",
+            "api: {listen: 127.0.0.1:0, socket: " + dir.resolve("run/api.sock") + "}",
             "teams-dir: " + Files.createDirectories(dir.resolve("teams.d")),
             ""));
     Path file = dir.resolve("governor.yaml");

@@ -1,0 +1,75 @@
+package io.carbongovernor.daemon.api;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** One of the API's endpoints, found by path; a job's endpoints carry the job's id. */
+record Endpoint(Kind kind, String jobId) {
+
+  private static final Pattern JOB_PATH = Pattern.compile("/v1/jobs/([A-Za-z0-9-]{1,64})/(progress|advice|finish)");
+
+  /** The endpoints; reads answer GET and HEAD, writes POST with a JSON body. */
+  enum Kind {
+    STATUS(false),
+    CARBON(false),
+    METRICS(false),
+    REGISTER(true),
+    PROGRESS(true),
+    ADVICE(false),
+    FINISH(true);
+
+    private final boolean write;
+
+    Kind(boolean write) {
+      this.write = write;
+    }
+
+    /** The methods this endpoint answers, as the Allow header lists them. */
+    List<String> methods() {
+      return write ? List.of("POST") : List.of("GET", "HEAD");
+    }
+
+    /** Whether requests carry a JSON body to read before the endpoint runs. */
+    boolean takesBody() {
+      return write;
+    }
+  }
+
+  static Optional<Endpoint> of(String path) {
+    switch (path) {
+      case "/v1/status":
+        return Optional.of(new Endpoint(Kind.STATUS, ""));
+      case "/v1/carbon":
+        return Optional.of(new Endpoint(Kind.CARBON, ""));
+      case "/metrics":
+        return Optional.of(new Endpoint(Kind.METRICS, ""));
+      case "/v1/jobs":
+        return Optional.of(new Endpoint(Kind.REGISTER, ""));
+      default:
+        break;
+    }
+    Matcher m = JOB_PATH.matcher(path);
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    Kind kind =
+        switch (m.group(2)) {
+          case "progress" -> Kind.PROGRESS;
+          case "advice" -> Kind.ADVICE;
+          default -> Kind.FINISH;
+        };
+    return Optional.of(new Endpoint(kind, m.group(1)));
+  }
+
+  boolean allows(String method) {
+    return kind.methods().contains(method);
+  }
+
+  /** The 405 for any other method, with the Allow header it must carry. */
+  Answer methodNotAllowed(String method) {
+    String allow = String.join(", ", kind.methods());
+    return Answer.error(405, "method " + method + " not allowed here; use " + allow).withHeader("Allow", allow);
+  }
+}
