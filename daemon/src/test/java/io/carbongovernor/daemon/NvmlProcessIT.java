@@ -106,7 +106,8 @@ class NvmlProcessIT {
         "    - {type: trace, file: " + TRACES.resolve("US-CAL-CISO_2023_hourly.csv") + "}",
         "default-policy: {kind: static, cap: 60%}",
         // Any free port: another daemon or build on this machine may hold the default one.
-        "api: {listen: 127.0.0.1:0, socket: " + dir.resolve("run/api.sock") + "}",
+        // The socket apart from the GPU locks: a root daemon refuses a socket directory another user owns.
+        "api: {listen: 127.0.0.1:0, socket: " + dir.resolve("sock/api.sock") + "}",
         "teams-dir: " + teams,
         ""));
     return file;

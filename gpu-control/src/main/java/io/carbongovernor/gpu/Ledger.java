@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -347,14 +348,15 @@ public final class Ledger implements AutoCloseable {
   }
 
   private void load() throws IOException {
-    if (!Files.exists(file)) {
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    if (!Files.isRegularFile(file)) {
-      throw new LedgerDamagedException(file + ": not a regular file; move it away and run restore again");
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      throw new LedgerDamagedException(file + ": not a regular file (a link, a FIFO, a directory?); move it away and run"
+          + " restore again");
     }
     byte[] bytes;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       if (ch.size() > MAX_BYTES) {
         throw new LedgerDamagedException(file + ": larger than " + (MAX_BYTES >> 20) + " MiB, not a ledger this"
             + " daemon wrote; move it away, check every GPU's limit, and run restore again");
@@ -401,7 +403,7 @@ public final class Ledger implements AutoCloseable {
         apply(new Line(e, lineNumber));
         if (!terminated && !readOnly) {
           // Complete entry whose newline was lost: terminate it so the next append starts cleanly.
-          try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+          try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS)) {
             ch.write(ByteBuffer.wrap(new byte[] {'\n'}));
             ch.force(true);
           }
@@ -460,7 +462,7 @@ public final class Ledger implements AutoCloseable {
   }
 
   private void truncate(long size) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
       ch.truncate(size);
       ch.force(true);
     }
@@ -468,7 +470,7 @@ public final class Ledger implements AutoCloseable {
 
   private void openForAppend() throws IOException {
     boolean created = StateDirFiles.createIfMissing(file, StateDirFiles.PRIVATE);
-    channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
     if (created) {
       channel.force(true);
       forceDirectory(file.getParent());
@@ -517,7 +519,8 @@ public final class Ledger implements AutoCloseable {
       Files.deleteIfExists(tmp);
       StateDirFiles.createIfMissing(tmp, StateDirFiles.PRIVATE);
       StateDirFiles.copyOwnerAndMode(tmp, file); // the replacement keeps the ledger's owner and mode
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch =
+          FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
         ByteBuffer buffer = ByteBuffer.wrap(content.toString().getBytes(StandardCharsets.UTF_8));
         while (buffer.hasRemaining()) {
           ch.write(buffer);
@@ -529,7 +532,7 @@ public final class Ledger implements AutoCloseable {
       forceCount++;
       // The old channel still points at the replaced file; switch to the new one.
       FileChannel old = channel;
-      channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
       old.close();
     } catch (IOException ex) {
       throw StateDirFiles.failure("rewrite the ledger", file, ex);

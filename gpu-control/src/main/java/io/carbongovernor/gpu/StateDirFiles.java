@@ -41,13 +41,21 @@ public final class StateDirFiles {
       return false;
     }
     try {
-      Files.createFile(file);
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(mode)); // O_EXCL: never through a link
     } catch (FileAlreadyExistsException e) {
       return false; // created by someone else in between: theirs stands
     }
-    Files.setPosixFilePermissions(file, mode); // explicit: the umask narrows what createFile gives
+    setMode(file, mode); // explicit: the umask narrows what createFile gives
     ownLike(file, file.toAbsolutePath().getParent());
     return true;
+  }
+
+  /**
+   * Sets the mode of the file itself, never of what a link there points to: in a directory another
+   * user can write, a file may be swapped for a link at any moment.
+   */
+  private static void setMode(Path file, Set<PosixFilePermission> mode) throws IOException {
+    Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(mode);
   }
 
   /**
@@ -72,7 +80,7 @@ public final class StateDirFiles {
 
   /** Copies mode, owner and group from {@code model} onto {@code file} (a replacement of it). */
   public static void copyOwnerAndMode(Path file, Path model) throws IOException {
-    Files.setPosixFilePermissions(file, Files.getPosixFilePermissions(model));
+    setMode(file, Files.getPosixFilePermissions(model, LinkOption.NOFOLLOW_LINKS));
     ownLike(file, model);
   }
 

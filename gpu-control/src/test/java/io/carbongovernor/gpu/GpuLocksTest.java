@@ -69,4 +69,13 @@ class GpuLocksTest {
       }
     }
   }
+  @Test
+  void aLinkPlantedForALockFileIsRefusedAndItsTargetUntouched() throws Exception {
+    Path victim = Files.writeString(dir.resolve("victim"), "precious\n");
+    Files.createDirectories(locks());
+    Files.createSymbolicLink(locks().resolve("gpu-GPU-1.lock"), victim);
+    assertThatThrownBy(() -> GpuLocks.acquire(locks(), List.of("GPU-1"), dir.resolve("s")))
+        .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("gpu-GPU-1.lock");
+    assertThat(Files.readString(victim)).isEqualTo("precious\n");
+  }
 }

@@ -90,6 +90,24 @@ class LedgerTest {
         .hasMessageStartingWith(file + ":1: malformed ledger entry (limit_mw must be a whole number of milliwatts above 0");
   }
 
+  /**
+   * Whoever can write the state directory could plant links where the ledger's files go; a
+   * restore run as root must never truncate or write what they point to.
+   */
+  @Test
+  void linksPlantedForTheLedgerOrItsLockAreRefusedAndTheirTargetsUntouched() throws Exception {
+    Path victim = Files.writeString(dir.resolve("victim"), "precious\n");
+    Path stateDir = Files.createDirectories(dir.resolve("state"));
+    Files.createSymbolicLink(stateDir.resolve("ledger.lock"), victim);
+    assertThatThrownBy(() -> Ledger.open(stateDir, clock)).isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining("ledger.lock");
+    Files.delete(stateDir.resolve("ledger.lock"));
+    Files.createSymbolicLink(stateDir.resolve(Ledger.FILE_NAME), victim);
+    assertThatThrownBy(() -> Ledger.open(stateDir, clock)).isInstanceOf(LedgerDamagedException.class)
+        .hasMessageContaining("not a regular file");
+    assertThat(Files.readString(victim)).isEqualTo("precious\n");
+  }
+
   /** Mode 0600 whatever the umask, and a rewrite (restore run as root) keeps the file's owner. */
   @Test
   void theLedgerIsPrivateAndARewriteKeepsItsOwnerAndMode() throws Exception {
