@@ -275,8 +275,9 @@ final class JsonHttp {
     return out.toString();
   }
 
+  /** An answer's text as it may appear in a log line: one line, no control characters. */
   private static String excerpt(String text) {
-    return clip(text.replaceAll("\\s+", " ").strip());
+    return clip(text.replaceAll("\\s+", " ").replaceAll("\\p{Cc}", "?").strip());
   }
 
   private static String clip(String text) {

@@ -264,6 +264,17 @@ class EndpointFaultsTest {
     assertThat(dataCalls(e)).isEqualTo(1);
   }
 
+  /** What a provider sends lands in the journal: no line breaks, no terminal escapes, no NULs. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("endpoints")
+  void controlCharactersOfAGarbledAnswerNeverReachTheMessage(Endpoint e) {
+    wm.stubFor(get(urlPathEqualTo(e.path()))
+        .willReturn(okJson("\u0000\u001b[31mred\r\nforged log line\u0007 not json")));
+    CarbonSourceException f = failure(e);
+    assertThat(f.kind()).isEqualTo(Kind.BAD_RESPONSE);
+    assertThat(f.getMessage()).contains("forged log line").doesNotContainPattern("\\p{Cc}");
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("endpoints")
   void nullValuesAreLeftOut(Endpoint e) {
