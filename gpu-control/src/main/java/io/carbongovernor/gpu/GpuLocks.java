@@ -1,22 +1,14 @@
 package io.carbongovernor.gpu;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,16 +29,12 @@ public final class GpuLocks implements AutoCloseable {
   /** Where the daemon's unit keeps its runtime files (systemd's RuntimeDirectory). */
   public static final Path DEFAULT_DIR = Path.of("/run/carbon-governor");
 
-  private static final Set<Path> HELD_HERE = ConcurrentHashMap.newKeySet();
   private static final Pattern SAFE_UUID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   private static final Pattern HOLDER = Pattern.compile("pid (\\d+) state-dir (.+) since (\\S+)");
-  private static final int MAX_HOLDER_BYTES = 4096;
 
-  private final List<Held> held;
+  private final List<HolderFile> held;
 
-  private record Held(Path file, FileChannel channel, FileLock lock) {}
-
-  private GpuLocks(List<Held> held) {
+  private GpuLocks(List<HolderFile> held) {
     this.held = held;
   }
 
@@ -79,51 +67,20 @@ public final class GpuLocks implements AutoCloseable {
       throw StateDirFiles.failure("create the GPU lock directory (systemd's RuntimeDirectory=carbon-governor makes it;"
           + " or set gpu.lock-dir)", lockDir, e);
     }
-    List<Held> taken = new ArrayList<>();
+    String me = "pid " + ProcessHandle.current().pid() + " state-dir " + ownState + " since " + Instant.now();
+    List<HolderFile> taken = new ArrayList<>();
     try {
       for (String uuid : uuids) {
-        taken.add(lock(lockDir, uuid, ownState));
+        Path file = lockDir.resolve("gpu-" + fileName(uuid) + ".lock");
+        taken.add(HolderFile.take(file, StateDirFiles.READABLE, me,
+            holder -> new GpuInUseException(uuid, "the daemon holding " + file + " (" + holder + ")"),
+            last -> refuseWhereADeadDaemonLeftIt(uuid, last, ownState)));
       }
     } catch (RuntimeException e) {
       new GpuLocks(taken).close();
       throw e;
     }
     return new GpuLocks(List.copyOf(taken));
-  }
-
-  private static Held lock(Path dir, String uuid, Path ownState) {
-    Path file = dir.resolve("gpu-" + fileName(uuid) + ".lock");
-    if (!HELD_HERE.add(file)) {
-      throw new GpuInUseException(uuid, "another daemon in this process");
-    }
-    FileChannel channel = null;
-    try {
-      StateDirFiles.createIfMissing(file, StateDirFiles.READABLE);
-      channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-      FileLock lock;
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
-        throw new GpuInUseException(uuid, "the daemon holding " + file + " (" + holder(channel) + ")");
-      }
-      refuseWhereADeadDaemonLeftIt(uuid, holder(channel), ownState);
-      String me = "pid " + ProcessHandle.current().pid() + " state-dir " + ownState + " since " + Instant.now() + "\n";
-      channel.truncate(0);
-      channel.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
-      channel.force(false);
-      return new Held(file, channel, lock);
-    } catch (IOException e) {
-      HELD_HERE.remove(file);
-      closeQuietly(channel);
-      throw StateDirFiles.failure("lock GPU " + uuid + " in", file, e);
-    } catch (RuntimeException e) {
-      HELD_HERE.remove(file);
-      closeQuietly(channel);
-      throw e;
-    }
   }
 
   /** A file that still names another state directory whose ledger holds the GPU: refuse. */
@@ -150,12 +107,6 @@ public final class GpuLocks implements AutoCloseable {
     }
   }
 
-  private static String holder(FileChannel channel) throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate(MAX_HOLDER_BYTES);
-    channel.read(buffer, 0);
-    return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).strip();
-  }
-
   /** A UUID as a file name; anything unusual is hex-encoded rather than trusted as a path. */
   private static String fileName(String uuid) {
     if (SAFE_UUID.matcher(uuid).matches() && !uuid.startsWith(".")) {
@@ -164,34 +115,9 @@ public final class GpuLocks implements AutoCloseable {
     return "x" + java.util.HexFormat.of().formatHex(uuid.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void closeQuietly(FileChannel channel) {
-    if (channel != null) {
-      try {
-        channel.close();
-      } catch (IOException ignored) {
-        // Closing releases the lock either way.
-      }
-    }
-  }
-
   /** Empties each lock file (a clean release) and lets go of it. */
   @Override
   public void close() {
-    for (Held h : held) {
-      try {
-        h.channel().truncate(0);
-        h.channel().force(false);
-      } catch (IOException ignored) {
-        // The lock goes with the descriptor; a stale holder line only costs a ledger check.
-      }
-      try {
-        h.lock().release();
-      } catch (IOException ignored) {
-        // Closing the channel releases it.
-      } finally {
-        closeQuietly(h.channel());
-        HELD_HERE.remove(h.file());
-      }
-    }
+    held.forEach(HolderFile::close);
   }
 }

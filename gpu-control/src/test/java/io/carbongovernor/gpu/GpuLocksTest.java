@@ -49,6 +49,9 @@ class GpuLocksTest {
         .hasMessageContaining("state directory " + dead.toAbsolutePath())
         .hasMessageContaining("its ledger still holds this GPU's original limit")
         .hasMessageContaining("carbon-governor restore");
+    // A refusal leaves the file naming the dead daemon, so the next try is refused as well.
+    assertThatThrownBy(() -> GpuLocks.acquire(locks(), List.of("GPU-1"), dir.resolve("state-new")))
+        .isInstanceOf(GpuInUseException.class);
     // The dead daemon's own state directory restores it at its next start.
     GpuLocks.acquire(locks(), List.of("GPU-1"), dead).close();
     // Once its ledger is restored, the GPU is free for anyone.
