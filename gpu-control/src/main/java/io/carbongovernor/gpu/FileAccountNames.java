@@ -7,11 +7,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Looks ids up in files of the /etc/passwd and /etc/group formats ({@code name:x:id:...}). A file
+ * Looks names and ids up in files of the /etc/passwd and /etc/group formats ({@code name:x:id:...}). A file
  * that is no regular file or larger than {@link #MAX_FILE} gives no names, and says so in the log
  * once.
  */
@@ -21,6 +22,8 @@ final class FileAccountNames implements AccountNames {
 
   /** The largest account file read: some 300,000 accounts of 100 bytes. */
   static final ByteSize MAX_FILE = ByteSize.ofMebibytes(32);
+
+  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("\\d{1,10}");
 
   private final Path passwd;
   private final Path group;
@@ -41,13 +44,23 @@ final class FileAccountNames implements AccountNames {
     return lookup(group, gid);
   }
 
+  @Override
+  public OptionalLong uid(String user) {
+    return find(passwd, 0, user).filter(id -> ID.matcher(id).matches())
+        .map(id -> OptionalLong.of(Long.parseLong(id))).orElse(OptionalLong.empty());
+  }
+
   private Optional<String> lookup(Path file, long id) {
-    String wanted = Long.toString(id);
+    return find(file, 2, Long.toString(id));
+  }
+
+  /** The first entry whose field {@code key} (0: name, 2: id) is {@code wanted}: its other one. */
+  private Optional<String> find(Path file, int key, String wanted) {
     try (BufferedReader lines = InputFiles.newReader(file, MAX_FILE)) {
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         String[] fields = line.split(":", -1);
-        if (fields.length >= 3 && !line.startsWith("#") && fields[2].equals(wanted)) {
-          return Optional.of(fields[0]);
+        if (fields.length >= 3 && !line.startsWith("#") && fields[key].equals(wanted)) {
+          return Optional.of(fields[2 - key]);
         }
       }
     } catch (UnsuitableFileException e) {

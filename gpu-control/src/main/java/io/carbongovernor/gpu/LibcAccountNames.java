@@ -1,12 +1,19 @@
 package io.carbongovernor.gpu;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Optional;
+import java.util.OptionalLong;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.byref.PointerByReference;
+import jnr.ffi.types.size_t;
 import jnr.ffi.types.gid_t;
 import jnr.ffi.types.uid_t;
 
-/** Account names from the C library, which asks every NSS source (files, LDAP, sssd). */
+/** Account names and uids from the C library, which asks every NSS source (files, LDAP, sssd). */
 final class LibcAccountNames implements AccountNames {
 
   /** {@code struct passwd} and {@code struct group} both start with the name pointer. */
@@ -14,7 +21,17 @@ final class LibcAccountNames implements AccountNames {
     Pointer getpwuid(@uid_t int uid);
 
     Pointer getgrgid(@gid_t int gid);
+
+    int getpwnam_r(
+        @In String name, @Out byte[] passwd, @Out byte[] buffer, @size_t long length, PointerByReference result);
   }
+
+  // struct passwd on 64-bit Linux: pw_name, pw_passwd (pointers), pw_uid, pw_gid (32 bits each),
+  // pw_gecos, pw_dir, pw_shell (pointers).
+  private static final int PASSWD_BYTES = 48;
+  private static final int UID_OFFSET = 16;
+  private static final int ERANGE = 34;
+  private static final int MAX_BUFFER = 1 << 20;
 
   private final Libc libc;
 
@@ -43,6 +60,25 @@ final class LibcAccountNames implements AccountNames {
     synchronized (LibcAccountNames.class) {
       return name(libc.getgrgid((int) gid));
     }
+  }
+
+  @Override
+  public OptionalLong uid(String user) {
+    // The reentrant call: the strings it finds live in our buffer, grown while it says ERANGE.
+    for (int size = 4096; size <= MAX_BUFFER; size *= 4) {
+      byte[] passwd = new byte[PASSWD_BYTES];
+      PointerByReference found = new PointerByReference();
+      int error = libc.getpwnam_r(user, passwd, new byte[size], size, found);
+      if (error == ERANGE) {
+        continue;
+      }
+      if (error != 0 || found.getValue() == null) {
+        return OptionalLong.empty(); // no such account, or the account database cannot answer
+      }
+      return OptionalLong.of(
+          Integer.toUnsignedLong(ByteBuffer.wrap(passwd).order(ByteOrder.nativeOrder()).getInt(UID_OFFSET)));
+    }
+    return OptionalLong.empty();
   }
 
   private static Optional<String> name(Pointer entry) {

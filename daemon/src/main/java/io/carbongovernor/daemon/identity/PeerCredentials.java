@@ -1,5 +1,6 @@
 package io.carbongovernor.daemon.identity;
 
+import io.carbongovernor.gpu.AccountNames;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.util.OptionalLong;
@@ -16,14 +17,14 @@ public final class PeerCredentials {
 
   private static final Pattern NUMBER = Pattern.compile("\\d{1,10}");
 
-  private final AccountIds accounts;
+  private final AccountNames accounts;
 
-  public PeerCredentials(AccountIds accounts) {
+  public PeerCredentials(AccountNames accounts) {
     this.accounts = accounts;
   }
 
   public static PeerCredentials system() {
-    return new PeerCredentials(AccountIds.system());
+    return new PeerCredentials(AccountNames.system());
   }
 
   /**

@@ -6,10 +6,10 @@ import io.carbongovernor.daemon.config.ConfigLoader;
 import io.carbongovernor.daemon.config.FileChecks;
 import io.carbongovernor.daemon.control.Daemon;
 import io.carbongovernor.daemon.testing.MutableClock;
+import io.carbongovernor.daemon.testing.TestDaemonConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,9 +20,6 @@ import java.time.Instant;
  */
 final class ApiTestDaemon implements AutoCloseable {
 
-  private static final Path TRACE =
-      Path.of("..", "traces", "US-CAL-CISO_2023_hourly.csv").toAbsolutePath().normalize();
-
   final Daemon daemon;
   final Path socket;
 
@@ -32,23 +29,7 @@ final class ApiTestDaemon implements AutoCloseable {
   }
 
   static Path config(Path dir) throws IOException {
-    Path config = dir.resolve("governor.yaml");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "zone: US-CAL-CISO",
-            "interval: 1h",
-            "state-dir: " + dir.resolve("state"),
-            "gpu: {backend: simulated, simulated: {count: 2}}",
-            "carbon:",
-            "  sources:",
-            "    - {type: trace, file: " + TRACE + "}",
-            "default-policy: {kind: static, cap: 60%}",
-            "teams-dir: " + Files.createDirectories(dir.resolve("teams.d")),
-            "api: {listen: 127.0.0.1:0, socket: " + dir.resolve("run/api.sock") + "}",
-            ""));
-    return config;
+    return TestDaemonConfig.write(dir, "interval: 1h");
   }
 
   static ApiTestDaemon start(Path dir) throws Exception {

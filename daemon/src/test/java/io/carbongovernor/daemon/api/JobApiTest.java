@@ -8,6 +8,7 @@ import io.carbongovernor.daemon.config.ConfigLoader;
 import io.carbongovernor.daemon.config.FileChecks;
 import io.carbongovernor.daemon.control.Daemon;
 import io.carbongovernor.daemon.testing.MutableClock;
+import io.carbongovernor.daemon.testing.TestDaemonConfig;
 import io.carbongovernor.gpu.GpuProcess;
 import io.carbongovernor.gpu.SimulatedGpuControl;
 import io.carbongovernor.gpu.SimulatedGpus;
@@ -43,7 +44,6 @@ import tools.jackson.databind.json.JsonMapper;
 class JobApiTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final Path TRACES = Path.of("..", "traces").toAbsolutePath().normalize();
   private static final Path CLIENT =
       Path.of("..", "clients", "python", "carbon_governor_client.py").toAbsolutePath().normalize();
   private static final String USER = System.getProperty("user.name");
@@ -76,22 +76,7 @@ class JobApiTest {
             "    - {cap: 65%, batch-size: 120}",
             "batch-sizes: [128, 256, 512]",
             ""));
-    Path config = dir.resolve("governor.yaml");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "zone: US-CAL-CISO",
-            "interval: 1h",
-            "state-dir: " + dir.resolve("state"),
-            "gpu: {backend: simulated, simulated: {count: 2}}",
-            "carbon:",
-            "  sources:",
-            "    - {type: trace, file: " + TRACES.resolve("US-CAL-CISO_2023_hourly.csv") + "}",
-            "default-policy: {kind: static, cap: 60%}",
-            "teams-dir: " + teams,
-            "api: {listen: 127.0.0.1:0, socket: " + dir.resolve("run/api.sock") + "}",
-            ""));
+    Path config = TestDaemonConfig.write(dir, "interval: 1h");
     clock = new MutableClock(Instant.parse("2026-10-03T13:30:00Z")); // 302.44 g/kWh
     // Each GPU runs a process no team owns (a pid no process has: its owner cannot be read).
     gpus = SimulatedGpus.builder().count(2).clock(clock).firstPid(NO_SUCH_PID).build();

@@ -6,6 +6,7 @@ import io.carbongovernor.daemon.config.ConfigLoader;
 import io.carbongovernor.daemon.config.FileChecks;
 import io.carbongovernor.daemon.jobs.JobRegistry;
 import io.carbongovernor.daemon.testing.MutableClock;
+import io.carbongovernor.daemon.testing.TestDaemonConfig;
 import io.carbongovernor.gpu.Gpu;
 import io.carbongovernor.gpu.GpuProcess;
 import io.carbongovernor.gpu.Power;
@@ -37,8 +38,6 @@ import tools.jackson.databind.json.JsonMapper;
 class ClaimedGpusEndToEndTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final Path TRACE =
-      Path.of("..", "traces", "US-CAL-CISO_2023_hourly.csv").toAbsolutePath().normalize();
   private static final String USER = System.getProperty("user.name");
   private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
   private static final long NOBODY = 65534;
@@ -57,24 +56,8 @@ class ClaimedGpusEndToEndTest {
     Files.writeString(
         teams.resolve("vision.yaml"),
         "members: {users: [" + USER + "]}\npolicy: {kind: static, cap: 50%}\n");
-    Path config = dir.resolve("governor.yaml");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "zone: US-CAL-CISO",
-            "interval: 1h",
-            "state-dir: " + dir.resolve("state"),
-            "gpu: {backend: simulated, simulated: {count: 2}}",
-            "carbon:",
-            "  sources:",
-            "    - {type: trace, file: " + TRACE + "}",
-            // Laxer than the team's 50 %, as the default (often full speed) typically is.
-            "default-policy: {kind: static, cap: 80%}",
-            "teams-dir: " + teams,
-            "api: {listen: 127.0.0.1:0}",
-            ""));
-    return config;
+    // The default laxer than the team's 50 %, as the default (often full speed) typically is.
+    return TestDaemonConfig.write(dir, "interval: 1h", "default-policy: {kind: static, cap: 80%}");
   }
 
   /** A sleep run as nobody (in no team), once setpriv has switched to that uid. */

@@ -3,6 +3,7 @@ package io.carbongovernor.daemon.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.carbongovernor.gpu.AccountNames;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -78,13 +79,13 @@ class IdentityFilesTest {
   void accountNamesMapBackToUids() throws Exception {
     Path passwd = root.resolve("passwd");
     Files.writeString(passwd, "root:x:0:0:root:/root:/bin/bash\nalice:x:1001:1001::/home/alice:/bin/sh\n");
-    AccountIds files = AccountIds.passwdFile(passwd);
+    AccountNames files = AccountNames.files(passwd, root.resolve("group"));
     assertThat(files.uid("alice")).isEqualTo(OptionalLong.of(1001));
     assertThat(files.uid("bob")).isEmpty();
     // The C library's view of this machine's accounts (Debian: nobody is 65534).
-    assertThat(AccountIds.system().uid("root")).isEqualTo(OptionalLong.of(0));
-    assertThat(AccountIds.system().uid("nobody")).isEqualTo(OptionalLong.of(65534));
-    assertThat(AccountIds.system().uid("no-such-account-here")).isEmpty();
+    assertThat(AccountNames.system().uid("root")).isEqualTo(OptionalLong.of(0));
+    assertThat(AccountNames.system().uid("nobody")).isEqualTo(OptionalLong.of(65534));
+    assertThat(AccountNames.system().uid("no-such-account-here")).isEmpty();
   }
 
   /** The JDK names a peer without an account by its number. */
@@ -92,7 +93,7 @@ class IdentityFilesTest {
   void aPeerIsNamedByAccountOrByNumber() throws Exception {
     Path passwd = root.resolve("passwd");
     Files.writeString(passwd, "alice:x:1001:1001::/home/alice:/bin/sh\n");
-    PeerCredentials peers = new PeerCredentials(AccountIds.passwdFile(passwd));
+    PeerCredentials peers = new PeerCredentials(AccountNames.files(passwd, root.resolve("group")));
     assertThat(peers.uidOf("alice")).isEqualTo(1001);
     assertThat(peers.uidOf("4242")).isEqualTo(4242);
     assertThatThrownBy(() -> peers.uidOf("mallory"))

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The governor.yaml the process tests start the packaged daemon with: two simulated A40s under a
@@ -21,24 +23,29 @@ public final class TestDaemonConfig {
   /**
    * Writes {@code dir/governor.yaml}.
    *
-   * @param timing the {@code interval:} line and any other top-level lines the test needs
+   * @param lines the {@code interval:} line and any other top-level lines the test needs; a line
+   *     whose key is one of the defaults' (such as {@code default-policy:}) takes its place
    */
-  public static Path write(Path dir, String... timing) throws IOException {
-    List<String> lines = new ArrayList<>(List.of(timing));
-    lines.addAll(
+  public static Path write(Path dir, String... lines) throws IOException {
+    List<String> all = new ArrayList<>(List.of(lines));
+    Set<String> given = all.stream().map(TestDaemonConfig::key).collect(Collectors.toSet());
+    List<String> defaults =
         List.of(
             "zone: US-CAL-CISO",
             "state-dir: " + dir.resolve("state"),
             "gpu: {backend: simulated, simulated: {count: 2}}",
-            "carbon:",
-            "  sources:",
-            "    - {type: trace, file: " + TRACE + "}",
+            "carbon:\n  sources:\n    - {type: trace, file: " + TRACE + "}",
             "default-policy: {kind: static, cap: 60%}",
             "api: {listen: 127.0.0.1:0, socket: " + dir.resolve("run/api.sock") + "}",
-            "teams-dir: " + Files.createDirectories(dir.resolve("teams.d")),
-            ""));
+            "teams-dir: " + Files.createDirectories(dir.resolve("teams.d")));
+    defaults.stream().filter(d -> !given.contains(key(d))).forEach(all::add);
+    all.add("");
     Path file = dir.resolve("governor.yaml");
-    Files.writeString(file, String.join("\n", lines));
+    Files.writeString(file, String.join("\n", all));
     return file;
+  }
+
+  private static String key(String line) {
+    return line.substring(0, Math.max(0, line.indexOf(':')));
   }
 }
