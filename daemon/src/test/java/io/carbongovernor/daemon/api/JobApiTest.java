@@ -22,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,8 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
 class JobApiTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final Path CLIENT =
-      Path.of("..", "clients", "python", "carbon_governor_client.py").toAbsolutePath().normalize();
+  private static final Path CLIENT = PythonClient.SCRIPT;
   private static final String USER = System.getProperty("user.name");
   private static final long MY_PID = ProcessHandle.current().pid();
   /** Above the kernel's largest pid_max (2^22). */
@@ -255,10 +253,7 @@ class JobApiTest {
     String mine =
         json(send("POST", "/v1/jobs", "{\"name\":\"mine\",\"pid\":" + MY_PID + ",\"gpus\":[0]}")).get("id").stringValue();
 
-    Path client = dir.resolve("client.py");
-    Files.copy(CLIENT, client);
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.setPosixFilePermissions(client, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path client = PythonClient.copyTo(dir);
 
     for (List<String> where : List.of(List.of("--socket", socket.toString()), List.of("--url", base))) {
       Result registerMine =
@@ -400,6 +395,7 @@ class JobApiTest {
   private static Result run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("CUDA_") || k.startsWith("CARBON_GOVERNOR_"));
+    pb.environment().put("PYTHONDONTWRITEBYTECODE", "1"); // no __pycache__ in the checkout
     pb.environment().putAll(env);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
