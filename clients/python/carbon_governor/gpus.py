@@ -137,13 +137,14 @@ def machine_gpus(gpus: Sequence[GpuRef]) -> List[GpuRef]:
 
 
 def default_gpus() -> List[GpuRef]:
-    """Every GPU the job can see: PyTorch's CUDA devices, else CUDA_VISIBLE_DEVICES's entries."""
+    """Every GPU the job can see, as the job's own indices: PyTorch's CUDA devices, else the
+    entries of CUDA_VISIBLE_DEVICES (``machine_gpus`` places them)."""
     cuda = _loaded_torch_cuda()
     if cuda is not None:
-        return machine_gpus(list(range(cuda.device_count())))
+        return list(range(cuda.device_count()))
     entries = cuda_visible_entries(os.environ.get("CUDA_VISIBLE_DEVICES"))
     if entries:
-        return list(entries)
+        return list(range(len(entries)))
     raise GpuMappingError(
         "no GPUs named and none to be found (PyTorch without CUDA, CUDA_VISIBLE_DEVICES not set): "
         "pass gpus=[...]")

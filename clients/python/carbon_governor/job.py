@@ -92,7 +92,8 @@ class Job:
             return self
         self._started = True
         try:
-            gpus = machine_gpus(self._gpus) if self._gpus is not None else default_gpus()
+            gpus = self._gpus if self._gpus is not None else default_gpus()
+            machine_gpus(gpus)  # the client maps them again as it registers; a failure is said here
             if self._client is None:
                 self._client = CarbonGovernorClient()
         except (GpuMappingError, ValueError) as e:
