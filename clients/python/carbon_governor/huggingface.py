@@ -20,7 +20,7 @@ Imports ``transformers`` when this module is imported, never before.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from .client import CarbonGovernorClient
 from .gpus import GpuRef
@@ -32,7 +32,7 @@ except ImportError:
     raise ImportError("carbon_governor.huggingface needs transformers: pip install transformers") from None
 
 
-class CarbonGovernorTrainerCallback(_TrainerCallback):  # type: ignore[misc, valid-type]
+class CarbonGovernorTrainerCallback(_TrainerCallback):  # type: ignore[misc]
     def __init__(
         self,
         name: Optional[str] = None,
@@ -60,7 +60,7 @@ class CarbonGovernorTrainerCallback(_TrainerCallback):  # type: ignore[misc, val
         self.client = client
         #: Set before training ends to say whether it reached its target; None: decided from how it ended.
         self.reached_target: Optional[bool] = None
-        self._last_metric: Optional[Dict[str, float]] = None
+        self._last_metric: Optional[Tuple[str, float]] = None
         self._stopped_by_governor = False
 
     def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
@@ -81,15 +81,14 @@ class CarbonGovernorTrainerCallback(_TrainerCallback):  # type: ignore[misc, val
                     **kwargs: Any) -> None:
         name = self._metric_name(args)
         if name is not None and metrics and name in metrics:
-            self._last_metric = {"name": name, "value": float(metrics[name])}
+            self._last_metric = (name, float(metrics[name]))
 
     def on_epoch_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         stop = False
         job = self.job
         if job is not None and job.active:
-            metric = (self._last_metric["name"], self._last_metric["value"]) if self._last_metric else None
             epoch = int(round(state.epoch)) if getattr(state, "epoch", None) is not None else None
-            job.progress(iterations_done=int(state.global_step), epoch=epoch, metric=metric)
+            job.progress(iterations_done=int(state.global_step), epoch=epoch, metric=self._last_metric)
             stop = job.should_stop
         if _any_process(args, stop):
             self._stopped_by_governor = True
@@ -108,7 +107,7 @@ class CarbonGovernorTrainerCallback(_TrainerCallback):  # type: ignore[misc, val
         if self.metric is not None:
             return self.metric
         best = getattr(args, "metric_for_best_model", None)
-        if not best:
+        if not isinstance(best, str) or not best:
             return None
         return best if best.startswith("eval_") else "eval_" + best
 
@@ -133,5 +132,5 @@ def _any_process(args: Any, decision: bool) -> bool:
     if not dist.is_available() or not dist.is_initialized():
         return decision
     flag = [decision]
-    dist.broadcast_object_list(flag, src=0)
+    dist.broadcast_object_list(flag, src=0)  # type: ignore[no-untyped-call]
     return bool(flag[0])

@@ -128,8 +128,7 @@ class Job:
             self.epoch = int(epoch)
         if not self.active:
             return None
-        job_id = self.id
-        assert job_id is not None
+        job_id = self._registered_id()
         answer = self._call(
             "progress",
             lambda client: client.progress(job_id, samples_done, iterations_done, epoch, metric))
@@ -144,8 +143,7 @@ class Job:
         """The daemon's current advice (batch size, power limit and state, why)."""
         if not self.active:
             return None
-        job_id = self.id
-        assert job_id is not None
+        job_id = self._registered_id()
         answer = self._call("advice", lambda client: client.advice(job_id))
         if answer is not None:
             self.last_advice = answer
@@ -160,8 +158,7 @@ class Job:
         self._finished = True
         if not active:
             return None
-        job_id = self.id
-        assert job_id is not None
+        job_id = self._registered_id()
         epochs = epochs if epochs is not None else self.epoch
         self.outcome = self._call("finish", lambda client: client.finish(job_id, reached_target, epochs))
         return self.outcome
@@ -182,6 +179,11 @@ class Job:
             clean = exc_type is None or (isinstance(exc, SystemExit) and exc.code in (0, None))
             reached = clean and not self.should_stop
         self.finish(reached)
+
+    def _registered_id(self) -> str:
+        if self.id is None:
+            raise RuntimeError("the job is not registered")
+        return self.id
 
     def _take_batch_size(self, advice: Answer) -> None:
         size = advice.get("batch_size")

@@ -23,7 +23,7 @@ from .gpus import GpuRef
 from .job import Job
 
 
-def _lightning_callback_base() -> type:
+def _lightning_callback_base() -> Any:
     try:
         from lightning.pytorch.callbacks import Callback
 
@@ -31,9 +31,9 @@ def _lightning_callback_base() -> type:
     except ImportError:
         pass
     try:
-        from pytorch_lightning.callbacks import Callback
+        from pytorch_lightning.callbacks import Callback as LegacyCallback
 
-        return Callback
+        return LegacyCallback
     except ImportError:
         raise ImportError(
             "carbon_governor.lightning needs PyTorch Lightning: pip install lightning (or pytorch-lightning)"
@@ -86,7 +86,7 @@ def _batch_len(batch: Any) -> Optional[int]:
     return None
 
 
-class CarbonGovernorCallback(_Callback):  # type: ignore[misc, valid-type]
+class CarbonGovernorCallback(_Callback):  # type: ignore[misc]
     def __init__(
         self,
         name: str,

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Python package under Debian's python3, the one the .deb ships it for: its own unit tests
- * ({@code clients/python/tests/test_*.py}, standard library unittest), and its offline install.
+ * ({@code clients/python/tests/test_*.py}, standard library unittest) and its offline install.
  */
 class PythonClientSuiteTest {
 
