@@ -24,7 +24,7 @@ GPU 0 is the machine's GPU 2) or UUIDs ("GPU-..."). The client maps indices thro
 CUDA_VISIBLE_DEVICES, whose entries may be indices or UUIDs, before it sends them.
 
 Every call raises CarbonGovernorError on failure; training should go on without the daemon,
-so catch it (see the README's PyTorch example).
+so catch it (see the PyTorch example in docs/job-api-and-clients.md).
 
 Also a command line:
     carbon_governor_client.py [--socket PATH | --url URL] register|progress|advice|finish|status ...
