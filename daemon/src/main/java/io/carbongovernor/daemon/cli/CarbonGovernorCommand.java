@@ -1,5 +1,7 @@
 package io.carbongovernor.daemon.cli;
 
+import java.lang.reflect.Constructor;
+import java.time.Clock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -38,7 +40,15 @@ public final class CarbonGovernorCommand implements Runnable {
 
   /** Builds the command line with the project's exit-code conventions. */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new CarbonGovernorCommand());
+    return commandLine(Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #commandLine()}, with the clock that the commands which read the time are built
+   * with (a command takes it in a constructor with a {@link Clock}); tests pin it.
+   */
+  public static CommandLine commandLine(Clock clock) {
+    CommandLine cl = new CommandLine(new CarbonGovernorCommand(), new WithClock(clock));
     // A bad command line is a usage error (2); anything else a failure.
     cl.setExitCodeExceptionMapper(
         t -> t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.RUNTIME_FAILURE);
@@ -47,5 +57,19 @@ public final class CarbonGovernorCommand implements Runnable {
 
   public static int execute(String... args) {
     return commandLine().execute(args);
+  }
+
+  /** Builds a command with the clock where it has a constructor for one, else as picocli does. */
+  private record WithClock(Clock clock) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+      Constructor<K> withClock;
+      try {
+        withClock = type.getDeclaredConstructor(Clock.class);
+      } catch (NoSuchMethodException e) {
+        return CommandLine.defaultFactory().create(type);
+      }
+      return withClock.newInstance(clock);
+    }
   }
 }
