@@ -6,6 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code carbon-governor} command and its subcommands. */
 @Command(
     name = "carbon-governor",
+    // Every subcommand, nested ones too, takes -h/--help (and -V/--version).
+    scope = CommandLine.ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Carbon-aware GPU power limits: full speed on a clean grid, efficiency on a dirty one.",

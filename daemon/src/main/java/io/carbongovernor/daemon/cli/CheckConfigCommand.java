@@ -14,7 +14,11 @@ import picocli.CommandLine.Option;
 /** Validates governor.yaml and the team files, and says what it found. */
 @Command(
     name = "check-config",
-    description = "Validate the configuration; exit 0, or 78 with file:line:col: message lines.")
+    description = {
+      "Validate the configuration and the team files.",
+      "Exit 0 when they are valid, warnings included (a trace file that names another zone than the"
+          + " source's); 78 with one file:line:col: message line per problem otherwise."
+    })
 final class CheckConfigCommand implements Callable<Integer> {
 
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "governor.yaml")

@@ -33,8 +33,13 @@ import tools.jackson.databind.json.JsonMapper;
 @Command(
     name = "gpus",
     description = {
-      "List the GPUs: index, UUID, name, current/default/enforced power limit, constraints, power,",
-      "energy, and compute processes with their users. Reads only. Exit 0 when every GPU was read."
+      "List the GPUs with their power limits, power, energy and compute processes.",
+      "For each GPU: index, UUID and name; the current power limit (the one set now, by the daemon or"
+          + " anyone), the limit the GPU enforces, the driver's default limit and the allowed range; power,"
+          + " energy, SM clock and utilisation; each compute process with its user.",
+      "Reads only: no limit is changed. With `backend: simulated` the GPUs shown are simulated by this"
+          + " command, not those of a running daemon.",
+      "Exit 0 when every GPU was read, 1 otherwise."
     })
 final class GpusCommand implements Callable<Integer> {
 

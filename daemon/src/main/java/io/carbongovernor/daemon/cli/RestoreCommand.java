@@ -23,9 +23,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "restore",
     description = {
-      "Return every GPU in the ledger to its original power limit and clear the ledger. A GPU whose",
-      "limit someone changed since the daemon set it is left as they set it.",
-      "Works without the daemon (systemd ExecStopPost). Exit 0 when every GPU is restored, 1 otherwise."
+      "Return every GPU in the ledger to its original power limit and clear the ledger.",
+      "A GPU whose limit someone changed since the daemon set it is left as they set it. Works without"
+          + " the daemon (systemd runs it as ExecStopPost).",
+      "Exit 0 when every GPU is restored, 1 otherwise."
     })
 final class RestoreCommand implements Callable<Integer> {
 

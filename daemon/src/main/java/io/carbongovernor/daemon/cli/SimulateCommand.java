@@ -52,9 +52,9 @@ import picocli.CommandLine.Option;
     name = "simulate",
     sortOptions = false,
     description = {
-      "Replay jobs of one workload on a carbon-intensity trace under each policy; report carbon, energy and",
-      "time against full speed, the share of the oracle's reduction at equal slowdown, the sweep of each",
-      "policy's knob and its carbon/time frontier."
+      "Replay jobs of one workload on a carbon-intensity trace under each policy.",
+      "For each policy: carbon, energy and time against full speed, and the share of the oracle's carbon"
+          + " reduction at equal slowdown; then the sweep of each policy's knob with its carbon/time frontier."
     })
 final class SimulateCommand implements Callable<Integer> {
 

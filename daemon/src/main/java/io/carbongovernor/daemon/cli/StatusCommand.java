@@ -25,7 +25,13 @@ import tools.jackson.databind.json.JsonMapper;
  * Asks the running daemon what it last saw and did, through its local API: over its Unix socket
  * (from {@code --config}, or the default), or over loopback TCP with {@code --api}.
  */
-@Command(name = "status", description = "Show what the running daemon last decided, GPU by GPU.")
+@Command(
+    name = "status",
+    description = {
+      "Show what the running daemon last decided, GPU by GPU.",
+      "Asks the daemon over its Unix socket (--socket, else the api.socket of --config, else"
+          + " /run/carbon-governor/api.sock) or, with --api, over loopback TCP."
+    })
 final class StatusCommand implements Callable<Integer> {
 
   enum Format {
