@@ -50,7 +50,7 @@ final class RestoreCommand implements Callable<Integer> {
     try {
       outcome = LedgerRestore.run(loaded, Clock.systemUTC());
     } catch (RuntimeException e) { // StartupException (no backend), a damaged ledger, a GPU in use
-      err.println("cannot restore: " + e.getMessage());
+      err.println("cannot restore: " + GpuBackendProblem.describe(e, loaded));
       err.flush();
       return ExitCodes.RUNTIME_FAILURE;
     }

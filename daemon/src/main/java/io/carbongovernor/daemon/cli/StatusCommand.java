@@ -199,9 +199,11 @@ final class StatusCommand implements Callable<Integer> {
     if (!s.get("fail_safe").isNull()) {
       out.printf("FAIL-SAFE: %s%n", s.get("fail_safe").stringValue());
     }
-    out.printf("%-4s %-40s %9s %9s %-17s %s%n", "GPU", "UUID", "LIMIT_W", "ORIG_W", "OUTCOME", "REASON");
+    // LIMIT_NOW_W: the limit set now; ORIGINAL_W: the one the daemon found, which a restore returns
+    // to (gpus shows the driver's default besides, which may differ).
+    out.printf("%-4s %-40s %11s %10s %-17s %s%n", "GPU", "UUID", "LIMIT_NOW_W", "ORIGINAL_W", "OUTCOME", "REASON");
     for (JsonNode g : s.get("gpus")) {
-      out.printf(Locale.ROOT, "%-4d %-40s %9s %9.0f %-17s %s%n", g.get("index").intValue(), g.get("uuid").stringValue(),
+      out.printf(Locale.ROOT, "%-4d %-40s %11s %10.0f %-17s %s%n", g.get("index").intValue(), g.get("uuid").stringValue(),
           g.has("limit_w") ? String.format(Locale.ROOT, "%.0f", g.get("limit_w").doubleValue()) : "?",
           g.get("original_limit_w").doubleValue(), g.get("outcome").stringValue(), g.get("reason").stringValue());
     }
