@@ -7,10 +7,7 @@ import io.carbongovernor.daemon.report.Breakdown;
 import io.carbongovernor.daemon.report.Report;
 import io.carbongovernor.daemon.report.ReportFormat;
 import io.carbongovernor.daemon.report.ReportQuery;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -70,6 +67,11 @@ final class ReportCommand implements Callable<Integer> {
     Breakdown breakdown = choice(Breakdown.class, by, "--by");
     ReportFormat fmt = choice(ReportFormat.class, format, "--format");
     PrintWriter err = spec.commandLine().getErr();
+    if (output != null && OutputFile.problem(output).isPresent()) {
+      err.printf("carbon-governor report: cannot write %s: %s%n", output, OutputFile.problem(output).get());
+      err.flush();
+      return ExitCodes.RUNTIME_FAILURE;
+    }
     String url;
     try {
       url = ConfigLoader.load(config, FileChecks.SKIP).history().url();
@@ -90,9 +92,9 @@ final class ReportCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
     } else {
       try {
-        Files.writeString(output, text, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        err.printf("carbon-governor report: cannot write %s: %s%n", output, e.getMessage());
+        OutputFile.write(output, text);
+      } catch (OutputFile.Unwritable e) {
+        err.printf("carbon-governor report: %s%n", e.getMessage());
         err.flush();
         return ExitCodes.RUNTIME_FAILURE;
       }
