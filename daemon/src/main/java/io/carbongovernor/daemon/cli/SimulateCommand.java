@@ -79,8 +79,9 @@ final class SimulateCommand implements Callable<Integer> {
       description = "which intensity of an Electricity Maps export to read (default direct)")
   String column = "direct";
 
-  @Option(names = "--profile", required = true, paramLabel = "FILE",
-      description = "Zeus summary_power_<gpu>.csv (dataset,network,batch_size,optimizer,power_limit,time_per_epoch,average_power)")
+  @Option(names = "--profile", required = true, paramLabel = "NAME|FILE",
+      description = "a bundled profile by name (a40 or v100), or a Zeus summary_power_<gpu>.csv file"
+          + " (dataset,network,batch_size,optimizer,power_limit,time_per_epoch,average_power)")
   Path profile;
 
   @Option(names = "--workload", required = true, paramLabel = "DATASET/NETWORK", description = "e.g. imagenet/resnet50")
@@ -355,9 +356,16 @@ final class SimulateCommand implements Callable<Integer> {
     }
   }
 
+  /** A bare name that is a bundled profile's is that profile; anything else a file. */
   private ZeusProfiles readProfiles() {
+    String name = profile.toString();
+    List<String> bundled = ZeusProfiles.bundledFamilies();
+    if (!name.contains("/") && bundled.contains(name.toLowerCase(Locale.ROOT))) {
+      return ZeusProfiles.bundled(name);
+    }
     if (!Files.exists(profile)) {
-      throw usage("--profile " + profile + ": no such file");
+      throw usage("--profile " + profile + ": no such file, and no bundled profile of that name (bundled: "
+          + String.join(", ", bundled) + ")");
     }
     try {
       return ZeusProfiles.read(profile);
