@@ -1,5 +1,6 @@
 package io.carbongovernor.daemon.cli;
 
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,6 +34,39 @@ public final class CarbonGovernorCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  private final Supplier<Terminal> stderr;
+  private Terminal terminal;
+
+  public CarbonGovernorCommand() {
+    this(Terminal::stderr);
+  }
+
+  private CarbonGovernorCommand(Supplier<Terminal> stderr) {
+    this.stderr = stderr;
+  }
+
+  /** Asked once, by the first command that shows progress. */
+  private synchronized Terminal terminal() {
+    if (terminal == null) {
+      terminal = stderr.get();
+    }
+    return terminal;
+  }
+
+  /** A bar for {@code total} items on standard error where it is a terminal; nothing elsewhere. */
+  Progress progressBar(String task, int total) {
+    Terminal t = terminal();
+    return t.stderrIsTerminal()
+        ? new ProgressBar(spec.commandLine().getErr(), t.columns(), task, total, System::nanoTime)
+        : Progress.NONE;
+  }
+
+  /** The time that uncountable work has taken, on standard error where it is a terminal. */
+  Progress elapsed(String what) {
+    Terminal t = terminal();
+    return t.stderrIsTerminal() ? ElapsedProgress.started(spec.commandLine().getErr(), t.columns(), what) : Progress.NONE;
+  }
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
@@ -40,7 +74,12 @@ public final class CarbonGovernorCommand implements Runnable {
 
   /** Builds the command line with the project's exit-code conventions. */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new CarbonGovernorCommand());
+    return commandLine(Terminal::stderr);
+  }
+
+  /** As {@link #commandLine()}, with standard error taken for what {@code stderr} says. */
+  static CommandLine commandLine(Supplier<Terminal> stderr) {
+    CommandLine cl = new CommandLine(new CarbonGovernorCommand(stderr));
     // A bad command line is a usage error (2); anything else a failure.
     cl.setExitCodeExceptionMapper(
         t -> t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.RUNTIME_FAILURE);

@@ -57,7 +57,10 @@ final class ReportCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.ParentCommand CarbonGovernorCommand parent;
+
   @Override
+  @SuppressWarnings("try") // the progress is shown while the query runs, and cleared before any message
   public Integer call() {
     Instant start = instant(from, "--from", false);
     Instant end = instant(to, "--to", true);
@@ -79,7 +82,7 @@ final class ReportCommand implements Callable<Integer> {
       return InvalidConfigReport.print(err, config, e, "nothing done");
     }
     Report report;
-    try {
+    try (Progress progress = parent.elapsed("report: reading the history")) {
       report = ReportQuery.run(url, start, end, Optional.ofNullable(team), Optional.ofNullable(job), breakdown);
     } catch (SQLException e) {
       err.printf("carbon-governor report: cannot read history %s: %s%n", url, e.getMessage());
