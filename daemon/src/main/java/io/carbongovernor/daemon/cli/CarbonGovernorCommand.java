@@ -23,6 +23,10 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       CommandLine.HelpCommand.class
     },
+    footerHeading = "%nSee also:%n",
+    footer = {
+      "The manual of each command, carbon-governor-COMMAND(1), and of the configuration, governor.yaml(5)."
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:ok",

@@ -28,11 +28,11 @@ import java.util.stream.Collectors;
 /** Reads {@code carbon.sources}: each entry, its type's keys, its secrets, unique names. */
 final class SourceConfigReader {
 
-  private static final Set<String> COMMON_KEYS =
+  static final Set<String> COMMON_KEYS =
       Set.of("type", "name", "base-url", "zone", "timeout");
 
   /** The keys each type takes besides the common ones. */
-  private static final Map<Type, Set<String>> TYPE_KEYS = new EnumMap<>(Type.class);
+  static final Map<Type, Set<String>> TYPE_KEYS = new EnumMap<>(Type.class);
 
   static {
     Set<String> electricityMaps = new LinkedHashSet<>(SecretReader.keys("token"));
