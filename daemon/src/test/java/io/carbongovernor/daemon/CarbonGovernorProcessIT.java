@@ -4,6 +4,7 @@ import static io.carbongovernor.daemon.testing.ChildProcesses.WAIT_SECONDS;
 import static io.carbongovernor.daemon.testing.ChildProcesses.awaitLine;
 import static io.carbongovernor.daemon.testing.ChildProcesses.drain;
 import static io.carbongovernor.daemon.testing.ChildProcesses.lines;
+import static io.carbongovernor.daemon.testing.ChildProcesses.withDefaultSignals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -44,13 +45,18 @@ class CarbonGovernorProcessIT {
     return p;
   }
 
-  private ProcessBuilder command(String... args) {
+  private static List<String> java(String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("-jar");
     cmd.add(JAR.toString());
     cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectErrorStream(true);
+    return cmd;
+  }
+
+  /** The jar run with the signals at their defaults, whatever this JVM inherited. */
+  private ProcessBuilder command(String... args) {
+    return withDefaultSignals(java(args)).redirectErrorStream(true);
   }
 
   /** A command run to its end: its exit status and everything it printed. */
@@ -66,10 +72,6 @@ class CarbonGovernorProcessIT {
   private Path config() throws IOException {
     return TestDaemonConfig.write(dir, "interval: 1h");
   }
-
-  /** Collects the child's output lines as they come, so a test can wait for one. */
-
-
 
   @Test
   void checkConfigAcceptsTheDemoAndRejectsABrokenCopyWithLineAndColumn() throws Exception {
@@ -137,10 +139,9 @@ class CarbonGovernorProcessIT {
   @Test
   void startedWithSighupIgnoredItSaysReloadsNeedARestart() throws Exception {
     // As under nohup: SIGHUP ignored across exec, which the JVM then leaves ignored.
-    List<String> java = new ArrayList<>(command("run", "--config", config().toString()).command());
     List<String> cmd = new ArrayList<>(List.of("bash", "-c", "trap '' HUP; exec \"$@\"", "bash"));
-    cmd.addAll(java);
-    Process daemon = start(new ProcessBuilder(cmd).redirectErrorStream(true));
+    cmd.addAll(java("run", "--config", config().toString()));
+    Process daemon = start(withDefaultSignals(cmd).redirectErrorStream(true));
     BlockingQueue<String> out = lines(daemon);
     List<String> seen = awaitLine(out, "controlling");
     assertThat(String.join("\n", seen))

@@ -13,10 +13,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One daemon per GPU on a host, whatever its state directory (safety invariant 9): an OS lock per
- * GPU UUID in a host-wide directory ({@code /run/carbon-governor} by default). Two daemons with
- * different state directories on the same GPUs would each take the other's limit for the original,
- * and stopping both would leave the GPUs throttled.
+ * One daemon per GPU on a host, whatever its state directory (safety invariant 9 in
+ * docs/architecture.md): an OS lock per GPU UUID in a host-wide directory ({@code
+ * /run/carbon-governor} by default). Two daemons with different state directories on the same
+ * GPUs would each take the other's limit for the original, and stopping both would leave the
+ * GPUs throttled.
  *
  * <p>Each lock file says who holds it ({@code pid 1234 state-dir /var/lib/... since ...}) and is
  * emptied on a clean release. A file still naming another state directory was left by a daemon

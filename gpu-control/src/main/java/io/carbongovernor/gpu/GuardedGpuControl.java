@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The safety layer: wraps any {@link GpuControl} and enforces the design's safety invariants on
- * every limit change. Per GPU and per {@link #apply} it:
+ * The safety layer: wraps any {@link GpuControl} and enforces the safety invariants of
+ * docs/architecture.md on every limit change. Per GPU and per {@link #apply} it:
  *
  * <ol>
  *   <li>reads the current limit; a value neither this layer set nor last read means someone else

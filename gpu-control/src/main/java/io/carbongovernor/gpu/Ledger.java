@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The on-disk record of each GPU's original power limit and of every limit set, keyed by GPU UUID
- * (safety invariant 2). One JSON object per line in {@value #FILE_NAME} under the state directory:
+ * (safety invariant 2 in docs/architecture.md). One JSON object per line in {@value #FILE_NAME} under the state directory:
  *
  * <pre>
  * {"type":"original","uuid":"GPU-...","time":"2026-01-01T00:00:00Z","limit_mw":300000}

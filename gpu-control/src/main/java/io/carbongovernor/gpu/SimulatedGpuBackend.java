@@ -4,8 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** The simulated backend; see {@link SimulatedGpus} for the model. Every method is synchronized. */
@@ -34,13 +36,30 @@ final class SimulatedGpuBackend implements SimulatedGpuControl {
   private final Clock clock;
   private final List<Gpu> gpus;
   private final List<State> states;
+  private final Map<Long, SimulatedAccount> accounts;
+  private final DeclaredProcesses declared;
+  private final long processMemoryBytes;
   private boolean closed;
 
   SimulatedGpuBackend(SimulatedGpus.Model model, int count, PowerProfile workload, Clock clock,
-      long firstPid, long processMemoryBytes) {
+      long firstPid, long processMemoryBytes, List<SimulatedWork> work, DeclaredProcesses declared) {
     this.model = model;
     this.workload = workload;
     this.clock = clock;
+    this.declared = declared;
+    this.processMemoryBytes = processMemoryBytes;
+    List<List<GpuProcess>> onGpu = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      onGpu.add(new ArrayList<>());
+    }
+    Map<Long, SimulatedAccount> owners = new HashMap<>();
+    for (int n = 0; n < work.size(); n++) {
+      SimulatedWork w = work.get(n);
+      long pid = firstPid + n;
+      onGpu.get(w.gpu()).add(new GpuProcess(pid, processMemoryBytes));
+      w.account().ifPresent(a -> owners.put(pid, a));
+    }
+    this.accounts = Map.copyOf(owners);
     List<Gpu> list = new ArrayList<>();
     List<State> st = new ArrayList<>();
     Instant now = clock.instant();
@@ -48,7 +67,7 @@ final class SimulatedGpuBackend implements SimulatedGpuControl {
       String uuid = String.format(Locale.ROOT, "GPU-5a5a0000-0000-4000-8000-%012x", i);
       Gpu gpu = new Gpu(i, uuid, model.displayName(), model.constraints(), model.defaultLimit());
       list.add(gpu);
-      st.add(new State(gpu, now, List.of(new GpuProcess(firstPid + i, processMemoryBytes))));
+      st.add(new State(gpu, now, List.copyOf(onGpu.get(i))));
     }
     this.gpus = List.copyOf(list);
     this.states = List.copyOf(st);
@@ -84,11 +103,23 @@ final class SimulatedGpuBackend implements SimulatedGpuControl {
     s.limit = limit;
   }
 
+  /** The GPU's simulated work, then the real processes that declare it. */
   @Override
   public synchronized List<GpuProcess> processes(Gpu gpu) {
     State s = state(gpu);
     check(s, false);
-    return s.processes;
+    List<Long> real = declared.on(s.gpu);
+    if (real.isEmpty()) {
+      return s.processes;
+    }
+    List<GpuProcess> all = new ArrayList<>(s.processes);
+    real.forEach(pid -> all.add(new GpuProcess(pid, processMemoryBytes)));
+    return List.copyOf(all);
+  }
+
+  @Override
+  public Optional<SimulatedAccount> accountOf(long pid) {
+    return Optional.ofNullable(accounts.get(pid)); // fixed at construction: no lock needed
   }
 
   @Override

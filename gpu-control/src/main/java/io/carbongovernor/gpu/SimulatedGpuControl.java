@@ -1,6 +1,7 @@
 package io.carbongovernor.gpu;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Simulated GPUs (backend {@code simulated}) plus the hooks tests use to play the world around
@@ -32,6 +33,13 @@ public interface SimulatedGpuControl extends GpuControl {
 
   /** Replaces the compute processes reported for the GPU. */
   void setProcesses(Gpu gpu, List<GpuProcess> processes);
+
+  /**
+   * The simulated account that runs a simulated process ({@link SimulatedGpus.Builder#work}):
+   * empty for any other pid, and for work configured without an account. Only this backend can
+   * say who runs its simulated work; a real process's owner comes from /proc.
+   */
+  Optional<SimulatedAccount> accountOf(long pid);
 
   /** Sets the GPU's energy counter back to zero, as a driver reload does. */
   void resetEnergyCounter(Gpu gpu);

@@ -2,6 +2,7 @@ package io.carbongovernor.gpu;
 
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -13,8 +14,26 @@ import java.util.Objects;
  * clock is the model's maximum clock times the profile's relative throughput at the limit (capped
  * at the maximum), a stand-in for DVFS good enough for progress proxies. UUIDs are deterministic:
  * {@code GPU-5a5a0000-0000-4000-8000-00000000000N} for index N.
+ *
+ * <p>Each GPU's compute processes are its simulated work ({@link Builder#work}; by default one
+ * process nobody can be told to own on every GPU), with pids beyond any the kernel hands out, and,
+ * where enabled, the real processes that declare the GPU ({@link DeclaredProcesses}).
  */
 public final class SimulatedGpus {
+
+  /**
+   * The largest pid Linux hands out ({@code PID_MAX_LIMIT} on 64-bit hosts, the ceiling of
+   * {@code kernel.pid_max}): a pid above it names no real process.
+   */
+  public static final long KERNEL_PID_LIMIT = 4_194_304;
+
+  /** The pid of the first simulated process unless told otherwise; beyond the kernel's pids. */
+  public static final long FIRST_PID = 5_000_000;
+
+  /** Whether {@code pid} can only be a simulated process: no real process has it. */
+  public static boolean beyondKernelPids(long pid) {
+    return pid > KERNEL_PID_LIMIT;
+  }
 
   /** The GPU models we can simulate, with their NVML constraints and default limits. */
   public enum Model {
@@ -84,14 +103,19 @@ public final class SimulatedGpus {
     return new Builder();
   }
 
-  /** Options for simulated GPUs; defaults: one A40, the default workload, system clock, pids from 10000. */
+  /**
+   * Options for simulated GPUs; defaults: one A40, the default workload, system clock, one process
+   * nobody can be told to own on each GPU with pids from {@link #FIRST_PID}, no real processes.
+   */
   public static final class Builder {
     private Model model = Model.A40;
     private int count = 1;
     private PowerProfile workload;
     private Clock clock = Clock.systemUTC();
-    private long firstPid = 10_000;
+    private long firstPid = FIRST_PID;
     private long processMemoryBytes = 8L << 30;
+    private List<SimulatedWork> work;
+    private DeclaredProcesses declared = DeclaredProcesses.none();
 
     private Builder() {}
 
@@ -124,7 +148,23 @@ public final class SimulatedGpus {
       return this;
     }
 
-    /** The pid of GPU 0's process; GPU N's is {@code firstPid + N}. */
+    /**
+     * The simulated processes, in pid order from {@link #firstPid}; a GPU may have several or
+     * none. Without this call, each GPU has one that nobody can be told to own (GPU N's pid is
+     * {@code firstPid + N}).
+     */
+    public Builder work(List<SimulatedWork> work) {
+      this.work = List.copyOf(work);
+      return this;
+    }
+
+    /** The real processes that run on the simulated GPUs besides their simulated work. */
+    public Builder declaredProcesses(DeclaredProcesses declared) {
+      this.declared = Objects.requireNonNull(declared, "declared");
+      return this;
+    }
+
+    /** The pid of the first simulated process; the next ones follow it. */
     public Builder firstPid(long firstPid) {
       if (firstPid <= 0) {
         throw new IllegalArgumentException("pid must be positive: " + firstPid);
@@ -141,9 +181,25 @@ public final class SimulatedGpus {
       return this;
     }
 
+    /**
+     * @throws IllegalArgumentException for work on a GPU beyond {@code count}, or work with an
+     *     account whose pid a real process could have (see {@link #beyondKernelPids})
+     */
     public SimulatedGpuControl build() {
       PowerProfile w = workload != null ? workload : defaultWorkload(model);
-      return new SimulatedGpuBackend(model, count, w, clock, firstPid, processMemoryBytes);
+      List<SimulatedWork> processes = work != null ? work : SimulatedWork.everyGpu(count);
+      for (SimulatedWork p : processes) {
+        if (p.gpu() >= count) {
+          throw new IllegalArgumentException(
+              "simulated work on GPU " + p.gpu() + ", but there are " + count + " GPU(s)");
+        }
+      }
+      boolean accounts = processes.stream().anyMatch(p -> p.account().isPresent());
+      if (accounts && !beyondKernelPids(firstPid)) {
+        throw new IllegalArgumentException("simulated work with an account needs pids above "
+            + KERNEL_PID_LIMIT + ", which no real process has; firstPid is " + firstPid);
+      }
+      return new SimulatedGpuBackend(model, count, w, clock, firstPid, processMemoryBytes, processes, declared);
     }
   }
 }

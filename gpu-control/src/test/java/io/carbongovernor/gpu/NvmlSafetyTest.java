@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * DESIGN.md's safety invariants, through the safety layer, the production NVML binding and the
+ * The safety invariants of docs/architecture.md, through the safety layer, the production NVML binding and the
  * fake libnvidia-ml.so.1: what the fake's GPUs end up with is what real ones would.
  */
 class NvmlSafetyTest {

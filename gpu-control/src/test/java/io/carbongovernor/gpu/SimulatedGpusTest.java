@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SimulatedGpusTest {
@@ -116,6 +117,45 @@ class SimulatedGpusTest {
     clock.advance(Duration.ofSeconds(1));
     s.resetEnergyCounter(s.gpus().get(0));
     assertThat(s.sample(s.gpus().get(0)).energy()).contains(Energy.ZERO);
+  }
+
+  @Test
+  void byDefaultEveryGpuRunsOneProcessNobodyOwnsWithAPidNoRealProcessHas() {
+    List<GpuProcess> all = sim.gpus().stream().flatMap(g -> sim.processes(g).stream()).toList();
+    assertThat(all).extracting(GpuProcess::pid).containsExactly(SimulatedGpus.FIRST_PID, SimulatedGpus.FIRST_PID + 1);
+    assertThat(all).allSatisfy(p -> {
+      assertThat(SimulatedGpus.beyondKernelPids(p.pid())).isTrue();
+      assertThat(sim.accountOf(p.pid())).isEmpty();
+    });
+    assertThat(SimulatedGpus.beyondKernelPids(SimulatedGpus.KERNEL_PID_LIMIT)).isFalse();
+  }
+
+  @Test
+  void configuredWorkRunsUnderItsSimulatedAccounts() {
+    SimulatedAccount ana = new SimulatedAccount("ana", List.of("vision"));
+    SimulatedAccount raj = new SimulatedAccount("raj", List.of("nlp", "staff"));
+    SimulatedGpuControl s = SimulatedGpus.builder().count(3).clock(clock).processMemoryBytes(1024)
+        .work(List.of(new SimulatedWork(0, Optional.of(ana)), new SimulatedWork(0, Optional.of(raj)),
+            new SimulatedWork(2, Optional.empty())))
+        .build();
+    long first = SimulatedGpus.FIRST_PID;
+    assertThat(s.processes(s.gpus().get(0))).containsExactly(new GpuProcess(first, 1024), new GpuProcess(first + 1, 1024));
+    assertThat(s.processes(s.gpus().get(1))).as("no work listed: idle").isEmpty();
+    assertThat(s.processes(s.gpus().get(2))).containsExactly(new GpuProcess(first + 2, 1024));
+    assertThat(s.accountOf(first)).contains(ana);
+    assertThat(s.accountOf(first + 1)).contains(raj);
+    assertThat(s.accountOf(first + 2)).as("work without an account").isEmpty();
+    assertThat(s.accountOf(4242)).isEmpty();
+  }
+
+  @Test
+  void workWithAnAccountNeedsPidsNoRealProcessHasAndAGpuThatExists() {
+    List<SimulatedWork> owned = List.of(new SimulatedWork(0, Optional.of(new SimulatedAccount("ana", List.of()))));
+    assertThatThrownBy(() -> SimulatedGpus.builder().count(1).firstPid(4242).work(owned).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("above 4194304");
+    assertThatThrownBy(() -> SimulatedGpus.builder().count(1).work(List.of(new SimulatedWork(1, Optional.empty()))).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("GPU 1, but there are 1 GPU(s)");
+    assertThatThrownBy(() -> new SimulatedAccount(" ", List.of())).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

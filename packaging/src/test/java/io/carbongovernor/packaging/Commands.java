@@ -6,13 +6,18 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** Child processes for the package test: dpkg-deb and the unpacked launcher. */
+/** Child processes for the package tests: dpkg-deb, lintian, java and the unpacked launcher. */
 final class Commands {
+
+  /** The Debian package that provides each tool the package tests run. */
+  private static final Map<String, String> DEBIAN_PACKAGE =
+      Map.of("dpkg-deb", "dpkg", "lintian", "lintian", "java", "openjdk-17-jre-headless");
 
   private Commands() {}
 
@@ -23,7 +28,10 @@ final class Commands {
       p = new ProcessBuilder(command).redirectErrorStream(true).start();
     } catch (IOException e) {
       throw new AssertionError(
-          command[0] + " is needed to check the package (Debian: apt-get install dpkg): " + e.getMessage(), e);
+          command[0] + " is needed to check the package (Debian: apt-get install "
+              + DEBIAN_PACKAGE.getOrDefault(command[0], command[0]) + "; .ci/run installs it where missing): "
+              + e.getMessage(),
+          e);
     }
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {

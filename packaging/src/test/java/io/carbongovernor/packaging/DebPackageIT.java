@@ -62,9 +62,8 @@ class DebPackageIT {
   }
 
   @Test
-  void shipsTheDaemonJarAndExactlyItsRuntimeDependencies() throws IOException {
+  void shipsTheDaemonJarBesideExactlyItsRuntimeDependencies() throws IOException {
     List<String> expected = new ArrayList<>();
-    expected.add(SHARE + "/lib/carbon-governor.jar");
     try (Stream<Path> jars = Files.list(SOURCE.resolve("daemon/target/lib"))) {
       jars.map(p -> SHARE + "/lib/" + p.getFileName()).forEach(expected::add);
     }
@@ -72,7 +71,26 @@ class DebPackageIT {
         entries.keySet().stream().filter(p -> p.startsWith(SHARE + "/lib/")).toList();
 
     assertThat(shipped).containsExactlyInAnyOrderElementsOf(expected);
-    assertThat(entries.get(SHARE + "/lib/carbon-governor.jar").mode()).isEqualTo("-rw-r--r--");
+    // As in daemon/target: the jar's manifest names lib/<jar>, relative to the jar itself.
+    assertThat(entries.get(SHARE + "/carbon-governor.jar").mode()).isEqualTo("-rw-r--r--");
+  }
+
+  @Test
+  void javaDashJarOnTheUnpackedJarPrintsTheVersion() throws Exception {
+    Path root = unpack();
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-jar",
+                root.resolve("usr/share/carbon-governor/carbon-governor.jar").toString(),
+                "--version")
+            .redirectErrorStream(true);
+    Process p = start(pb);
+    String out = new String(p.getInputStream().readAllBytes());
+
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).startsWith("carbon-governor 0.1.0").doesNotContain("NoClassDefFoundError");
   }
 
   @Test
@@ -118,7 +136,70 @@ class DebPackageIT {
         .containsKeys(
             "/usr/share/doc/carbon-governor/copyright",
             "/usr/share/doc/carbon-governor/zeus-NOTICE.md",
-            "/usr/share/doc/carbon-governor/LICENSE-zeus-Apache-2.0.txt");
+            "/usr/share/doc/carbon-governor/LICENSE-zeus-Apache-2.0.txt",
+            "/usr/share/doc/carbon-governor/changelog.Debian.gz",
+            "/usr/share/doc/carbon-governor/changelog.gz");
+  }
+
+  @Test
+  void shipsTheReadmeWithTheDocumentationItLinksTo() throws IOException {
+    try (Stream<Path> docs = Files.list(SOURCE.resolve("docs"))) {
+      List<String> expected =
+          docs.filter(p -> p.getFileName().toString().endsWith(".md"))
+              .map(p -> "/usr/share/doc/carbon-governor/docs/" + p.getFileName())
+              .toList();
+      assertThat(expected).isNotEmpty();
+      assertThat(entries).containsKeys(expected.toArray(String[]::new));
+    }
+    assertThat(entries).containsKey("/usr/share/doc/carbon-governor/README.md");
+  }
+
+  @Test
+  void copyrightIsMachineReadableAndNamesTheLicenceOfEveryJarAndDataSet() throws Exception {
+    Path root = unpack();
+    Dep5Copyright copyright =
+        Dep5Copyright.parse(Files.readString(root.resolve("usr/share/doc/carbon-governor/copyright")));
+
+    assertThat(copyright.header())
+        .containsEntry("Format", "https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/")
+        .containsEntry("Upstream-Name", "carbon-governor");
+    // Our own code: the licence of the repository's LICENSE file.
+    Dep5Copyright.FilesParagraph ours = copyright.files().get(0);
+    assertThat(ours.patterns()).containsExactly("*");
+    assertThat(ours.licenseExpression()).isEqualTo("Apache-2.0");
+    assertThat(Files.readString(SOURCE.resolve("LICENSE"))).contains("Apache License", "Version 2.0, January 2004");
+    // Every paragraph has its copyright and licence, and every licence has its text.
+    Map<String, String> texts = copyright.licenses();
+    for (Dep5Copyright.FilesParagraph files : copyright.files()) {
+      assertThat(files.copyright()).as("Copyright of %s", files.patterns()).isNotBlank();
+      assertThat(files.licenseExpression()).as("License of %s", files.patterns()).isNotBlank();
+      if (!files.hasLicenseText()) {
+        for (String name : Dep5Copyright.shortNames(files.licenseExpression())) {
+          assertThat(texts).as("a License paragraph for %s", name).containsKey(name);
+          assertThat(texts.get(name)).as("the text of %s", name).isNotBlank();
+        }
+      }
+    }
+    // Each bundled jar is named, not left to the paragraph of our own code.
+    List<String> jars =
+        entries.keySet().stream().filter(p -> p.matches(SHARE + "/lib/[^/]+\\.jar")).toList();
+    assertThat(jars).isNotEmpty();
+    for (String jar : jars) {
+      assertThat(copyright.governing(jar.substring(1)))
+          .as("the copyright paragraph of %s", jar)
+          .hasValueSatisfying(p -> assertThat(p.patterns()).doesNotContain("*"));
+    }
+    // Each bundled data set under its own licence.
+    List<String> traces =
+        entries.keySet().stream().filter(p -> p.matches(SHARE + "/traces/[^/]+\\.csv")).toList();
+    assertThat(traces).isNotEmpty();
+    for (String trace : traces) {
+      assertThat(copyright.governing(trace.substring(1)))
+          .hasValueSatisfying(p -> assertThat(p.licenseExpression()).isEqualTo("ODbL-1.0"));
+    }
+    assertThat(copyright.governing("usr/share/carbon-governor/lib/gpu-control-0.1.0-SNAPSHOT.jar"))
+        .hasValueSatisfying(
+            p -> assertThat(p.copyright()).contains("The Zeus authors"));
   }
 
   @Test

@@ -25,8 +25,10 @@ import java.util.TreeMap;
  * Energy and carbon to target of the advisor's batch sizes over recurring runs, against the best
  * fixed batch size in hindsight and Zeus's default, on the Zeus NSDI'23 traces. Prints Markdown.
  *
- * <p>Usage: {@code bench/batch-size-eval [--trace-dir DIR] [--carbon-trace FILE] [--gpu a40|v100]
- * [--recurrences 50] [--seeds 20] [--limit WATTS]}
+ * <p>Usage: {@code bench/batch-size-eval --trace-dir DIR [--carbon-trace FILE] [--gpu a40|v100]
+ * [--recurrences 50] [--seeds 20] [--limit WATTS]}. {@code DIR} holds Zeus's NSDI'23 traces, which
+ * the repository does not bundle: {@code summary_train.csv} and {@code summary_power_<gpu>.csv}
+ * from ml-energy/zeus, {@code examples/research_reproducibility/zeus_nsdi23/trace}.
  */
 public final class BatchSizeEvaluation {
 
@@ -66,7 +68,7 @@ public final class BatchSizeEvaluation {
 
   public static void main(String[] args) throws IOException {
     Map<String, String> options = options(args);
-    Path traceDir = Path.of(options.getOrDefault("--trace-dir", "../shared/data/zeus-traces/nsdi23-trace"));
+    Path traceDir = traceDir(options);
     Path carbonFile = Path.of(options.getOrDefault("--carbon-trace", "traces/US-CAL-CISO_2023_hourly.csv"));
     String gpu = options.getOrDefault("--gpu", "a40");
     int recurrences = Integer.parseInt(options.getOrDefault("--recurrences", "50"));
@@ -241,15 +243,28 @@ public final class BatchSizeEvaluation {
     return "(" + s + ")";
   }
 
-  private static Map<String, String> options(String[] args) {
+  private static final String USAGE = "usage: bench/batch-size-eval --trace-dir DIR [--carbon-trace FILE] "
+      + "[--gpu a40|v100] [--recurrences N] [--seeds N] [--limit WATTS]";
+
+  static Map<String, String> options(String[] args) {
     Map<String, String> options = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("usage: bench/batch-size-eval [--trace-dir DIR] [--carbon-trace FILE] "
-            + "[--gpu a40|v100] [--recurrences N] [--seeds N] [--limit WATTS]; bad argument: " + args[i]);
+        throw new IllegalArgumentException(USAGE + "; bad argument: " + args[i]);
       }
       options.put(args[i], args[++i]);
     }
     return options;
+  }
+
+  /** Zeus's traces are not in the repository, so their directory is always named. */
+  static Path traceDir(Map<String, String> options) {
+    String dir = options.get("--trace-dir");
+    if (dir == null) {
+      throw new IllegalArgumentException(USAGE + "; --trace-dir is required: a directory with Zeus's "
+          + "summary_train.csv and summary_power_<gpu>.csv (ml-energy/zeus, "
+          + "examples/research_reproducibility/zeus_nsdi23/trace)");
+    }
+    return Path.of(dir);
   }
 }

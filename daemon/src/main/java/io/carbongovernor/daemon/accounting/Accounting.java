@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * What one sample period cost and saved, against running the same work at the GPU's original
- * limit (DESIGN.md, Accounting). Pure.
+ * limit (docs/reports-and-accounting.md, "Accounting"). Pure.
  *
  * <p>With a profile: the work done at limit {@code L} in time {@code t} takes {@code t * q} at the
  * original limit {@code O}, where {@code q = throughput(L) / throughput(O)}; so the extra time is

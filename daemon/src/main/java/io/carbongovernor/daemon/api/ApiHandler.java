@@ -49,7 +49,7 @@ final class ApiHandler extends Handler.Wrapper {
       return true;
     }
     request.setAttribute(ENDPOINT, endpoint);
-    if (!endpoint.kind().takesBody()) {
+    if (!endpoint.kind().takesBody(method)) {
       request.setAttribute(BODY, NO_BODY);
       return next(request, response, callback);
     }

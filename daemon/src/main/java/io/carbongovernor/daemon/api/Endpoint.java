@@ -1,5 +1,6 @@
 package io.carbongovernor.daemon.api;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -10,30 +11,40 @@ record Endpoint(Kind kind, String jobId) {
 
   private static final Pattern JOB_PATH = Pattern.compile("/v1/jobs/([A-Za-z0-9-]{1,64})/(progress|advice|finish)");
 
-  /** The endpoints; reads answer GET and HEAD, writes POST with a JSON body. */
+  /** The endpoints; reads answer GET and HEAD, writes POST with a JSON body; the job list both. */
   enum Kind {
-    STATUS(false),
-    CARBON(false),
-    METRICS(false),
-    REGISTER(true),
-    PROGRESS(true),
-    ADVICE(false),
-    FINISH(true);
+    STATUS(true, false),
+    CARBON(true, false),
+    METRICS(true, false),
+    /** GET lists the caller's jobs, POST registers one. */
+    JOBS(true, true),
+    PROGRESS(false, true),
+    ADVICE(true, false),
+    FINISH(false, true);
 
+    private final boolean read;
     private final boolean write;
 
-    Kind(boolean write) {
+    Kind(boolean read, boolean write) {
+      this.read = read;
       this.write = write;
     }
 
     /** The methods this endpoint answers, as the Allow header lists them. */
     List<String> methods() {
-      return write ? List.of("POST") : List.of("GET", "HEAD");
+      List<String> methods = new ArrayList<>();
+      if (read) {
+        methods.addAll(List.of("GET", "HEAD"));
+      }
+      if (write) {
+        methods.add("POST");
+      }
+      return methods;
     }
 
-    /** Whether requests carry a JSON body to read before the endpoint runs. */
-    boolean takesBody() {
-      return write;
+    /** Whether a request with this method carries a JSON body to read before the endpoint runs. */
+    boolean takesBody(String method) {
+      return write && "POST".equals(method);
     }
   }
 
@@ -46,7 +57,7 @@ record Endpoint(Kind kind, String jobId) {
       case "/metrics":
         return Optional.of(new Endpoint(Kind.METRICS, ""));
       case "/v1/jobs":
-        return Optional.of(new Endpoint(Kind.REGISTER, ""));
+        return Optional.of(new Endpoint(Kind.JOBS, ""));
       default:
         break;
     }

@@ -22,10 +22,11 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The job endpoints: register, progress, advice, finish. */
+/** The job endpoints: register, list, progress, advice, finish. */
 final class JobsApi {
 
   private static final Set<String> REGISTER_FIELDS =
@@ -33,6 +34,8 @@ final class JobsApi {
   private static final Set<String> PROGRESS_FIELDS =
       Set.of("samples_done", "iterations_done", "epoch", "metric");
   private static final Set<String> METRIC_FIELDS = Set.of("name", "value");
+  /** A metric's name goes back in the job list: bounded, printable, one line. */
+  private static final Pattern METRIC_NAME = Pattern.compile("(?=.*[^ ])[\\x20-\\x7E]{1,64}");
   private static final Set<String> FINISH_FIELDS = Set.of("reached_target", "epochs");
 
   private final JobRegistry jobs;
@@ -80,6 +83,50 @@ final class JobsApi {
     return out;
   }
 
+  /**
+   * The caller's jobs (root: every job), each as registration describes it, with what the daemon
+   * knows of it since: the batch size it trains at, its energy and emissions so far, and its last
+   * progress report, with the metric that report carried.
+   */
+  ObjectNode list(long caller) {
+    ObjectNode out = Exchange.JSON.createObjectNode();
+    ArrayNode list = out.putArray("jobs");
+    // The registry's rule for reading a job: its owner, or root.
+    jobs.jobs().stream()
+        .filter(j -> caller == 0 || j.owner().uid() == caller)
+        .forEach(j -> list.add(listed(j)));
+    return out;
+  }
+
+  private ObjectNode listed(Job job) {
+    ObjectNode out = describe(job);
+    out.put("registered_at", job.registeredAt().toString());
+    OptionalInt batch = job.runningBatchSize();
+    if (batch.isPresent()) {
+      out.put("batch_size", batch.getAsInt());
+    } else {
+      out.putNull("batch_size");
+    }
+    out.put("accepts_batch_size_changes", job.acceptsBatchSizeChanges());
+    out.put("energy_kwh", job.energy().kilowattHours());
+    out.put("emissions_g", job.emissionsGrams());
+    if (job.lastReport().isEmpty()) {
+      out.putNull("progress");
+      return out;
+    }
+    Job.Reported last = job.lastReport().get();
+    ObjectNode progress = out.putObject("progress");
+    progress.put("work_done", last.report().workDone());
+    progress.put("epoch", last.report().epoch());
+    progress.put("at", last.at().toString());
+    if (last.report().metricName().isPresent() && last.report().metricValue().isPresent()) {
+      ObjectNode metric = progress.putObject("metric");
+      metric.put("name", last.report().metricName().get());
+      metric.put("value", last.report().metricValue().getAsDouble());
+    }
+    return out;
+  }
+
   ObjectNode progress(long caller, String id, ObjectNode body) {
     Fields f = Fields.of(body, PROGRESS_FIELDS);
     var samples = f.optionalNonNegativeLong("samples_done");
@@ -92,7 +139,11 @@ final class JobsApi {
     Optional<ObjectNode> metric = f.optionalObject("metric");
     if (metric.isPresent()) {
       Fields m = Fields.of(metric.get(), METRIC_FIELDS);
-      metricName = Optional.of(m.string("name"));
+      String name = m.string("name");
+      if (!METRIC_NAME.matcher(name).matches()) {
+        throw new ApiException(400, "field 'name' of 'metric' must be 1-64 printable ASCII characters, not blank");
+      }
+      metricName = Optional.of(name);
       metricValue = m.optionalNumber("value");
       if (metricValue.isEmpty()) {
         throw new ApiException(400, "field 'value' of 'metric' is required");

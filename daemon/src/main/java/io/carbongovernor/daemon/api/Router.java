@@ -41,7 +41,10 @@ final class Router {
       case STATUS -> Answer.json(200, status.status());
       case CARBON -> Answer.json(200, status.carbon());
       case METRICS -> metrics.scrape(ex.accept());
-      case REGISTER -> Answer.json(201, jobs.register(ex.caller(), ex.body()));
+      case JOBS ->
+          "POST".equals(ex.method())
+              ? Answer.json(201, jobs.register(ex.caller(), ex.body()))
+              : Answer.json(200, jobs.list(ex.caller()));
       case PROGRESS -> Answer.json(200, jobs.progress(ex.caller(), id, ex.body()));
       case ADVICE -> Answer.json(200, jobs.advice(ex.caller(), id));
       case FINISH -> Answer.json(200, jobs.finish(ex.caller(), id, ex.body()));

@@ -1,5 +1,7 @@
 package io.carbongovernor.daemon.cli;
 
+import java.lang.reflect.Constructor;
+import java.time.Clock;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -78,12 +80,24 @@ public final class CarbonGovernorCommand implements Runnable {
 
   /** Builds the command line with the project's exit-code conventions. */
   public static CommandLine commandLine() {
-    return commandLine(Terminal::stderr);
+    return commandLine(Clock.systemUTC(), Terminal::stderr);
+  }
+
+  /**
+   * As {@link #commandLine()}, with the clock that the commands which read the time are built
+   * with (a command takes it in a constructor with a {@link Clock}); tests pin it.
+   */
+  public static CommandLine commandLine(Clock clock) {
+    return commandLine(clock, Terminal::stderr);
   }
 
   /** As {@link #commandLine()}, with standard error taken for what {@code stderr} says. */
   static CommandLine commandLine(Supplier<Terminal> stderr) {
-    CommandLine cl = new CommandLine(new CarbonGovernorCommand(stderr));
+    return commandLine(Clock.systemUTC(), stderr);
+  }
+
+  private static CommandLine commandLine(Clock clock, Supplier<Terminal> stderr) {
+    CommandLine cl = new CommandLine(new CarbonGovernorCommand(stderr), new WithClock(clock));
     // A bad command line is a usage error (2); anything else a failure.
     cl.setExitCodeExceptionMapper(
         t -> t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.RUNTIME_FAILURE);
@@ -92,5 +106,19 @@ public final class CarbonGovernorCommand implements Runnable {
 
   public static int execute(String... args) {
     return commandLine().execute(args);
+  }
+
+  /** Builds a command with the clock where it has a constructor for one, else as picocli does. */
+  private record WithClock(Clock clock) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+      Constructor<K> withClock;
+      try {
+        withClock = type.getDeclaredConstructor(Clock.class);
+      } catch (NoSuchMethodException e) {
+        return CommandLine.defaultFactory().create(type);
+      }
+      return withClock.newInstance(clock);
+    }
   }
 }

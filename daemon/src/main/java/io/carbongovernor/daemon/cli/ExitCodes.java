@@ -1,6 +1,6 @@
 package io.carbongovernor.daemon.cli;
 
-/** The exit codes of every command, as DESIGN.md fixes them. */
+/** The exit codes of every command, as docs/operations-and-security.md lists them for users. */
 public final class ExitCodes {
   public static final int OK = 0;
   /** Something failed at run time (a GPU backend that cannot start, an unreadable database). */

@@ -7,13 +7,13 @@ import io.carbongovernor.daemon.report.Breakdown;
 import io.carbongovernor.daemon.report.Report;
 import io.carbongovernor.daemon.report.ReportFormat;
 import io.carbongovernor.daemon.report.ReportQuery;
+import io.carbongovernor.daemon.report.ReportRange;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.time.Instant;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -32,18 +32,19 @@ final class ReportCommand implements Callable<Integer> {
       description = "governor.yaml, for the history database (default: ${DEFAULT-VALUE})")
   Path config;
 
-  @Option(names = "--from", required = true, paramLabel = "DATE",
-      description = "first day (YYYY-MM-DD, UTC) or an instant (2026-11-01T00:00:00Z)")
+  @Option(names = "--from", paramLabel = "DATE",
+      description = "first day (YYYY-MM-DD, UTC) or an instant (2026-11-01T00:00:00Z);"
+          + " default: " + ReportRange.DEFAULT_DAYS + " days before the end, the last day included")
   String from;
 
-  @Option(names = "--to", required = true, paramLabel = "DATE",
-      description = "last day, included (YYYY-MM-DD, UTC), or an instant (excluded)")
+  @Option(names = "--to", paramLabel = "DATE",
+      description = "last day, included (YYYY-MM-DD, UTC), or an instant (excluded); default: today")
   String to;
 
   @Option(names = "--team", description = "only this team")
   String team;
 
-  @Option(names = "--job", description = "only this job name")
+  @Option(names = "--job", description = "only this job name; '" + Breakdown.NO_JOB + "' for energy outside any job")
   String job;
 
   @Option(names = "--by", defaultValue = "team", description = "team, job, gpu or day (default: ${DEFAULT-VALUE})")
@@ -59,13 +60,25 @@ final class ReportCommand implements Callable<Integer> {
 
   @CommandLine.ParentCommand CarbonGovernorCommand parent;
 
+  /** Where "today" comes from, for the default range. */
+  private final Clock clock;
+
+  ReportCommand() {
+    this(Clock.systemUTC());
+  }
+
+  ReportCommand(Clock clock) {
+    this.clock = clock;
+  }
+
   @Override
   @SuppressWarnings("try") // the progress is shown while the query runs, and cleared before any message
   public Integer call() {
-    Instant start = instant(from, "--from", false);
-    Instant end = instant(to, "--to", true);
-    if (!start.isBefore(end)) {
-      throw usage("--from must be before --to");
+    ReportRange range;
+    try {
+      range = ReportRange.parse(Optional.ofNullable(from), Optional.ofNullable(to), LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
     }
     Breakdown breakdown = choice(Breakdown.class, by, "--by");
     ReportFormat fmt = choice(ReportFormat.class, format, "--format");
@@ -83,7 +96,7 @@ final class ReportCommand implements Callable<Integer> {
     }
     Report report;
     try (Progress progress = parent.elapsed("report: reading the history")) {
-      report = ReportQuery.run(url, start, end, Optional.ofNullable(team), Optional.ofNullable(job), breakdown);
+      report = ReportQuery.run(url, range, Optional.ofNullable(team), Optional.ofNullable(job), breakdown);
     } catch (SQLException e) {
       err.printf("carbon-governor report: cannot read history %s: %s%n", url, e.getMessage());
       err.flush();
@@ -103,19 +116,6 @@ final class ReportCommand implements Callable<Integer> {
       }
     }
     return ExitCodes.OK;
-  }
-
-  /** A day (UTC midnight; for the end, the midnight after it) or an instant. */
-  private Instant instant(String value, String option, boolean endOfDay) {
-    try {
-      if (value.length() == 10) {
-        LocalDate day = LocalDate.parse(value);
-        return (endOfDay ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
-      }
-      return Instant.parse(value);
-    } catch (DateTimeParseException e) {
-      throw usage(option + " must be a date like 2026-11-01 or an instant like 2026-11-01T00:00:00Z, got '" + value + "'");
-    }
   }
 
   private <E extends Enum<E>> E choice(Class<E> type, String value, String option) {

@@ -51,6 +51,13 @@ final class SourcesCheckCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** The time the sources' answers and the forecast's horizon are read against. */
+  private final Clock clock;
+
+  SourcesCheckCommand(Clock clock) {
+    this.clock = clock;
+  }
+
   /** One source's line. */
   record Row(List<String> cells, boolean answered) {}
 
@@ -64,7 +71,6 @@ final class SourcesCheckCommand implements Callable<Integer> {
     } catch (InvalidConfigException e) {
       return InvalidConfigReport.print(err, config, e, "configuration not valid");
     }
-    Clock clock = Clock.systemUTC();
     List<CompletableFuture<Row>> rows = new ArrayList<>();
     for (SourceConfig source : loaded.carbon().sources()) {
       String zone = source.zone().orElse(loaded.zone());

@@ -165,6 +165,15 @@ final class ConfigValue {
     return Optional.of(node.intValue());
   }
 
+  /** {@code true} or {@code false}; anything else (also the string 'yes') is a problem. */
+  Optional<Boolean> asBoolean() {
+    if (!node.isBoolean()) {
+      problem("expected true or false, got " + describe());
+      return Optional.empty();
+    }
+    return Optional.of(node.booleanValue());
+  }
+
   Optional<Double> asNumber() {
     if (!node.isNumber() || !Double.isFinite(node.doubleValue())) {
       problem("expected a number, got " + describe());

@@ -6,10 +6,13 @@ import io.carbongovernor.daemon.config.GpuConfig.Model;
 import io.carbongovernor.daemon.history.Retention;
 import io.carbongovernor.gpu.GpuLocks;
 import io.carbongovernor.gpu.Power;
+import io.carbongovernor.gpu.SimulatedAccount;
+import io.carbongovernor.gpu.SimulatedWork;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -37,10 +40,12 @@ final class GovernorConfigReader {
           "api",
           "history");
   static final Set<String> GPU_KEYS = Set.of("backend", "nvml-library", "min-change", "simulated", "lock-dir");
-  static final Set<String> SIMULATED_KEYS = Set.of("count", "model", "workload", "batch-size");
+  static final Set<String> SIMULATED_KEYS =
+      Set.of("count", "model", "workload", "batch-size", "work", "real-processes");
   static final Set<String> CARBON_KEYS = Set.of("max-age", "fetch-budget", "sources");
   static final Set<String> API_KEYS = Set.of("listen", "socket");
   static final Set<String> HISTORY_KEYS = Set.of("url", "retention");
+  static final Set<String> WORK_KEYS = Set.of("gpu", "user", "groups");
 
   static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/carbon-governor");
   static final Path DEFAULT_TEAMS_DIR = Path.of("/etc/carbon-governor/teams.d");
@@ -50,6 +55,8 @@ final class GovernorConfigReader {
   private static final Pattern IPV4 =
       Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
   private static final String JDBC_SQLITE = "jdbc:sqlite:";
+  /** The most simulated processes {@code gpu.simulated.work} may list; a demo needs a handful. */
+  static final int MAX_SIMULATED_WORK = 256;
 
   private final LoadContext context;
 
@@ -122,11 +129,59 @@ final class GovernorConfigReader {
                 sim.get("workload")
                     .orElseThrow()
                     .problem("expected dataset/network like imagenet/resnet50, got '" + w + "'"));
+    int count = sim.integer("count", 4, 1, 64);
     return new GpuConfig.Simulated(
-        sim.integer("count", 4, 1, 64),
+        count,
         sim.word("model", Model.class, Model.A40),
         workload.orElse("imagenet/resnet50"),
-        sim.integer("batch-size", 256, 1, Integer.MAX_VALUE));
+        sim.integer("batch-size", 256, 1, Integer.MAX_VALUE),
+        sim.get("work").map(w -> work(w, count)).orElseGet(() -> SimulatedWork.everyGpu(count)),
+        sim.get("real-processes").flatMap(ConfigValue::asBoolean).orElse(false));
+  }
+
+  /** {@code gpu.simulated.work}: the simulated processes, each on a GPU, with its account if any. */
+  private static List<SimulatedWork> work(ConfigValue value, int count) {
+    List<ConfigValue> entries = value.asList("[{gpu: 0, user: ana, groups: [vision]}]").orElse(List.of());
+    if (entries.size() > MAX_SIMULATED_WORK) {
+      value.problem("at most " + MAX_SIMULATED_WORK + " simulated processes, got " + entries.size());
+      return List.of();
+    }
+    List<SimulatedWork> work = new ArrayList<>();
+    for (ConfigValue entry : entries) {
+      Optional<ConfigMap> map = entry.asMap();
+      if (map.isEmpty()) {
+        continue;
+      }
+      ConfigMap m = map.get();
+      m.allowOnly(WORK_KEYS);
+      Optional<Integer> gpu = m.require("gpu").flatMap(v -> v.asInt(0, count - 1));
+      Optional<String> user = m.get("user").flatMap(v -> unixName(v, "user"));
+      List<String> groups = new ArrayList<>();
+      m.get("groups").flatMap(v -> v.asList("[vision]")).orElse(List.of()).forEach(g ->
+          unixName(g, "group").ifPresent(name -> {
+            if (groups.contains(name)) {
+              g.problem("group '" + name + "' is listed twice");
+            } else {
+              groups.add(name);
+            }
+          }));
+      if (m.has("groups") && !m.has("user")) {
+        m.value().problem("groups need a user: give the account's user too");
+      }
+      gpu.ifPresent(g -> work.add(new SimulatedWork(g, user.map(u -> new SimulatedAccount(u, groups)))));
+    }
+    return work;
+  }
+
+  private static Optional<String> unixName(ConfigValue value, String what) {
+    return value.asString().filter(name -> {
+      boolean valid = name.length() <= TeamConfigReader.MAX_UNIX_NAME && TeamConfigReader.UNIX_NAME.matcher(name).matches();
+      if (!valid) {
+        value.problem("'" + name + "' is not a valid " + what + " name (lowercase letters, digits, _ and -, at most "
+            + TeamConfigReader.MAX_UNIX_NAME + " characters)");
+      }
+      return valid;
+    });
   }
 
   private static GpuConfig.Simulated defaultSimulated() {

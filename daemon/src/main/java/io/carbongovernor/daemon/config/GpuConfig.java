@@ -1,7 +1,9 @@
 package io.carbongovernor.daemon.config;
 
 import io.carbongovernor.gpu.Power;
+import io.carbongovernor.gpu.SimulatedWork;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -23,11 +25,25 @@ public record GpuConfig(Backend backend, String nvmlLibrary, Power minChange, Si
     V100
   }
 
-  /** {@code gpu.simulated}: identical simulated GPUs running one workload. */
-  public record Simulated(int count, Model model, String workload, int batchSize) {
+  /**
+   * {@code gpu.simulated}: identical simulated GPUs running one workload.
+   *
+   * @param work the simulated compute processes, each on a GPU and run by a simulated account or
+   *     by nobody the daemon can name; without {@code work:} one of the latter on every GPU
+   * @param realProcesses whether the daemon's own user's processes that name a GPU in {@code
+   *     CARBON_GOVERNOR_SIMULATED_GPUS} run on it
+   */
+  public record Simulated(
+      int count, Model model, String workload, int batchSize, List<SimulatedWork> work, boolean realProcesses) {
     public Simulated {
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(workload, "workload");
+      work = List.copyOf(work);
+    }
+
+    /** Every GPU busy with work no team owns, no real processes: what {@code work:} left out gives. */
+    public Simulated(int count, Model model, String workload, int batchSize) {
+      this(count, model, workload, batchSize, SimulatedWork.everyGpu(count), false);
     }
   }
 

@@ -19,8 +19,8 @@ final class TeamConfigReader {
 
   static final Pattern TEAM_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
-  private static final Pattern UNIX_NAME = Pattern.compile("[a-z_][a-z0-9_-]*\\$?");
-  private static final int MAX_UNIX_NAME = 32;
+  static final Pattern UNIX_NAME = Pattern.compile("[a-z_][a-z0-9_-]*\\$?");
+  static final int MAX_UNIX_NAME = 32;
   static final Set<String> KEYS =
       Set.of("members", "policy", "batch-sizes", "monthly-carbon-budget-kg", "time-weight-g-per-hour");
   static final Set<String> MEMBER_KEYS = Set.of("users", "groups");

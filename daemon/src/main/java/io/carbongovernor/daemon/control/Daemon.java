@@ -23,6 +23,7 @@ import io.carbongovernor.gpu.Ledger;
 import io.carbongovernor.gpu.PowerProfile;
 import io.carbongovernor.gpu.ProcessOwners;
 import io.carbongovernor.gpu.RestoreResult;
+import io.carbongovernor.gpu.SimulatedGpuControl;
 import io.carbongovernor.policy.batch.BatchSizeAdvisor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -184,7 +185,7 @@ public final class Daemon {
             signals,
             policies::get,
             gpus,
-            new GpuClaims(owners, tree),
+            claims(owners, tree, backend),
             jobs,
             history,
             gpuProfiles::profile,
@@ -232,6 +233,13 @@ public final class Daemon {
         .addKeyValue("sources", String.join(",", sources.stream().map(s -> s.source().name()).toList()))
         .log("controlling");
     return daemon;
+  }
+
+  /** Simulated accounts count only where the backend itself is the simulation that runs them. */
+  private static GpuClaims claims(ProcessOwners owners, ProcessTree tree, GpuControl backend) {
+    return backend instanceof SimulatedGpuControl simulated
+        ? new GpuClaims(owners, tree, simulated)
+        : new GpuClaims(owners, tree);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.carbongovernor.daemon.control;
 
 import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.daemon.config.GpuConfig;
+import io.carbongovernor.gpu.DeclaredProcesses;
 import io.carbongovernor.gpu.GpuControl;
 import io.carbongovernor.gpu.GpuException;
 import io.carbongovernor.gpu.NvmlGpus;
@@ -9,6 +10,7 @@ import io.carbongovernor.gpu.NvmlReturn;
 import io.carbongovernor.gpu.PowerProfile;
 import io.carbongovernor.gpu.SimulatedGpus;
 import io.carbongovernor.gpu.ZeusProfiles;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -58,6 +60,19 @@ public final class GpuBackendFactory {
     } catch (IllegalArgumentException e) {
       throw new StartupException("gpu.simulated: " + e.getMessage(), e);
     }
-    return SimulatedGpus.create(family, config.count(), workload, clock);
+    DeclaredProcesses declared;
+    try {
+      declared = config.realProcesses() ? DeclaredProcesses.system() : DeclaredProcesses.none();
+    } catch (UncheckedIOException e) {
+      throw new StartupException("gpu.simulated.real-processes: " + e.getMessage(), e);
+    }
+    return SimulatedGpus.builder()
+        .model(family)
+        .count(config.count())
+        .workload(workload)
+        .clock(clock)
+        .work(config.work())
+        .declaredProcesses(declared)
+        .build();
   }
 }

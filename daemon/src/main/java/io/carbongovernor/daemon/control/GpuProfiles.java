@@ -9,9 +9,10 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The workload profile behind each GPU's decisions and savings estimates, by trust (DESIGN.md):
- * measured online for a job whose work runs on the GPU, once it has enough points, else the built-in
- * default for the GPU (its configured simulated workload, or its family's Zeus measurements).
+ * The workload profile behind each GPU's decisions and savings estimates, by trust
+ * (docs/reports-and-accounting.md, "Accounting"): measured online for a job whose work runs on
+ * the GPU, once it has enough points, else the built-in default for the GPU (its configured
+ * simulated workload, or its family's Zeus measurements).
  * Team files carry no profile yet, so "configured" does not occur.
  */
 final class GpuProfiles {

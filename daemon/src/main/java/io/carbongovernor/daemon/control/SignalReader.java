@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * config order) takes the first signal no older than {@code carbon.max-age}. The tick waits on
  * all of this at most {@code carbon.fetch-budget}: fetching runs on this reader's threads, and a
  * stalled source only delays the tick until the budget is spent. No fresh signal: the fail-safe
- * (safety invariant 4).
+ * (safety invariant 4 in docs/architecture.md).
  */
 final class SignalReader implements AutoCloseable {
 

@@ -13,8 +13,8 @@ import java.util.TreeMap;
 
 /**
  * A job's own throughput at each power limit it ran at, built from its progress reports. Once it
- * has enough points it replaces the built-in default profile for that job (DESIGN.md: measured
- * beats configured beats default).
+ * has enough points it replaces the built-in default profile for that job: measured beats
+ * configured beats default (docs/reports-and-accounting.md, "Accounting").
  */
 public final class MeasuredProfile {
 

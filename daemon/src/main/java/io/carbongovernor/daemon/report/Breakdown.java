@@ -4,20 +4,30 @@ import java.util.Locale;
 
 /** What a report's rows are grouped by. */
 public enum Breakdown {
-  TEAM("team"),
-  JOB("job"),
-  GPU("gpu_uuid"),
-  DAY("day");
+  TEAM,
+  JOB,
+  GPU,
+  DAY;
 
-  private final String column;
+  /**
+   * The key of energy drawn outside any registered job, in every format. Job names start with a
+   * letter or digit, so no job can be called this.
+   */
+  public static final String NO_JOB = "(no job)";
 
-  Breakdown(String column) {
-    this.column = column;
+  /** The SQL expression of the group key over a rollup table. */
+  String keyExpression() {
+    return switch (this) {
+      case TEAM -> "team";
+      case JOB -> "CASE WHEN job = '' THEN '" + NO_JOB + "' ELSE job END";
+      case GPU -> "gpu_uuid";
+      case DAY -> "strftime('%Y-%m-%d', bucket_ms / 1000, 'unixepoch')";
+    };
   }
 
-  /** The SQL expression of the group key over {@code energy_hour}. */
-  String keyExpression() {
-    return this == DAY ? "strftime('%Y-%m-%d', bucket_ms / 1000, 'unixepoch')" : column;
+  /** The SQL order of the groups: GPUs by index, as nvidia-smi lists them; the rest by key. */
+  String orderExpression() {
+    return this == GPU ? "min(gpu_index), k" : "k";
   }
 
   public String word() {

@@ -1,169 +1,187 @@
 package io.carbongovernor.daemon.report;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
-/** One self-contained HTML file: tables, two inline SVG charts, the method and the sources. */
+/**
+ * One self-contained HTML file: the totals, the table, inline SVG charts drawn here (no script,
+ * no library, nothing fetched), the method and the profile sources. The charts cover the span
+ * of history in the range, summed per minute, hour, day or week as that span grows: grid
+ * intensity and power limit; emissions, baseline and avoided emissions per team; and the extra
+ * GPU time per team.
+ */
 final class HtmlReport {
 
   private HtmlReport() {}
 
-  private static final int W = 900;
-  private static final int H = 260;
-  private static final int PAD = 48;
-  private static final String[] COLOURS = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"};
+  private static final String[] TEAM_COLOURS = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"};
+  private static final String INTENSITY = "#c0392b";
+  private static final String LIMIT = "#2c7fb8";
+  private static final String BASELINE = "#666666";
+  private static final String EMISSIONS = "#d95f02";
+  private static final String AVOIDED = "#1b9e77";
+  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   static String render(Report r) {
     StringBuilder h = new StringBuilder();
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<title>Carbon Governor report</title><style>")
-        .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222}")
-        .append("table{border-collapse:collapse;margin:1em 0}td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}")
-        .append("td:first-child,th:first-child{text-align:left}tr.total td{font-weight:bold}")
-        .append("p.method{max-width:60em;font-size:90%;color:#444}</style></head><body>\n");
-    h.append("<h1>Carbon Governor report</h1>\n<p>")
-        .append(esc(r.from() + " .. " + r.to()))
-        .append(esc(r.team().map(t -> ", team " + t).orElse("")))
-        .append(esc(r.job().map(j -> ", job " + j).orElse("")))
+        .append("<title>Carbon Governor report ").append(Html.esc(r.range().label())).append("</title><style>")
+        .append("body{font-family:system-ui,sans-serif;margin:2em auto;max-width:920px;padding:0 1em;color:#222}")
+        .append("h2{margin-top:1.6em;border-bottom:1px solid #ddd;padding-bottom:.2em}h3{font-size:100%;margin:1.2em 0 .3em}")
+        .append("table{border-collapse:collapse;margin:1em 0;font-size:92%}td,th{padding:4px 8px;border-bottom:1px solid #ddd;text-align:right}td{white-space:nowrap}")
+        .append("td:first-child,th:first-child{text-align:left;font-family:ui-monospace,monospace;font-size:95%}tr.total td{font-weight:bold}")
+        .append("p.note{color:#555;font-size:92%}p.method{max-width:60em;font-size:90%;color:#444}svg.chart{display:block;max-width:100%;height:auto}")
+        .append("</style></head><body>\n");
+    h.append("<h1>Carbon Governor report</h1>\n<p class=\"range\">")
+        .append(Html.esc(r.range().label()))
+        .append(Html.esc(r.team().map(t -> ", team " + t).orElse("")))
+        .append(Html.esc(r.job().map(j -> ", job " + j).orElse("")))
         .append("</p>\n");
     if (r.empty()) {
       h.append("<p>No history in this range.</p></body></html>\n");
       return h.toString();
     }
     Totals t = r.totals();
-    h.append(String.format(Locale.ROOT,
-        "<p><b>%.3f kg CO2e avoided</b> (%.1f %% of %.3f kg baseline) for <b>%.2f extra GPU-hours</b>"
-            + " (%.1f %% slowdown); %.3f kWh used at %.0f gCO2e/kWh on average; throttled %.1f %% of the time.</p>%n",
-        t.avoidedKg(), t.avoidedPercent(), t.baselineKg(), t.extraGpuHours(), t.slowdownPercent(), t.energyKwh(),
-        Double.isNaN(t.averageIntensity()) ? 0.0 : t.averageIntensity(), t.throttledPercent()));
-    h.append("<table><tr><th>").append(esc(r.by().word()))
-        .append("</th><th>energy kWh</th><th>CO2e kg</th><th>baseline kg</th><th>avoided kg</th><th>avoided %</th>")
-        .append("<th>extra GPU-h</th><th>slowdown %</th><th>avg g/kWh</th><th>throttled %</th></tr>\n");
-    for (Report.Row row : r.rows()) {
-      row(h, "", row.key(), row.totals());
-    }
-    row(h, " class=\"total\"", "total", t);
-    h.append("</table>\n");
-    h.append("<h2>Grid intensity and power limit, hour by hour</h2>\n").append(intensityChart(r.hours()));
-    h.append("<h2>Cumulative avoided emissions by team</h2>\n").append(avoidedChart(r.avoidedByTeamAndDay()));
-    h.append("<h2>Method</h2>\n<p class=\"method\">").append(esc(Method.TEXT)).append("</p>\n<p>Baselines by profile source (share of energy): ");
+    h.append("<p><b>").append(Amounts.mass(t.baselineG() - t.emissionsG())).append(" CO2e avoided</b>")
+        .append(String.format(Locale.ROOT, " (%.1f %% of %s baseline)", t.avoidedPercent(), Amounts.mass(t.baselineG())))
+        .append(" for <b>").append(Amounts.duration(t.extraGpuHours())).append(" of extra GPU time</b>")
+        .append(String.format(Locale.ROOT, " (%.1f %% slowdown); %s used", t.slowdownPercent(), Amounts.energy(t.energyKwh())))
+        .append(Double.isNaN(t.averageIntensity()) ? "" : String.format(Locale.ROOT, " at %.0f gCO2e/kWh on average", t.averageIntensity()))
+        .append(String.format(Locale.ROOT, "; throttled %.1f %% of the time.</p>%n", t.throttledPercent()));
+    table(h, r);
+    charts(h, r.timeline());
+    h.append("<h2>Method</h2>\n<p class=\"method\">").append(Html.esc(Method.TEXT)).append("</p>\n<p>Baselines by profile source (share of energy): ");
     List<String> parts = new ArrayList<>();
-    r.profileSourceEnergyShare().forEach((k, v) -> parts.add(esc(k) + String.format(Locale.ROOT, " %.0f %%", 100 * v)));
+    r.profileSourceEnergyShare().forEach((k, v) -> parts.add(Html.esc(k) + String.format(Locale.ROOT, " %.0f %%", 100 * v)));
     h.append(String.join(", ", parts)).append(".</p>\n</body></html>\n");
     return h.toString();
   }
 
+  private static void table(StringBuilder h, Report r) {
+    h.append("<table><tr><th>").append(Html.esc(r.by().word()))
+        .append("</th><th>energy</th><th>CO2e</th><th>baseline</th><th>avoided</th><th>avoided %</th>")
+        .append("<th>extra GPU time</th><th>slowdown %</th><th>avg g/kWh</th><th>throttled %</th></tr>\n");
+    for (Report.Row row : r.rows()) {
+      row(h, "", row.label(), row.totals());
+    }
+    row(h, " class=\"total\"", "total", r.totals());
+    h.append("</table>\n");
+    if (r.totals().unknownEnergyMj() > 0) {
+      h.append("<p class=\"note\">").append(Amounts.energy(r.totals().unknownEnergyKwh()))
+          .append(" drawn while no intensity was known (not in CO2e).</p>\n");
+    }
+  }
+
   private static void row(StringBuilder h, String cls, String key, Totals t) {
-    h.append("<tr").append(cls).append("><td>").append(esc(key)).append("</td>")
-        .append(String.format(Locale.ROOT,
-            "<td>%.3f</td><td>%.3f</td><td>%.3f</td><td>%.3f</td><td>%.1f</td><td>%.2f</td><td>%.1f</td><td>%s</td><td>%.1f</td></tr>%n",
-            t.energyKwh(), t.emissionsKg(), t.baselineKg(), t.avoidedKg(), t.avoidedPercent(), t.extraGpuHours(),
-            t.slowdownPercent(), Double.isNaN(t.averageIntensity()) ? "-" : String.format(Locale.ROOT, "%.0f", t.averageIntensity()),
-            t.throttledPercent()));
+    h.append("<tr").append(cls).append("><td>").append(Html.esc(key)).append("</td>");
+    for (String cell : List.of(Amounts.energy(t.energyKwh()), Amounts.mass(t.emissionsG()), Amounts.mass(t.baselineG()),
+        Amounts.mass(t.baselineG() - t.emissionsG()), String.format(Locale.ROOT, "%.1f", t.avoidedPercent()),
+        Amounts.duration(t.extraGpuHours()), String.format(Locale.ROOT, "%.1f", t.slowdownPercent()),
+        Double.isNaN(t.averageIntensity()) ? "-" : String.format(Locale.ROOT, "%.0f", t.averageIntensity()),
+        String.format(Locale.ROOT, "%.1f", t.throttledPercent()))) {
+      h.append("<td>").append(Html.esc(cell)).append("</td>");
+    }
+    h.append("</tr>\n");
   }
 
-  private static String intensityChart(List<Report.HourPoint> hours) {
-    if (hours.isEmpty()) {
-      return "<p>No hourly data.</p>\n";
+  private static void charts(StringBuilder h, Timeline tl) {
+    if (tl.empty()) {
+      return;
     }
-    double maxI = hours.stream().mapToDouble(Report.HourPoint::intensity).filter(d -> !Double.isNaN(d)).max().orElse(1);
-    double maxL = hours.stream().mapToDouble(Report.HourPoint::limitWatts).filter(d -> !Double.isNaN(d)).max().orElse(1);
-    StringBuilder s = svgStart("grid intensity (gCO2e/kWh, left) and average power limit (W, right)");
-    axes(s, maxI, "g/kWh", maxL);
-    s.append(polyline(hours.size(), i -> hours.get(i).intensity() / maxI, "#c0392b"));
-    s.append(polyline(hours.size(), i -> hours.get(i).limitWatts() / maxL, "#2c7fb8"));
-    s.append(legend(List.of("intensity", "power limit"), List.of("#c0392b", "#2c7fb8")));
-    return s.append("</svg>\n").toString();
-  }
+    String per = "per " + tl.resolution().word();
+    List<String> teams = teams(tl);
+    h.append("<h2>Over time</h2>\n<p class=\"note\">History of ").append(span(tl.start(), tl.end())).append(", ")
+        .append(tl.resolution() == Resolution.MINUTE ? "minute by minute" : "summed " + per)
+        .append("; a gap is a time without history (the daemon was not running).</p>\n");
 
-  private static String avoidedChart(Map<String, List<Report.DayPoint>> byTeam) {
-    List<String> days = byTeam.values().stream().flatMap(List::stream).map(Report.DayPoint::day).distinct().sorted().toList();
-    if (days.isEmpty()) {
-      return "<p>No daily data.</p>\n";
-    }
-    List<String> teams = new ArrayList<>(byTeam.keySet());
-    List<double[]> cumulative = new ArrayList<>();
-    double max = 0;
-    double min = 0;
+    h.append("<h3>Grid intensity (average ").append(per).append(", weighted by energy)</h3>\n");
+    h.append(chart("intensity", "grid intensity", "gCO2e/kWh", ValueAxis.Quantity.INTENSITY, tl, 200)
+        .line(new StepChart.Series("grid intensity", "intensity", Optional.empty(), INTENSITY, false,
+            steps(tl, s -> s.all().averageIntensity())))
+        .svg());
+    h.append("<h3>Power limit (average ").append(per).append(" over the GPUs' busy time)</h3>\n");
+    h.append(chart("limit", "average power limit", "W per GPU", ValueAxis.Quantity.POWER, tl, 200)
+        .line(new StepChart.Series("power limit", "limit", Optional.empty(), LIMIT, false, steps(tl, s -> s.all().averageLimitWatts())))
+        .svg());
+
+    h.append("<h2>Emissions, baseline and avoided, per team</h2>\n<p class=\"note\">CO2e ").append(per)
+        .append(": emitted, and what the same work would have emitted at the original power limits (baseline);")
+        .append(" the shaded gap between them is avoided.</p>\n");
     for (String team : teams) {
-      double[] c = new double[days.size()];
-      double sum = 0;
-      for (int d = 0; d < days.size(); d++) {
-        String day = days.get(d);
-        sum += byTeam.get(team).stream().filter(p -> p.day().equals(day)).mapToDouble(Report.DayPoint::avoidedG).sum() / 1000.0;
-        c[d] = sum;
-        max = Math.max(max, sum);
-        min = Math.min(min, sum);
-      }
-      cumulative.add(c);
+      Totals sum = teamTotals(tl, team);
+      h.append("<h3>").append(Html.esc(team)).append(": ").append(Amounts.mass(sum.emissionsG())).append(" emitted, ")
+          .append(Amounts.mass(sum.baselineG())).append(" baseline, ").append(Amounts.mass(sum.baselineG() - sum.emissionsG()))
+          .append(String.format(Locale.ROOT, " avoided (%.1f %%)</h3>%n", sum.avoidedPercent()));
+      List<StepChart.Step> baseline = steps(tl, s -> s.team(team).baselineG());
+      List<StepChart.Step> emissions = steps(tl, s -> s.team(team).emissionsG());
+      h.append(chart("emissions", "CO2e of team " + team, "CO2e " + per, ValueAxis.Quantity.MASS, tl, 220)
+          .band(new StepChart.Band("avoided", "avoided", Optional.of(team), AVOIDED, baseline, emissions))
+          .line(new StepChart.Series("baseline", "baseline", Optional.of(team), BASELINE, true, baseline))
+          .line(new StepChart.Series("emissions", "emissions", Optional.of(team), EMISSIONS, false, emissions))
+          .svg());
     }
-    double top = max;
-    double bottom = min;
-    double span = top - bottom > 0 ? top - bottom : 1;
-    StringBuilder s = svgStart("cumulative avoided emissions (kg CO2e) per team");
-    axes(s, top, "kg", Double.NaN);
-    List<String> colours = new ArrayList<>();
-    for (int i = 0; i < teams.size(); i++) {
-      double[] c = cumulative.get(i);
-      String colour = COLOURS[i % COLOURS.length];
-      colours.add(colour);
-      s.append(polyline(days.size(), d -> (c[d] - bottom) / span, colour));
+
+    h.append("<h2>Time cost</h2>\n");
+    List<String> slowed = teams.stream().filter(team -> teamTotals(tl, team).extraMs() > 0).toList();
+    if (slowed.isEmpty()) {
+      h.append("<p>No extra time: no work ran below full speed.</p>\n");
+      return;
     }
-    s.append(legend(teams, colours));
-    return s.append("</svg>\n").toString();
-  }
-
-  private static StringBuilder svgStart(String title) {
-    return new StringBuilder(String.format(Locale.ROOT,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">"
-            + "<title>%s</title><rect width=\"100%%\" height=\"100%%\" fill=\"#fafafa\"/>",
-        W, H, W, H, esc(title)));
-  }
-
-  private static void axes(StringBuilder s, double leftMax, String leftUnit, double rightMax) {
-    s.append(String.format(Locale.ROOT,
-        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>"
-            + "<text x=\"4\" y=\"%d\" font-size=\"11\">%.0f %s</text><text x=\"4\" y=\"%d\" font-size=\"11\">0</text>",
-        PAD, PAD / 2, PAD, H - PAD, PAD, H - PAD, W - PAD, H - PAD, PAD / 2 - 4, leftMax, esc(leftUnit), H - PAD));
-    if (!Double.isNaN(rightMax)) {
-      s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\">%.0f W</text>", W - PAD + 4, PAD / 2 + 4, rightMax));
+    h.append("<p class=\"note\">GPU time ").append(per)
+        .append(" beyond what the same work takes at full speed. ");
+    List<String> parts = new ArrayList<>();
+    for (String team : slowed) {
+      Totals sum = teamTotals(tl, team);
+      parts.add(Html.esc(team) + " " + Amounts.duration(sum.extraGpuHours())
+          + String.format(Locale.ROOT, " (%.1f %% slowdown)", sum.slowdownPercent()));
     }
-  }
-
-  private interface Y {
-    double at(int i);
-  }
-
-  /** A line through {@code n} points spread over the plot; values are fractions of the height. */
-  private static String polyline(int n, Y y, String colour) {
-    StringBuilder p = new StringBuilder("<polyline fill=\"none\" stroke-width=\"1.2\" stroke=\"").append(colour).append("\" points=\"");
-    double plotW = W - 2.0 * PAD;
-    double plotH = H - 1.5 * PAD;
-    for (int i = 0; i < n; i++) {
-      double v = y.at(i);
-      if (Double.isNaN(v)) {
-        continue;
-      }
-      double x = PAD + (n == 1 ? 0 : plotW * i / (n - 1));
-      p.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, H - PAD - plotH * v));
+    h.append(String.join(", ", parts)).append(".</p>\n");
+    StepChart time = chart("time-cost", "extra GPU time per team", "extra GPU time " + per, ValueAxis.Quantity.TIME, tl, 220);
+    for (String team : slowed) {
+      time.line(new StepChart.Series(team, "extra-time", Optional.of(team), TEAM_COLOURS[teams.indexOf(team) % TEAM_COLOURS.length],
+          false, steps(tl, s -> s.team(team).extraMs() / 1000.0)));
     }
-    return p.append("\"/>").toString();
+    h.append(time.svg());
   }
 
-  private static String legend(List<String> names, List<String> colours) {
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < names.size(); i++) {
-      int x = PAD + 140 * i;
-      s.append(String.format(Locale.ROOT,
-          "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"12\">%s</text>",
-          x, H - 18, colours.get(i), x + 14, H - 9, esc(names.get(i))));
+  /** A span as people say it: whole days with the last included, or times on the first day. */
+  static String span(Instant start, Instant end) {
+    if (start.equals(start.truncatedTo(ChronoUnit.DAYS)) && end.equals(end.truncatedTo(ChronoUnit.DAYS))) {
+      Instant lastDay = end.minus(1, ChronoUnit.DAYS);
+      return (lastDay.equals(start) ? DATE.format(start) : DATE.format(start) + " to " + DATE.format(lastDay)) + " (UTC)";
     }
-    return s.toString();
+    boolean sameDay = start.truncatedTo(ChronoUnit.DAYS).equals(end.minusMillis(1).truncatedTo(ChronoUnit.DAYS));
+    return WHEN.format(start) + " to " + (sameDay ? CLOCK.format(end) : WHEN.format(end)) + " UTC";
   }
 
-  private static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  private static StepChart chart(String id, String title, String caption, ValueAxis.Quantity q, Timeline tl, int height) {
+    return new StepChart(id, title, caption, q, tl.start(), tl.end(), height);
+  }
+
+  /** Teams first, then work under the default policy and idle GPUs. */
+  private static List<String> teams(Timeline tl) {
+    return tl.teams().stream().sorted(Comparator.comparing((String t) -> t.startsWith("(")).thenComparing(t -> t)).toList();
+  }
+
+  private static Totals teamTotals(Timeline tl, String team) {
+    return tl.slots().stream().map(s -> s.team(team)).reduce(Totals.ZERO, Totals::plus);
+  }
+
+  private static List<StepChart.Step> steps(Timeline tl, Function<Timeline.Slot, Double> value) {
+    List<StepChart.Step> steps = new ArrayList<>();
+    for (Timeline.Slot s : tl.slots()) {
+      steps.add(new StepChart.Step(s.start(), s.end(), value.apply(s)));
+    }
+    return steps;
   }
 }

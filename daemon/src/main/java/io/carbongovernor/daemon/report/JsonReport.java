@@ -5,7 +5,11 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Totals, rows, profile sources and the method, for other programs. */
+/**
+ * Totals, rows, profile sources and the method, for other programs: fixed units, each named in
+ * its field; {@code from} and {@code to} are the instants queried ({@code to} excluded), {@code
+ * period} the range as people read it.
+ */
 final class JsonReport {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -14,6 +18,7 @@ final class JsonReport {
 
   static String render(Report r) {
     ObjectNode root = JSON.createObjectNode();
+    root.put("period", r.range().label());
     root.put("from", r.from().toString());
     root.put("to", r.to().toString());
     r.team().ifPresent(t -> root.put("team", t));
@@ -25,6 +30,10 @@ final class JsonReport {
     for (Report.Row row : r.rows()) {
       ObjectNode n = totals(row.totals());
       n.put("key", row.key());
+      if (r.by() == Breakdown.GPU) {
+        ArrayNode indices = n.putArray("gpu_indices");
+        row.gpuIndices().forEach(indices::add);
+      }
       rows.add(n);
     }
     ObjectNode sources = root.putObject("profile_source_energy_share");

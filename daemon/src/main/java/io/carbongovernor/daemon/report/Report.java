@@ -1,43 +1,68 @@
 package io.carbongovernor.daemon.report;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A carbon-savings report over {@code [from, to)}: totals, one row per group, the hourly series
- * for the charts, and which profile sources the baselines came from (with their energy share).
+ * A carbon-savings report over a {@link ReportRange}: totals, one row per group, the history
+ * over time for the charts, and which profile sources the baselines came from (with their
+ * energy share, largest first).
  */
 public record Report(
-    Instant from,
-    Instant to,
+    ReportRange range,
     Optional<String> team,
     Optional<String> job,
     Breakdown by,
     Totals totals,
     List<Row> rows,
-    List<HourPoint> hours,
-    Map<String, List<DayPoint>> avoidedByTeamAndDay,
+    Timeline timeline,
     Map<String, Double> profileSourceEnergyShare) {
 
-  /** One group's totals. */
-  public record Row(String key, Totals totals) {}
+  /**
+   * One group's totals.
+   *
+   * @param key the team, job ({@link Breakdown#NO_JOB} for energy outside any job), GPU UUID or
+   *     day
+   * @param gpuIndices the indices the GPU had (they change across reboots), lowest first; empty
+   *     unless grouped by GPU
+   */
+  public record Row(String key, List<Integer> gpuIndices, Totals totals) {
 
-  /** One hour for the intensity-and-limit chart. */
-  public record HourPoint(Instant hour, double intensity, double limitWatts) {}
+    public Row {
+      Objects.requireNonNull(key, "key");
+      gpuIndices = List.copyOf(gpuIndices);
+      Objects.requireNonNull(totals, "totals");
+    }
 
-  /** Avoided grams of one team on one day, for the cumulative chart. */
-  public record DayPoint(String day, double avoidedG) {}
+    /** The key with the GPU's index where known: {@code GPU-... (index 0)}. */
+    public String label() {
+      if (gpuIndices.isEmpty()) {
+        return key;
+      }
+      return key + (gpuIndices.size() == 1 ? " (index " : " (indices ")
+          + String.join(", ", gpuIndices.stream().map(String::valueOf).toList()) + ")";
+    }
+  }
 
   public Report {
-    Objects.requireNonNull(from, "from");
-    Objects.requireNonNull(to, "to");
+    Objects.requireNonNull(range, "range");
+    Objects.requireNonNull(timeline, "timeline");
     rows = List.copyOf(rows);
-    hours = List.copyOf(hours);
-    avoidedByTeamAndDay = Map.copyOf(avoidedByTeamAndDay);
-    profileSourceEnergyShare = Map.copyOf(profileSourceEnergyShare);
+    profileSourceEnergyShare = Collections.unmodifiableMap(new LinkedHashMap<>(profileSourceEnergyShare));
+  }
+
+  public Instant from() {
+    return range.from();
+  }
+
+  /** The end of the range, excluded. */
+  public Instant to() {
+    return range.to();
   }
 
   public boolean empty() {

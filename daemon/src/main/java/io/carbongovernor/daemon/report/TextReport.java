@@ -1,32 +1,53 @@
 package io.carbongovernor.daemon.report;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** A table for a terminal. */
+/** A table for a terminal; each figure in the unit that suits its size. */
 final class TextReport {
 
   private TextReport() {}
 
-  private static final String ROW = "%-28s %10s %10s %10s %10s %8s %10s %9s %9s %10s%n";
+  private static final List<String> HEADINGS = List.of(
+      "ENERGY", "CO2E", "BASELINE", "AVOIDED", "AVOIDED_%", "EXTRA_GPU_TIME", "SLOWDOWN_%", "AVG_G/KWH", "THROTTLED_%");
 
   static String render(Report r) {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "Carbon Governor report %s .. %s%s%s%n", r.from(), r.to(),
-        r.team().map(t -> ", team " + t).orElse(""), r.job().map(j -> ", job " + j).orElse("")));
+    out.append("Carbon Governor report ").append(r.range().label())
+        .append(r.team().map(t -> ", team " + t).orElse("")).append(r.job().map(j -> ", job " + j).orElse(""))
+        .append('\n');
     if (r.empty()) {
       out.append("No history in this range.\n");
       return out.toString();
     }
-    out.append(String.format(Locale.ROOT, ROW, r.by().word().toUpperCase(Locale.ROOT), "ENERGY_KWH", "CO2E_KG",
-        "BASE_KG", "AVOID_KG", "AVOID_%", "EXTRA_GPUH", "SLOW_%", "AVG_G/KWH", "THROTTLE_%"));
+    List<List<String>> table = new ArrayList<>();
+    List<String> heading = new ArrayList<>();
+    heading.add(r.by().word().toUpperCase(Locale.ROOT));
+    heading.addAll(HEADINGS);
+    table.add(heading);
     for (Report.Row row : r.rows()) {
-      line(out, row.key(), row.totals());
+      table.add(cells(row.label(), row.totals()));
     }
-    line(out, "TOTAL", r.totals());
+    table.add(cells("TOTAL", r.totals()));
+    int[] widths = new int[heading.size()];
+    for (List<String> line : table) {
+      for (int c = 0; c < line.size(); c++) {
+        widths[c] = Math.max(widths[c], line.get(c).length());
+      }
+    }
+    for (List<String> line : table) {
+      StringBuilder l = new StringBuilder();
+      for (int c = 0; c < line.size(); c++) {
+        String cell = line.get(c);
+        // The key (whole, never cut: GPU UUIDs differ at the end) left, figures right.
+        l.append(c == 0 ? cell + " ".repeat(widths[c] - cell.length()) : "  " + " ".repeat(widths[c] - cell.length()) + cell);
+      }
+      out.append(l.toString().stripTrailing()).append('\n');
+    }
     if (r.totals().unknownEnergyMj() > 0) {
-      out.append(String.format(Locale.ROOT, "%.3f kWh drawn while no intensity was known (not in CO2e).%n",
-          r.totals().unknownEnergyKwh()));
+      out.append(Amounts.energy(r.totals().unknownEnergyKwh())).append(" drawn while no intensity was known (not in CO2e).\n");
     }
     out.append("Baselines from profiles: ");
     int i = 0;
@@ -37,10 +58,10 @@ final class TextReport {
     return out.toString();
   }
 
-  private static void line(StringBuilder out, String key, Totals t) {
-    out.append(String.format(Locale.ROOT, ROW, key.length() > 28 ? key.substring(0, 27) + "~" : key,
-        f(t.energyKwh(), 3), f(t.emissionsKg(), 3), f(t.baselineKg(), 3), f(t.avoidedKg(), 3), f(t.avoidedPercent(), 1),
-        f(t.extraGpuHours(), 2), f(t.slowdownPercent(), 1), f(t.averageIntensity(), 0), f(t.throttledPercent(), 1)));
+  private static List<String> cells(String key, Totals t) {
+    return List.of(key, Amounts.energy(t.energyKwh()), Amounts.mass(t.emissionsG()), Amounts.mass(t.baselineG()),
+        Amounts.mass(t.baselineG() - t.emissionsG()), f(t.avoidedPercent(), 1), Amounts.duration(t.extraGpuHours()),
+        f(t.slowdownPercent(), 1), f(t.averageIntensity(), 0), f(t.throttledPercent(), 1));
   }
 
   private static String f(double v, int decimals) {

@@ -9,6 +9,9 @@ import io.carbongovernor.gpu.GpuException;
 import io.carbongovernor.gpu.GpuProcess;
 import io.carbongovernor.gpu.ProcessOwner;
 import io.carbongovernor.gpu.ProcessOwners;
+import io.carbongovernor.gpu.SimulatedAccount;
+import io.carbongovernor.gpu.SimulatedGpuControl;
+import io.carbongovernor.gpu.SimulatedGpus;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongFunction;
 
 /**
  * Which teams have work on each GPU: the owners of its compute processes (NVML reports host
@@ -24,6 +28,11 @@ import java.util.Set;
  * cgroup; a job that lists a GPU where none of its work runs claims nothing there. A process
  * whose owner cannot be read (it just exited, or it lives in a pid namespace we cannot see) still
  * counts as work, under the default policy.
+ *
+ * <p>A simulated backend's own work runs under simulated accounts that only it can name: their
+ * teams claim its GPUs. Such an account is taken only from the simulated backend the daemon was
+ * built with, and only for a pid beyond any the kernel hands out, so it can never stand for a real
+ * process, whose owner always comes from /proc; and no job's work is simulated work.
  */
 public final class GpuClaims {
 
@@ -47,10 +56,23 @@ public final class GpuClaims {
 
   private final ProcessOwners owners;
   private final ProcessTree tree;
+  private final LongFunction<Optional<SimulatedAccount>> simulated;
 
+  /** For real GPUs: every owner comes from /proc. */
   public GpuClaims(ProcessOwners owners, ProcessTree tree) {
+    this(owners, tree, pid -> Optional.empty());
+  }
+
+  /** For simulated GPUs: {@code simulated} names the accounts of its simulated processes. */
+  public GpuClaims(ProcessOwners owners, ProcessTree tree, SimulatedGpuControl simulated) {
+    this(owners, tree, simulated::accountOf);
+  }
+
+  /** Package-private: elsewhere, simulated accounts come from a simulated backend only. */
+  GpuClaims(ProcessOwners owners, ProcessTree tree, LongFunction<Optional<SimulatedAccount>> simulated) {
     this.owners = owners;
     this.tree = tree;
+    this.simulated = simulated;
   }
 
   /**
@@ -75,6 +97,12 @@ public final class GpuClaims {
       listed.add(gpu);
       List<Job> listing = jobs.stream().filter(j -> j.mayClaim(gpu)).toList();
       for (GpuProcess p : processes) {
+        Optional<SimulatedAccount> account =
+            SimulatedGpus.beyondKernelPids(p.pid()) ? simulated.apply(p.pid()) : Optional.empty();
+        if (account.isPresent()) {
+          set.add(new Claim(teams.teamOf(account.get().user(), account.get().groups()).map(t -> t.name())));
+          continue;
+        }
         Optional<ProcessOwner> owner = owners.owner(p.pid());
         set.add(new Claim(owner.flatMap(o -> teams.teamOf(UnixUser.of(o))).map(t -> t.name())));
         if (owner.isEmpty()) {

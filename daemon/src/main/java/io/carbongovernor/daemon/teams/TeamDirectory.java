@@ -2,6 +2,7 @@ package io.carbongovernor.daemon.teams;
 
 import io.carbongovernor.daemon.config.TeamConfig;
 import io.carbongovernor.daemon.identity.UnixUser;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -25,13 +26,18 @@ public final class TeamDirectory {
   }
 
   public Optional<TeamConfig> teamOf(UnixUser user) {
+    return teamOf(user.name(), user.groups());
+  }
+
+  /** The team of a user and groups by name (a simulated account has no uid). */
+  public Optional<TeamConfig> teamOf(String user, Collection<String> groups) {
     return teams.stream()
-        .filter(t -> t.users().contains(user.name()))
+        .filter(t -> t.users().contains(user))
         .findFirst()
         .or(
             () ->
                 teams.stream()
-                    .filter(t -> t.groups().stream().anyMatch(user.groups()::contains))
+                    .filter(t -> t.groups().stream().anyMatch(groups::contains))
                     .findFirst());
   }
 

@@ -209,7 +209,7 @@ class HostileCallersTest {
             new Wrong("DELETE", "/metrics", "GET, HEAD"),
             new Wrong("PUT", "/v1/status", "GET, HEAD"),
             new Wrong("OPTIONS", "/v1/carbon", "GET, HEAD"),
-            new Wrong("DELETE", "/v1/jobs", "POST"),
+            new Wrong("DELETE", "/v1/jobs", "GET, HEAD, POST"),
             new Wrong("GET", "/v1/jobs/j-1/finish", "POST"),
             new Wrong("POST", "/v1/jobs/j-1/advice", "GET, HEAD"));
     List<String> failures = new ArrayList<>();

@@ -22,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,8 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
 class JobApiTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final Path CLIENT =
-      Path.of("..", "clients", "python", "carbon_governor_client.py").toAbsolutePath().normalize();
+  private static final Path CLIENT = PythonClient.SCRIPT;
   private static final String USER = System.getProperty("user.name");
   private static final long MY_PID = ProcessHandle.current().pid();
   /** Above the kernel's largest pid_max (2^22). */
@@ -163,6 +161,62 @@ class JobApiTest {
     assertThat(carbon.get("forecast").size()).isGreaterThan(20);
   }
 
+  /**
+   * GET /v1/jobs: the caller's jobs in registration order, each described as at registration,
+   * with the batch size it trains at, its energy so far and its last progress with its metric.
+   */
+  @Test
+  void theJobListShowsEachJobWithItsLastProgressAndMetric() throws Exception {
+    String resnet =
+        json(send("POST", "/v1/jobs", "{\"name\":\"resnet\",\"pid\":" + MY_PID + ",\"gpus\":[0],\"batch_size\":256}"))
+            .get("id").stringValue();
+    String bert = json(send("POST", "/v1/jobs", "{\"name\":\"bert\",\"pid\":" + MY_PID + ",\"gpus\":[1]}")).get("id").stringValue();
+    clock.set(clock.instant().plusSeconds(60));
+    HttpResponse<String> progress =
+        send("POST", "/v1/jobs/" + resnet + "/progress",
+            "{\"samples_done\":1000,\"epoch\":1,\"metric\":{\"name\":\"val loss\",\"value\":0.7}}");
+    assertThat(progress.statusCode()).as(progress.body()).isEqualTo(200);
+
+    HttpResponse<String> list = send("GET", "/v1/jobs", null);
+    assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+    JsonNode jobs = json(list).get("jobs");
+    assertThat(jobs.size()).isEqualTo(2);
+    JsonNode first = jobs.get(0);
+    assertThat(first.get("id").stringValue()).isEqualTo(resnet);
+    assertThat(first.get("name").stringValue()).isEqualTo("resnet");
+    assertThat(first.get("pid").longValue()).isEqualTo(MY_PID);
+    assertThat(first.get("user").stringValue()).isEqualTo(USER);
+    assertThat(first.get("uid").longValue()).isEqualTo(MY_UID);
+    assertThat(first.get("team").stringValue()).isEqualTo("vision");
+    assertThat(first.get("gpus")).hasToString("[0]");
+    assertThat(first.get("claims").get(0).get("state").stringValue()).isEqualTo("waiting");
+    assertThat(first.get("registered_at").stringValue()).isEqualTo("2026-10-03T13:30:00Z");
+    assertThat(first.get("batch_size").intValue()).isEqualTo(256);
+    assertThat(first.get("accepts_batch_size_changes").booleanValue()).isFalse();
+    assertThat(first.get("energy_kwh").doubleValue()).isZero();
+    assertThat(first.get("emissions_g").doubleValue()).isZero();
+    assertThat(first.get("progress").get("work_done").longValue()).isEqualTo(1000);
+    assertThat(first.get("progress").get("epoch").intValue()).isEqualTo(1);
+    assertThat(first.get("progress").get("at").stringValue()).isEqualTo("2026-10-03T13:31:00Z");
+    assertThat(first.get("progress").get("metric").get("name").stringValue()).isEqualTo("val loss");
+    assertThat(first.get("progress").get("metric").get("value").doubleValue()).isEqualTo(0.7);
+    assertThat(jobs.get(1).get("id").stringValue()).isEqualTo(bert);
+    assertThat(jobs.get(1).get("progress").isNull()).isTrue();
+
+    // A report without a metric shows none: the list shows the last report as it came.
+    send("POST", "/v1/jobs/" + resnet + "/progress", "{\"samples_done\":2000,\"epoch\":2}");
+    assertThat(json(send("GET", "/v1/jobs", null)).get("jobs").get(0).get("progress").has("metric")).isFalse();
+
+    HttpResponse<String> head = send("HEAD", "/v1/jobs", null);
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+
+    send("POST", "/v1/jobs/" + resnet + "/finish", "{\"reached_target\":true}");
+    JsonNode after = json(send("GET", "/v1/jobs", null)).get("jobs");
+    assertThat(after.size()).isEqualTo(1);
+    assertThat(after.get(0).get("id").stringValue()).isEqualTo(bert);
+  }
+
   private int runOnce(String name) throws Exception {
     JsonNode job = json(send("POST", "/v1/jobs", "{\"name\":\"" + name + "\",\"pid\":" + MY_PID + ",\"gpus\":[0],\"batch_size\":256}"));
     int size = job.get("advice").get("batch_size").intValue();
@@ -203,7 +257,13 @@ class JobApiTest {
             new Case("POST", "/v1/jobs", "{\"name\":\"x\",\"pid\":" + MY_PID + ",\"gpus\":[0],\"batch_size\":0}", 400, "'batch_size' must be a whole number > 0"),
             new Case("POST", "/v1/jobs", "{\"name\":\" \",\"pid\":" + MY_PID + ",\"gpus\":[0]}", 400, "name must be"),
             new Case("POST", "/v1/jobs", "{\"x\":\"" + "a".repeat(70_000) + "\"}", 413, "over 65536 bytes"),
-            new Case("GET", "/v1/jobs", null, 405, "use POST"),
+            new Case("PUT", "/v1/jobs", "{}", 405, "use GET, HEAD, POST"),
+            new Case("POST", "/v1/jobs/j-0000/progress",
+                "{\"samples_done\":1,\"metric\":{\"name\":\"val\\u001b[2Jloss\",\"value\":1}}", 400,
+                "'name' of 'metric' must be 1-64 printable ASCII characters"),
+            new Case("POST", "/v1/jobs/j-0000/progress",
+                "{\"samples_done\":1,\"metric\":{\"name\":\"" + "m".repeat(65) + "\",\"value\":1}}", 400,
+                "'name' of 'metric' must be 1-64"),
             new Case("GET", "/v1/jobs/j-0000/advice", null, 404, "no job j-0000"),
             new Case("POST", "/v1/jobs/j-0000/progress", "{\"samples_done\":1}", 404, "no job j-0000"),
             new Case("POST", "/v1/jobs/j-0000/finish", "{}", 400, "'reached_target' is required"),
@@ -255,10 +315,7 @@ class JobApiTest {
     String mine =
         json(send("POST", "/v1/jobs", "{\"name\":\"mine\",\"pid\":" + MY_PID + ",\"gpus\":[0]}")).get("id").stringValue();
 
-    Path client = dir.resolve("client.py");
-    Files.copy(CLIENT, client);
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.setPosixFilePermissions(client, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path client = PythonClient.copyTo(dir);
 
     for (List<String> where : List.of(List.of("--socket", socket.toString()), List.of("--url", base))) {
       Result registerMine =
@@ -275,6 +332,15 @@ class JobApiTest {
       JsonNode job = JSON.readTree(own.out);
       assertThat(job.get("uid").longValue()).isEqualTo(AnotherUid.NOBODY);
       assertThat(job.get("team").isNull()).isTrue();
+
+      // Each user lists only their own jobs; root lists everyone's.
+      Result list = asNobody(client, where, "list");
+      assertThat(list.exit).as(where + ": " + list.out).isZero();
+      JsonNode listed = JSON.readTree(list.out).get("jobs");
+      assertThat(listed.findValuesAsString("id")).contains(job.get("id").stringValue()).doesNotContain(mine);
+      assertThat(listed.findValues("uid")).allSatisfy(uid -> assertThat(uid.longValue()).isEqualTo(AnotherUid.NOBODY));
+      assertThat(json(send("GET", "/v1/jobs", null)).get("jobs").findValuesAsString("id"))
+          .contains(mine, job.get("id").stringValue());
 
       Result finishMine = asNobody(client, where, "finish", mine, "--reached-target");
       assertThat(finishMine.out).as(where.toString()).contains("\"status\": 403");
@@ -400,6 +466,7 @@ class JobApiTest {
   private static Result run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("CUDA_") || k.startsWith("CARBON_GOVERNOR_"));
+    pb.environment().put("PYTHONDONTWRITEBYTECODE", "1"); // no __pycache__ in the checkout
     pb.environment().putAll(env);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

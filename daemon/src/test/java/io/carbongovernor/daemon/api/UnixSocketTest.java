@@ -27,8 +27,6 @@ class UnixSocketTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration ANSWER = Duration.ofSeconds(10);
-  private static final Path CLIENT =
-      Path.of("..", "clients", "python", "carbon_governor_client.py").toAbsolutePath().normalize();
 
   @TempDir Path dir;
 
@@ -42,9 +40,7 @@ class UnixSocketTest {
   @Test
   void theSocketNamesEachCaller() throws Exception {
     AnotherUid.require();
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path client = Files.copy(CLIENT, dir.resolve("client.py"));
-    Files.setPosixFilePermissions(client, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path client = PythonClient.copyTo(dir);
     try (ApiTestDaemon api = ApiTestDaemon.start(dir)) {
       RawHttp.Response mine = RawHttp.send(api.unix(), register(ProcessHandle.current().pid()), ANSWER);
       assertThat(mine.status()).as(mine.raw()).isEqualTo(201);

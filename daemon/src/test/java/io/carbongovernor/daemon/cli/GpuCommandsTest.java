@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carbongovernor.gpu.Ledger;
 import io.carbongovernor.gpu.Power;
+import io.carbongovernor.gpu.SimulatedGpus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class GpuCommandsTest {
         .contains("2 GPU(s), backend simulated (simulated by this command, not a running daemon's GPUs)")
         .contains("gpu0  " + GPU0 + "  Tesla V100 (simulated)")
         .contains("gpu1  " + GPU1)
-        .contains("pid 10001  owner unknown  8192 MiB");
+        .contains("pid " + (SimulatedGpus.FIRST_PID + 1) + "  owner unknown  8192 MiB"); // a pid no real process has
   }
 
   /** The limit set now is told apart from the driver's default, which status's original need not be. */
@@ -79,7 +80,7 @@ class GpuCommandsTest {
     assertThat(gpu1.get("min_limit_w").asDouble()).isEqualTo(100.0);
     assertThat(gpu1.get("enforced_limit_w").asDouble()).isEqualTo(250.0);
     assertThat(gpu1.get("energy_j").isNumber()).isTrue();
-    assertThat(gpu1.get("processes").get(0).get("pid").asLong()).isEqualTo(10001);
+    assertThat(gpu1.get("processes").get(0).get("pid").asLong()).isEqualTo(SimulatedGpus.FIRST_PID + 1);
   }
 
   @Test

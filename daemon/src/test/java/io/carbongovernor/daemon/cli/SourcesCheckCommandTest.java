@@ -14,11 +14,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +32,13 @@ class SourcesCheckCommandTest {
   @RegisterExtension
   static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
+  /**
+   * The time the command runs at, pinned: half past an hour, so the forecast's horizon is known to
+   * the minute, and no hour boundary falls between the stubs and the command.
+   */
+  static final Instant NOW = Instant.parse("2026-03-04T10:30:00Z");
+  static final Instant HOUR = NOW.truncatedTo(ChronoUnit.HOURS);
+
   @TempDir Path dir;
 
   record Run(int exit, String out, String err) {}
@@ -40,7 +46,7 @@ class SourcesCheckCommandTest {
   Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = CarbonGovernorCommand.commandLine();
+    CommandLine cl = CarbonGovernorCommand.commandLine(Clock.fixed(NOW, ZoneOffset.UTC));
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
     int exit = cl.execute(args);
@@ -60,9 +66,8 @@ class SourcesCheckCommandTest {
   }
 
   static String latestNow(double value) {
-    Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
-    return "{\"zone\":\"US-CAL-CISO\",\"carbonIntensity\":" + value + ",\"datetime\":\"" + hour
-        + "\",\"updatedAt\":\"" + hour + "\",\"emissionFactorType\":\"direct\",\"isEstimated\":true,"
+    return "{\"zone\":\"US-CAL-CISO\",\"carbonIntensity\":" + value + ",\"datetime\":\"" + HOUR
+        + "\",\"updatedAt\":\"" + HOUR + "\",\"emissionFactorType\":\"direct\",\"isEstimated\":true,"
         + "\"estimationMethod\":\"TIME_SLICER_AVERAGE\"}";
   }
 
@@ -78,30 +83,20 @@ class SourcesCheckCommandTest {
   @Test
   void printsOneRowPerSourceAndExitsZeroWhenOneAnswered() throws Exception {
     wm.stubFor(get(urlPathEqualTo("/v3/carbon-intensity/latest")).willReturn(okJson(latestNow(231.5))));
-    Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
-    wm.stubFor(get(urlPathEqualTo("/v3/carbon-intensity/forecast")).willReturn(okJson(forecastFrom(hour, 25))));
+    wm.stubFor(get(urlPathEqualTo("/v3/carbon-intensity/forecast")).willReturn(okJson(forecastFrom(HOUR, 25))));
     wm.stubFor(get(urlPathEqualTo("/intensity")).willReturn(aResponse().withStatus(401).withBody("{\"error\":\"nope\"}")));
     Path file = config(emSource()
         + "    - {type: uk, zone: GB, base-url: '" + wm.baseUrl() + "'}\n"
         + "    - {type: trace, file: " + TRACES.resolve("US-CAL-CISO_2023_hourly.csv") + "}\n");
 
-    Instant before = Instant.now();
     Run r = run("sources", "check", "--config", file.toString());
-    Instant after = Instant.now();
 
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     String[] lines = r.out().split("\n");
     assertThat(lines[0]).startsWith("SOURCE").contains("ZONE", "CURRENT", "SLOT (UTC)", "LATENCY", "FORECAST", "ERROR");
+    // The slot of the current hour, and a forecast to the end of its 25th hour: 24.5 h from 10:30.
     assertThat(lines[1]).startsWith("electricitymaps").contains("US-CAL-CISO", "231.5 g/kWh average (estimated)")
-        .containsPattern(" \\d+ ms ");
-    // The forecast reaches the end of its 25th hour, from whenever in the current hour the
-    // command ran: between 24 and 25 hours ahead, as read then.
-    Instant end = hour.plus(25, ChronoUnit.HOURS);
-    Matcher horizon = Pattern.compile("(\\d+\\.\\d) h").matcher(lines[1]);
-    assertThat(horizon.find()).as(lines[1]).isTrue();
-    assertThat(Double.parseDouble(horizon.group(1)))
-        .isBetween(Duration.between(after, end).toSeconds() / 3600.0 - 0.05,
-            Duration.between(before, end).toSeconds() / 3600.0 + 0.05);
+        .contains("2026-03-04 10:00-11:00").containsPattern(" \\d+ ms ").endsWith(" 24.5 h");
     assertThat(lines[2]).startsWith("uk").contains("GB").contains("auth: uk: GET /intensity: HTTP 401 (nope)");
     assertThat(lines[3]).startsWith("trace").contains("g/kWh average").containsPattern("\\d+\\.\\d h");
     assertThat(lines[4]).isEqualTo("2 of 3 source(s) answered");

@@ -13,6 +13,8 @@ import io.carbongovernor.daemon.config.SourceConfig.Type;
 import io.carbongovernor.gpu.Gpu;
 import io.carbongovernor.gpu.Power;
 import io.carbongovernor.gpu.PowerConstraints;
+import io.carbongovernor.gpu.SimulatedAccount;
+import io.carbongovernor.gpu.SimulatedWork;
 import io.carbongovernor.policy.GpuState;
 import io.carbongovernor.policy.Policy;
 import io.carbongovernor.policy.PolicyInput;
@@ -44,7 +46,17 @@ class ExampleConfigsTest {
     assertThat(config.gpu().backend()).isEqualTo(Backend.SIMULATED);
     assertThat(config.gpu().minChange()).isEqualTo(Power.ofWatts(5));
     assertThat(config.gpu().simulated())
-        .isEqualTo(new GpuConfig.Simulated(4, Model.A40, "imagenet/resnet50", 256));
+        .isEqualTo(
+            new GpuConfig.Simulated(
+                4,
+                Model.A40,
+                "imagenet/resnet50",
+                256,
+                List.of(
+                    new SimulatedWork(0, Optional.of(new SimulatedAccount("alice", List.of()))),
+                    new SimulatedWork(1, Optional.of(new SimulatedAccount("raj", List.of("nlp")))),
+                    new SimulatedWork(2, Optional.empty())),
+                true));
 
     assertThat(config.carbon().maxAge()).isEqualTo(Duration.ofHours(2));
     assertThat(config.carbon().sources())
@@ -81,23 +93,31 @@ class ExampleConfigsTest {
   }
 
   @Test
-  void demoHasTheVisionTeam() throws Exception {
+  void demoHasTwoTeamsWhoseLimitsDifferAtEveryIntensity() throws Exception {
     GovernorConfig config =
         ConfigLoader.load(CONFIG.resolve("demo.yaml"), FileChecks.CHECK, Map.of());
 
-    assertThat(config.teams())
-        .singleElement()
-        .satisfies(
-            team -> {
-              assertThat(team.name()).isEqualTo("vision");
-              assertThat(team.file()).isAbsolute().exists();
-              assertThat(team.users()).containsExactly("alice", "bob");
-              assertThat(team.groups()).containsExactly("vision");
-              assertThat(team.policy().kind()).isEqualTo("bands");
-              assertThat(capAt(team.policy().policy(), 270)).isEqualTo(Power.ofWatts(195));
-              assertThat(team.batchSizes()).containsExactly(128, 256, 512);
-              assertThat(team.monthlyCarbonBudgetKg()).hasValue(400);
-            });
+    assertThat(config.teams()).extracting(TeamConfig::name).containsExactlyInAnyOrder("vision", "nlp");
+    TeamConfig vision = config.teams().stream().filter(t -> t.name().equals("vision")).findFirst().orElseThrow();
+    TeamConfig nlp = config.teams().stream().filter(t -> t.name().equals("nlp")).findFirst().orElseThrow();
+    assertThat(vision.file()).isAbsolute().exists();
+    assertThat(vision.users()).containsExactly("alice", "bob");
+    assertThat(vision.groups()).containsExactly("vision");
+    assertThat(vision.batchSizes()).containsExactly(128, 256, 512);
+    assertThat(vision.monthlyCarbonBudgetKg()).hasValue(400);
+    assertThat(nlp.users()).isEmpty();
+    assertThat(nlp.groups()).containsExactly("nlp");
+
+    // Below 180, below 260, above: vision 90/80/75 %, nlp 70/60/50 % of 300 W. Both always cap,
+    // so the demo's first tick logs a change on each team's GPU, whatever the hour.
+    for (double intensity : new double[] {54, 179, 180, 259, 260, 332}) {
+      Power v = capAt(vision.policy().policy(), intensity);
+      Power n = capAt(nlp.policy().policy(), intensity);
+      assertThat(v).as("vision at %s", intensity).isLessThan(Power.ofWatts(300));
+      assertThat(n).as("nlp at %s", intensity).isLessThan(v);
+    }
+    assertThat(capAt(vision.policy().policy(), 270)).isEqualTo(Power.ofWatts(225));
+    assertThat(capAt(nlp.policy().policy(), 270)).isEqualTo(Power.ofWatts(150));
   }
 
   @Test

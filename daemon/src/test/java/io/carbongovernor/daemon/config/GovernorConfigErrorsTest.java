@@ -3,8 +3,11 @@ package io.carbongovernor.daemon.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carbongovernor.daemon.history.Retention;
+import io.carbongovernor.gpu.SimulatedAccount;
+import io.carbongovernor.gpu.SimulatedWork;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -261,6 +264,65 @@ class GovernorConfigErrorsTest {
         7,
         26,
         "gpu.simulated.count: must be from 1 to 64, got 0");
+  }
+
+  @Test
+  void simulatedWorkNamesItsGpusAndSimulatedAccounts() throws Exception {
+    GovernorConfig config =
+        files.load(
+            ConfigFiles.VALID
+                + """
+                  gpu:
+                    backend: simulated
+                    simulated:
+                      count: 3
+                      work:
+                        - {gpu: 0, user: ana, groups: [vision, staff]}
+                        - {gpu: 0, user: raj}
+                        - {gpu: 2}
+                      real-processes: true
+                  """);
+    GpuConfig.Simulated sim = config.gpu().simulated();
+    assertThat(sim.work())
+        .containsExactly(
+            new SimulatedWork(0, Optional.of(new SimulatedAccount("ana", List.of("vision", "staff")))),
+            new SimulatedWork(0, Optional.of(new SimulatedAccount("raj", List.of()))),
+            new SimulatedWork(2, Optional.empty()));
+    assertThat(sim.realProcesses()).isTrue();
+
+    GpuConfig.Simulated plain = files.load(ConfigFiles.VALID + "gpu: {simulated: {count: 2}}\n").gpu().simulated();
+    assertThat(plain.work()).as("without work: every GPU busy, nobody's").isEqualTo(SimulatedWork.everyGpu(2));
+    assertThat(plain.realProcesses()).isFalse();
+  }
+
+  @Test
+  void simulatedWorkMistakesAreEachReportedAtTheirPlace() {
+    List<ConfigProblem> problems =
+        files.problems(
+            ConfigFiles.VALID
+                + """
+                  gpu:
+                    simulated:
+                      count: 2
+                      work:
+                        - {gpu: 2, user: ana}
+                        - {gpu: 0, usr: ana}
+                        - {gpu: 1, user: Ana, groups: [vision, vision]}
+                        - {gpu: 1, groups: [nlp]}
+                        - gpu 1
+                      real-processes: yes
+                  """);
+    assertThat(problems)
+        .extracting(ConfigProblem::toString)
+        .containsExactlyInAnyOrder(
+            files.governor() + ":11:15: gpu.simulated.work[0].gpu: must be from 0 to 1, got 2",
+            files.governor() + ":12:18: gpu.simulated.work[1]: unknown key 'usr' (did you mean 'user'?)",
+            files.governor() + ":13:24: gpu.simulated.work[2].user: 'Ana' is not a valid user name"
+                + " (lowercase letters, digits, _ and -, at most 32 characters)",
+            files.governor() + ":13:46: gpu.simulated.work[2].groups[1]: group 'vision' is listed twice",
+            files.governor() + ":14:9: gpu.simulated.work[3]: groups need a user: give the account's user too",
+            files.governor() + ":15:9: gpu.simulated.work[4]: expected a mapping (key: value lines), got 'gpu 1'",
+            files.governor() + ":16:21: gpu.simulated.real-processes: expected true or false, got 'yes'");
   }
 
   @Test

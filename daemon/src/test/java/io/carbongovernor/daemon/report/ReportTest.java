@@ -140,10 +140,10 @@ class ReportTest {
   @Test
   void everyFormatFromTheCommandLine() throws Exception {
     write();
-    assertThat(report("--by", "team")).contains("vision").contains("TOTAL").contains("26.000").contains("1.800").contains("20.0");
+    assertThat(report("--by", "team")).contains("vision").contains("TOTAL").contains("26.0 kWh").contains("1.80 kg").contains("20.0");
     String csv = report("--format", "csv", "--by", "gpu");
     assertThat(csv.lines().toList()).hasSize(4);
-    assertThat(csv).startsWith("gpu,energy_kwh,emissions_kg").contains("GPU-0,24.000000,7.200000,9.000000,1.800000,20.000");
+    assertThat(csv).startsWith("gpu,gpu_indices,energy_kwh,emissions_kg").contains("GPU-0,0,24.000000,7.200000,9.000000,1.800000,20.000");
     JsonNode json = JsonMapper.builder().build().readTree(report("--format", "json", "--by", "day"));
     assertThat(json.get("totals").get("avoided_kg").doubleValue()).isCloseTo(1.8, within(1e-9));
     assertThat(json.get("rows").get(0).get("key").stringValue()).isEqualTo("2026-11-02");
@@ -152,7 +152,7 @@ class ReportTest {
     assertThat(run("report", "--config", config.toString(), "--from", "2026-11-02", "--to", "2026-11-02",
         "--format", "html", "--output", html.toString())).isZero();
     String page = Files.readString(html);
-    assertThat(page).startsWith("<!DOCTYPE html>").contains("<svg").contains("<polyline").contains("1.800 kg CO2e avoided")
+    assertThat(page).startsWith("<!DOCTYPE html>").contains("<svg").contains("<path").contains("1.80 kg CO2e avoided")
         .contains("Method").doesNotContain("<script", "src=", "<link");
     assertThat(report("--team", "vision", "--job", "bert")).contains("vision").doesNotContain("(idle)");
   }

@@ -14,8 +14,10 @@ import io.carbongovernor.gpu.AccountNames;
 import io.carbongovernor.gpu.Gpu;
 import io.carbongovernor.gpu.GpuProcess;
 import io.carbongovernor.gpu.ProcessOwners;
+import io.carbongovernor.gpu.SimulatedAccount;
 import io.carbongovernor.gpu.SimulatedGpuControl;
 import io.carbongovernor.gpu.SimulatedGpus;
+import io.carbongovernor.gpu.SimulatedWork;
 import io.carbongovernor.policy.Policies;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +56,7 @@ class GpuClaimsTest {
   private JobRegistry jobs;
   private GpuClaims claims;
   private TeamDirectory teams;
+  private ProcessOwners owners;
 
   @BeforeEach
   void world() throws Exception {
@@ -63,7 +66,7 @@ class GpuClaimsTest {
         "alice:x:1001:1001::/home/alice:/bin/sh\nbob:x:1002:1002::/home/bob:/bin/sh\nnobody:x:65534:65534::/:/bin/false\n");
     Files.writeString(etc.resolve("group"), "alice:x:1001:\nbob:x:1002:\nnogroup:x:65534:\n");
     teams = TeamDirectory.of(List.of(team("vision", "alice"), team("nlp", "bob")));
-    ProcessOwners owners = ProcessOwners.of(proc, AccountNames.files(etc.resolve("passwd"), etc.resolve("group")));
+    owners = ProcessOwners.of(proc, AccountNames.files(etc.resolve("passwd"), etc.resolve("group")));
     ProcessTree tree = ProcessTree.under(proc);
     jobs = new JobRegistry(ProcFs.under(proc), tree, owners, () -> teams);
     claims = new GpuClaims(owners, tree);
@@ -177,5 +180,45 @@ class GpuClaimsTest {
     assertThat(r.claims().get(gpuList.get(2))).containsExactly(DEFAULT);
     assertThat(r.listed()).doesNotContain(gpuList.get(2));
     assertThat(Set.copyOf(r.claims().keySet())).containsExactlyInAnyOrderElementsOf(gpuList);
+  }
+
+  @Test
+  void aSimulatedBackendsWorkIsClaimedByTheTeamsOfItsSimulatedAccountsAndIsNoJobsWork() throws Exception {
+    SimulatedGpuControl sim = SimulatedGpus.builder().count(3).clock(Clock.fixed(T0, ZoneOffset.UTC))
+        .work(List.of(
+            new SimulatedWork(0, Optional.of(new SimulatedAccount("alice", List.of()))),
+            new SimulatedWork(1, Optional.of(new SimulatedAccount("carol", List.of("staff"))))))
+        .build();
+    List<Gpu> simGpus = sim.gpus();
+    teams = TeamDirectory.of(List.of(team("vision", "alice"), groupTeam("nlp", "staff")));
+    process(700, NOBODY, 1, 700, "0::/user.slice/user-65534.slice/session-9.scope\n");
+    Job job = jobs.register(0, new JobRequest("job", 700, List.of("0", "1"), OptionalInt.empty(), false), simGpus, T0);
+
+    GpuClaims.Resolution r = new GpuClaims(owners, ProcessTree.under(proc), sim).resolve(sim, simGpus, jobs.jobs(), teams);
+    assertThat(r.claims().get(simGpus.get(0))).containsExactly(VISION);
+    assertThat(r.claims().get(simGpus.get(1))).as("by the account's group").containsExactly(NLP);
+    assertThat(r.claims().get(simGpus.get(2))).as("no work").isEmpty();
+    assertThat(r.jobsSeen()).as("a job registers a real process; simulated work is none of it").doesNotContainKey(job.id());
+
+    // Resolved as for real GPUs, the same processes have no owner anyone can read.
+    r = new GpuClaims(owners, ProcessTree.under(proc)).resolve(sim, simGpus, jobs.jobs(), teams);
+    assertThat(r.claims().get(simGpus.get(0))).containsExactly(DEFAULT);
+    assertThat(r.claims().get(simGpus.get(1))).containsExactly(DEFAULT);
+  }
+
+  @Test
+  void aRealProcesssOwnerComesFromProcWhateverTheSimulationSays() throws Exception {
+    process(100, BOB, 1, 100, "0::/user.slice/user-1002.slice/session-5.scope\n");
+    onGpu(0, 100);
+    // A simulation that names an account for every pid, real ones included.
+    GpuClaims lying = new GpuClaims(owners, ProcessTree.under(proc), pid -> Optional.of(new SimulatedAccount("alice", List.of())));
+
+    GpuClaims.Resolution r = lying.resolve(gpus, gpuList, jobs.jobs(), teams);
+    assertThat(r.claims().get(gpuList.get(0))).as("bob's process, as /proc says").containsExactly(NLP);
+  }
+
+  private static TeamConfig groupTeam(String name, String group) {
+    return new TeamConfig(name, Path.of(name + ".yaml"), List.of(), List.of(group),
+        new PolicyConfig("full-speed", Policies.fullSpeed()), List.of(), OptionalDouble.empty(), 0);
   }
 }
