@@ -70,6 +70,7 @@ class ConfigReferenceTest {
     documents("== TOP-LEVEL KEYS", GovernorConfigReader.TOP_KEYS);
     documents("Keys under *gpu*:", GovernorConfigReader.GPU_KEYS);
     documents("Keys under *gpu.simulated*:", GovernorConfigReader.SIMULATED_KEYS);
+    documents("Keys of each entry of *gpu.simulated.work*:", GovernorConfigReader.WORK_KEYS);
     documents("Keys under *carbon*:", GovernorConfigReader.CARBON_KEYS);
     documents("Keys under *api*:", GovernorConfigReader.API_KEYS);
     documents("Keys under *history*:", GovernorConfigReader.HISTORY_KEYS);
