@@ -84,7 +84,7 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Option(names = "--profile", required = true, paramLabel = "NAME|FILE",
       description = "a bundled profile by name (a40 or v100), or a Zeus summary_power_<gpu>.csv file"
-          + " (dataset,network,batch_size,optimizer,power_limit,time_per_epoch,average_power)")
+          + " (columns dataset, network, batch_size, optimizer, power_limit, time_per_epoch, average_power)")
   Path profile;
 
   @Option(names = "--workload", required = true, paramLabel = "DATASET/NETWORK", description = "e.g. imagenet/resnet50")

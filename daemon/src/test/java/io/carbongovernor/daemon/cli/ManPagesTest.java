@@ -1,6 +1,7 @@
 package io.carbongovernor.daemon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -57,6 +59,61 @@ class ManPagesTest {
     String roff = Files.readString(MAN.resolve("governor.yaml.5"), StandardCharsets.UTF_8);
     assertThat(roff).contains(".TH \"GOVERNOR.YAML\" \"5\"").contains(".SH \"TOP\\-LEVEL KEYS\"")
         .contains(".SH \"TEAM FILES\"");
+  }
+
+  /** Every command and option of the Python client's parser, one "command NAME" or "option FLAG" a line. */
+  private static final String CLIENT_PARSER = String.join("\n",
+      "import argparse",
+      "from carbon_governor.cli import _parser",
+      "def walk(parser):",
+      "    for action in parser._actions:",
+      "        if isinstance(action, argparse._SubParsersAction):",
+      "            for name, sub in action.choices.items():",
+      "                print('command', name)",
+      "                walk(sub)",
+      "        for flag in action.option_strings:",
+      "            print('option', flag)",
+      "walk(_parser())");
+
+  /** carbon-governor-client(1) is written by hand, so it is checked against the client's parser. */
+  @Test
+  void theClientsPageNamesEveryCommandAndOptionOfItsParser() throws Exception {
+    Process python = new ProcessBuilder("/usr/bin/python3", "-c", CLIENT_PARSER)
+        .directory(Path.of("..", "clients", "python").toFile()).redirectErrorStream(true).start();
+    String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(python.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(python.exitValue()).as(out).isZero();
+    List<String> names = out.lines().map(l -> l.split(" ", 2)[1]).toList();
+    assertThat(names).contains("register", "status", "--socket", "--metric");
+
+    String roff = Files.readString(MAN.resolve("carbon-governor-client.1"), StandardCharsets.UTF_8);
+    assertThat(roff).contains(".TH \"CARBON\\-GOVERNOR\\-CLIENT\" \"1\"");
+    for (String name : names) {
+      assertThat(roff).as("%s in carbon-governor-client.1", name).contains("\\fB" + name.replace("-", "\\-") + "\\fP");
+    }
+  }
+
+  /** groff's complaints (a line it cannot break, an unknown request) are what lintian reports too. */
+  @Test
+  void everyPageRendersWithoutWarnings() throws Exception {
+    Path man = Path.of("/usr/bin/man");
+    assumeTrue(Files.isExecutable(man), "man is not installed");
+    List<Path> pages;
+    try (Stream<Path> files = Files.list(MAN)) {
+      pages = files.filter(p -> p.getFileName().toString().matches(".*\\.[15]")).sorted().toList();
+    }
+    assertThat(pages).hasSizeGreaterThan(commands().size());
+    for (Path page : pages) {
+      ProcessBuilder render = new ProcessBuilder(man.toString(), "--warnings", "-E", "UTF-8", "-l", page.toString())
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      render.environment().put("MANWIDTH", "80");
+      render.environment().put("LC_ALL", "C.UTF-8");
+      Process p = render.start();
+      String warnings = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(warnings).as("man --warnings -l %s", page).isEmpty();
+      assertThat(p.exitValue()).as("man -l %s", page).isZero();
+    }
   }
 
   /** What bash offers after {@code words}, the last being the word completed. */
