@@ -3,6 +3,7 @@ package io.carbongovernor.daemon;
 import static io.carbongovernor.daemon.testing.NotifySocket.hasLine;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.carbongovernor.daemon.testing.ChildProcesses;
 import io.carbongovernor.daemon.testing.NotifySocket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -46,7 +47,7 @@ class SystemdNotifyIT {
     cmd.add("-jar");
     cmd.add(JAR.toString());
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    ProcessBuilder pb = ChildProcesses.withDefaultSignals(cmd).redirectErrorStream(true);
     pb.environment().put("NOTIFY_SOCKET", systemd.address());
     if (watchdogUsec != null) {
       pb.environment().put("WATCHDOG_USEC", watchdogUsec);
