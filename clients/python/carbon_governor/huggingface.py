@@ -27,9 +27,13 @@ from .gpus import GpuRef
 from .job import CarbonGovernorWarning, Job
 
 try:
-    from transformers import TrainerCallback as _TrainerCallback
+    from transformers import TrainerCallback
 except ImportError:
     raise ImportError("carbon_governor.huggingface needs transformers: pip install transformers") from None
+
+# Typed as Any, as mypy sees it where transformers is absent, so that the check reads the same
+# with transformers (which ships types) installed.
+_TrainerCallback: Any = TrainerCallback
 
 
 class CarbonGovernorTrainerCallback(_TrainerCallback):  # type: ignore[misc]
@@ -132,5 +136,6 @@ def _any_process(args: Any, decision: bool) -> bool:
     if not dist.is_available() or not dist.is_initialized():
         return decision
     flag = [decision]
-    dist.broadcast_object_list(flag, src=0)  # type: ignore[no-untyped-call]
+    broadcast: Any = dist.broadcast_object_list  # untyped in some torch releases, typed in others
+    broadcast(flag, src=0)
     return bool(flag[0])

@@ -91,7 +91,24 @@ def huggingface() -> None:
          stop_reason=job.stop_reason, outcome=job.outcome, warnings=governor_warnings(caught))
 
 
-SCENARIOS = {"context": context, "lightning": lightning, "huggingface": huggingface}
+def huggingface_full() -> None:
+    """A run the daemon never stops: the Trainer's own flag at the last step is no stop."""
+    from carbon_governor.huggingface import CarbonGovernorTrainerCallback
+    from transformers import TrainingArguments
+    from trainers import HuggingFaceTrainer
+
+    callback = CarbonGovernorTrainerCallback("bert-full")
+    args = TrainingArguments(per_device_train_batch_size=512, num_train_epochs=2)
+    trainer = HuggingFaceTrainer(args, [callback], samples=2048)
+    trainer.train()
+    job = callback.job
+    assert job is not None
+    emit(event="done", epochs_run=trainer.epochs_run, should_training_stop=trainer.control.should_training_stop,
+         stop_reason=job.stop_reason, outcome=job.outcome)
+
+
+SCENARIOS = {"context": context, "lightning": lightning, "huggingface": huggingface,
+             "huggingface-full": huggingface_full}
 
 if __name__ == "__main__":
     SCENARIOS[sys.argv[1]]()

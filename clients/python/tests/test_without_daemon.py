@@ -86,7 +86,7 @@ class CallbacksWithoutDaemonTest(unittest.TestCase):
             trainer.train()
         self.assertEqual(len(governor_warnings(caught)), 1, governor_warnings(caught))
         self.assertEqual(trainer.epochs_run, 3)
-        self.assertFalse(trainer.control.should_training_stop)
+        self.assertEqual(trainer.state.global_step, trainer.state.max_steps)
 
 
 if __name__ == "__main__":

@@ -100,9 +100,11 @@ class LightningTrainer:
 
 
 class HuggingFaceTrainer:
-    """Trainer.train as transformers runs it: the loader built from args first, on_train_begin,
-    per epoch on_epoch_begin, steps, on_epoch_end, then evaluation (on_evaluate), then
-    should_training_stop read; on_train_end."""
+    """Trainer.train as transformers runs it: the loader built from args first, on_train_begin
+    (its handler clears should_training_stop), per epoch on_epoch_begin, steps, on_epoch_end, then
+    evaluation (on_evaluate), then should_training_stop read; on_train_end. As transformers'
+    DefaultFlowCallback does, the last step sets should_training_stop: a finished run ends with
+    it set, so a callback cannot tell a stop from it."""
 
     def __init__(self, args: TrainingArguments, callbacks: List[Any], samples: int,
                  evaluate: Optional[Callable[[int], Dict[str, float]]] = None,
@@ -127,6 +129,7 @@ class HuggingFaceTrainer:
         self.loader_batch_size = self.args.train_batch_size
         steps_per_epoch = -(-self.samples // self.loader_batch_size)
         self.state.max_steps = steps_per_epoch * self.args.num_train_epochs
+        self.control.should_training_stop = False
         self._call("on_train_begin", model=None, train_dataloader=None)
         for epoch in range(self.args.num_train_epochs):
             self._call("on_epoch_begin")
@@ -136,6 +139,8 @@ class HuggingFaceTrainer:
                     self.on_step(epoch, step)
                 self.state.global_step += 1
                 self.state.epoch = epoch + (step + 1) / steps_per_epoch
+                if self.state.global_step >= self.state.max_steps:
+                    self.control.should_training_stop = True
                 self._call("on_step_end")
             self.epochs_run += 1
             self._call("on_epoch_end")

@@ -341,7 +341,9 @@ class NvmlProcessIT {
     assertThat(text.output())
         .contains("2 GPU(s), backend nvml, driver 535.999.99-fake")
         .contains("gpu0  GPU-fa4e0000-0000-4000-8000-000000000000  NVIDIA A40 (fake)")
-        .contains("limit 250 W (default 300 W, enforced 250 W), range [100 W, 300 W]")
+        .contains("  current limit  250 W (set now; the GPU enforces 250 W)\n")
+        .contains("  default limit  300 W (the driver's; the daemon restores the limit it found)\n")
+        .contains("  allowed limits 100 W to 300 W\n")
         .contains("pid " + me + "  " + System.getProperty("user.name") + " (uid ")
         .contains("1024 MiB");
 

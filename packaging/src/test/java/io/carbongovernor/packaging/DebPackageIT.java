@@ -2,16 +2,20 @@ package io.carbongovernor.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -154,6 +158,77 @@ class DebPackageIT {
     assertThat(entries).containsKey("/usr/share/doc/carbon-governor/README.md");
   }
 
+  /**
+   * Every page the daemon's build generated, where man looks, compressed as Debian wants (gzip -9,
+   * no name or time in the header) and the same text once uncompressed.
+   */
+  @Test
+  void shipsEveryManualPageCompressedWhereManLooks() throws Exception {
+    Path pages = SOURCE.resolve("daemon/target/man");
+    List<Path> generated;
+    try (Stream<Path> files = Files.list(pages)) {
+      generated = files.filter(p -> p.getFileName().toString().matches(".+\\.[15]")).sorted().toList();
+    }
+    assertThat(generated.stream().map(p -> p.getFileName().toString()))
+        .contains("carbon-governor.1", "carbon-governor-simulate.1", "carbon-governor-sources-check.1",
+            "carbon-governor-client.1", "governor.yaml.5");
+    List<String> expected = generated.stream().map(DebPackageIT::installedPage).toList();
+    List<String> shipped = entries.keySet().stream().filter(p -> p.matches("/usr/share/man/man[0-9]/.+")).toList();
+    assertThat(shipped).containsExactlyInAnyOrderElementsOf(expected);
+
+    Path root = unpack();
+    for (Path page : generated) {
+      String installed = installedPage(page);
+      assertThat(entries.get(installed).mode()).isEqualTo("-rw-r--r--");
+      byte[] gz = Files.readAllBytes(root.resolve(installed.substring(1)));
+      assertThat(gz[3] & 0x08).as("%s names no file (gzip -n)", installed).isZero();
+      assertThat(Arrays.copyOfRange(gz, 4, 8)).as("%s has no time (gzip -n)", installed).containsOnly(0);
+      assertThat(gz[8]).as("%s at maximum compression (gzip -9)", installed).isEqualTo((byte) 2);
+      try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+        assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(page));
+      }
+    }
+  }
+
+  /** carbon-governor-run.1 to /usr/share/man/man1/carbon-governor-run.1.gz */
+  private static String installedPage(Path page) {
+    String name = page.getFileName().toString();
+    return "/usr/share/man/man" + name.charAt(name.length() - 1) + "/" + name + ".gz";
+  }
+
+  /** The completion bash-completion loads for the command by its name, completing commands and options. */
+  @Test
+  void shipsTheBashCompletionWhereBashCompletionLooks() throws Exception {
+    String path = "/usr/share/bash-completion/completions/carbon-governor";
+    assertThat(entries.get(path)).isEqualTo(new Entry("-rw-r--r--", "root/root", path));
+    Path completion = unpack().resolve(path.substring(1));
+    assertThat(Files.readString(completion)).doesNotStartWith("#!").contains("complete -F");
+    Commands.run("bash", "-n", completion.toString());
+
+    // compopt, which only a completion that bash itself started may call, says so on stderr.
+    String script = "source \"$1\"; shift; COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1));"
+        + " _complete_carbon-governor 2>/dev/null; printf '%s\\n' \"${COMPREPLY[@]}\"";
+    assertThat(Commands.run("bash", "-c", script, "bash", completion.toString(), "carbon-governor", "si").lines())
+        .containsExactly("simulate");
+    assertThat(Commands.run("bash", "-c", script, "bash", completion.toString(), "carbon-governor", "simulate", "--pro")
+        .lines()).containsExactly("--profile");
+  }
+
+  /** The bundled Zeus profiles are in the package's jars: simulate takes one by name. */
+  @Test
+  void simulateOfAnUnpackedCopyTakesABundledProfileByName() throws Exception {
+    Path root = unpack();
+    Process p = start(launcher(root, "simulate",
+        "--trace", root.resolve("usr/share/carbon-governor/traces/US-CAL-CISO_2023_hourly.csv").toString(),
+        "--profile", "a40", "--workload", "cifar100/shufflenetv2", "--batch-size", "128", "--epochs", "10",
+        "--start", "2023-03-02T00:00:00Z", "--policies", "full-speed,static"));
+    String out = new String(p.getInputStream().readAllBytes());
+
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).contains("profile   zeus:a40 cifar100/shufflenetv2 bs=128").containsPattern("(?m)^static ");
+  }
+
   @Test
   void copyrightIsMachineReadableAndNamesTheLicenceOfEveryJarAndDataSet() throws Exception {
     Path root = unpack();
@@ -209,7 +284,9 @@ class DebPackageIT {
     assertThat(fields)
         .contains("Package: carbon-governor")
         .contains("Architecture: all")
-        .contains("Depends: openjdk-17-jre-headless | java17-runtime-headless");
+        .contains("Depends: openjdk-17-jre-headless | java17-runtime-headless")
+        // /usr/bin/carbon-governor-client and the client's package run on Debian's python3.
+        .contains(", python3:any (>= 3.9)");
   }
 
   @Test

@@ -38,11 +38,6 @@ class LintianIT {
   /** Tag to the one context in which it is accepted. */
   private static final Map<String, Accepted> ACCEPTED_WARNINGS =
       Map.of(
-          "no-manual-page",
-          where(
-              "^\\[usr/bin/carbon-governor\\]$",
-              "only while the package ships no manual page for the launcher; `carbon-governor help`"
-                  + " and /usr/share/doc/carbon-governor document the commands"),
           "unknown-java-class-version",
           where(
               "^META-INF/versions/\\d+/\\S+\\.class -> \\d+ \\[usr/share/carbon-governor/lib/[^ /]+\\.jar\\]$",

@@ -224,11 +224,15 @@ final class JobsApi {
     out.put("id", job.id());
     putClaims(out, job);
     Optional<TickReport> tick = lastTick.get();
-    // A job that cannot change its batch size mid-run keeps the one advised at registration.
+    // A job that cannot change its batch size mid-run keeps the one advised at registration, and so
+    // does a run the advisor picked the size of (it learns the run at that size); any other job
+    // follows its policy's size, remembered as the size it now trains at.
+    boolean follows = job.acceptsBatchSizeChanges() && !batchSizes.governs(job, jobs.teamOf(job.owner()));
     OptionalInt batch =
-        job.acceptsBatchSizeChanges() || job.advisedBatchSize().isEmpty()
-            ? batchSize(job, tick)
-            : job.advisedBatchSize();
+        follows || job.advisedBatchSize().isEmpty() ? batchSize(job, tick) : job.advisedBatchSize();
+    if (follows && !batch.equals(job.advisedBatchSize())) {
+      jobs.adviseBatchSize(job.id(), batch);
+    }
     if (batch.isPresent()) {
       out.put("batch_size", batch.getAsInt());
     } else {

@@ -33,8 +33,13 @@ import tools.jackson.databind.json.JsonMapper;
 @Command(
     name = "gpus",
     description = {
-      "List the GPUs: index, UUID, name, current/default/enforced power limit, constraints, power,",
-      "energy, and compute processes with their users. Reads only. Exit 0 when every GPU was read."
+      "List the GPUs with their power limits, power, energy and compute processes.",
+      "For each GPU: index, UUID and name; the current power limit (the one set now, by the daemon or"
+          + " anyone), the limit the GPU enforces, the driver's default limit and the allowed range; power,"
+          + " energy, SM clock and utilisation; each compute process with its user.",
+      "Reads only: no limit is changed. With `backend: simulated` the GPUs shown are simulated by this"
+          + " command, not those of a running daemon.",
+      "Exit 0 when every GPU was read, 1 otherwise."
     })
 final class GpusCommand implements Callable<Integer> {
 
@@ -74,7 +79,7 @@ final class GpusCommand implements Callable<Integer> {
         rows.add(read(gpus, owners, gpu));
       }
     } catch (StartupException e) {
-      err.println("cannot list GPUs: " + e.getMessage());
+      err.println("carbon-governor gpus: " + GpuBackendProblem.describe(e, loaded));
       err.flush();
       return ExitCodes.RUNTIME_FAILURE;
     }
@@ -100,7 +105,9 @@ final class GpusCommand implements Callable<Integer> {
   }
 
   private static void text(PrintWriter out, String backend, Optional<String> driver, List<Row> rows) {
-    out.printf("%d GPU(s), backend %s%s%n", rows.size(), backend, driver.map(d -> ", driver " + d).orElse(""));
+    out.printf("%d GPU(s), backend %s%s%n", rows.size(), backend,
+        driver.map(d -> ", driver " + d)
+            .orElse(backend.equals("simulated") ? " (simulated by this command, not a running daemon's GPUs)" : ""));
     for (Row r : rows) {
       Gpu g = r.gpu();
       out.printf("%n%s  %s  %s%n", g.label(), g.uuid(), g.name());
@@ -109,8 +116,11 @@ final class GpusCommand implements Callable<Integer> {
         continue;
       }
       GpuSample s = r.sample().orElseThrow();
-      out.printf("  limit %s (default %s, enforced %s), range %s%n", s.limit(), g.defaultLimit(), s.enforcedLimit(),
-          g.constraints());
+      // Labelled so that none is taken for another: status shows the limit now and the original the
+      // daemon restores, which need not be the driver's default.
+      out.printf("  current limit  %s (set now; the GPU enforces %s)%n", s.limit(), s.enforcedLimit());
+      out.printf("  default limit  %s (the driver's; the daemon restores the limit it found)%n", g.defaultLimit());
+      out.printf("  allowed limits %s to %s%n", g.constraints().min(), g.constraints().max());
       out.printf("  power %s, energy %s, SM clock %d MHz, utilisation %d %%%n", s.power(),
           s.energy().map(e -> String.format(Locale.ROOT, "%.1f kJ", e.joules() / 1000)).orElse("n/a (no counter)"),
           s.smClockMhz(), s.utilisationPercent());
@@ -146,7 +156,7 @@ final class GpusCommand implements Callable<Integer> {
       m.put("max_limit_w", g.constraints().max().watts());
       m.put("default_limit_w", g.defaultLimit().watts());
       r.sample().ifPresent(s -> {
-        m.put("limit_w", s.limit().watts());
+        m.put("current_limit_w", s.limit().watts());
         m.put("enforced_limit_w", s.enforcedLimit().watts());
         m.put("power_w", s.power().watts());
         m.put("energy_j", s.energy().map(e -> (Object) e.joules()).orElse(null));

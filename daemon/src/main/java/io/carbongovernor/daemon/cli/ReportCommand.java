@@ -8,10 +8,7 @@ import io.carbongovernor.daemon.report.Report;
 import io.carbongovernor.daemon.report.ReportFormat;
 import io.carbongovernor.daemon.report.ReportQuery;
 import io.carbongovernor.daemon.report.ReportRange;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -61,6 +58,8 @@ final class ReportCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.ParentCommand CarbonGovernorCommand parent;
+
   /** Where "today" comes from, for the default range. */
   private final Clock clock;
 
@@ -73,6 +72,7 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   @Override
+  @SuppressWarnings("try") // the progress is shown while the query runs, and cleared before any message
   public Integer call() {
     ReportRange range;
     try {
@@ -83,6 +83,11 @@ final class ReportCommand implements Callable<Integer> {
     Breakdown breakdown = choice(Breakdown.class, by, "--by");
     ReportFormat fmt = choice(ReportFormat.class, format, "--format");
     PrintWriter err = spec.commandLine().getErr();
+    if (output != null && OutputFile.problem(output).isPresent()) {
+      err.printf("carbon-governor report: cannot write %s: %s%n", output, OutputFile.problem(output).get());
+      err.flush();
+      return ExitCodes.RUNTIME_FAILURE;
+    }
     String url;
     try {
       url = ConfigLoader.load(config, FileChecks.SKIP).history().url();
@@ -90,7 +95,7 @@ final class ReportCommand implements Callable<Integer> {
       return InvalidConfigReport.print(err, config, e, "nothing done");
     }
     Report report;
-    try {
+    try (Progress progress = parent.elapsed("report: reading the history")) {
       report = ReportQuery.run(url, range, Optional.ofNullable(team), Optional.ofNullable(job), breakdown);
     } catch (SQLException e) {
       err.printf("carbon-governor report: cannot read history %s: %s%n", url, e.getMessage());
@@ -103,9 +108,9 @@ final class ReportCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
     } else {
       try {
-        Files.writeString(output, text, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        err.printf("carbon-governor report: cannot write %s: %s%n", output, e.getMessage());
+        OutputFile.write(output, text);
+      } catch (OutputFile.Unwritable e) {
+        err.printf("carbon-governor report: %s%n", e.getMessage());
         err.flush();
         return ExitCodes.RUNTIME_FAILURE;
       }

@@ -23,9 +23,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "restore",
     description = {
-      "Return every GPU in the ledger to its original power limit and clear the ledger. A GPU whose",
-      "limit someone changed since the daemon set it is left as they set it.",
-      "Works without the daemon (systemd ExecStopPost). Exit 0 when every GPU is restored, 1 otherwise."
+      "Return every GPU in the ledger to its original power limit and clear the ledger.",
+      "A GPU whose limit someone changed since the daemon set it is left as they set it. Works without"
+          + " the daemon (systemd runs it as ExecStopPost).",
+      "Exit 0 when every GPU is restored, 1 otherwise."
     })
 final class RestoreCommand implements Callable<Integer> {
 
@@ -49,7 +50,7 @@ final class RestoreCommand implements Callable<Integer> {
     try {
       outcome = LedgerRestore.run(loaded, Clock.systemUTC());
     } catch (RuntimeException e) { // StartupException (no backend), a damaged ledger, a GPU in use
-      err.println("cannot restore: " + e.getMessage());
+      err.println("cannot restore: " + GpuBackendProblem.describe(e, loaded));
       err.flush();
       return ExitCodes.RUNTIME_FAILURE;
     }

@@ -25,7 +25,12 @@ import picocli.CommandLine.Option;
  * Runs the daemon until SIGTERM or SIGINT, then restores every GPU and exits 0. SIGHUP reloads
  * the policies and team files. Under systemd ({@code Type=notify}) it reports each step.
  */
-@Command(name = "run", description = "Run the daemon.")
+@Command(
+    name = "run",
+    description = {
+      "Run the daemon.",
+      "SIGHUP reloads the policies and team files; SIGTERM and SIGINT restore every GPU and exit 0."
+    })
 final class RunCommand implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger("daemon");

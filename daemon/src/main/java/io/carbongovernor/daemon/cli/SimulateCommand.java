@@ -32,11 +32,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,9 +54,10 @@ import picocli.CommandLine.Option;
     name = "simulate",
     sortOptions = false,
     description = {
-      "Replay jobs of one workload on a carbon-intensity trace under each policy; report carbon, energy and",
-      "time against full speed, the share of the oracle's reduction at equal slowdown, the sweep of each",
-      "policy's knob and its carbon/time frontier."
+      "Replay jobs of one workload on a carbon-intensity trace under each policy.",
+      "For each policy: carbon, energy and time against full speed, and the share of the oracle's carbon"
+          + " reduction at equal slowdown; then the sweep of each policy's knob with its carbon/time frontier.",
+      "On a terminal, a progress bar on standard error shows how far the replay is."
     })
 final class SimulateCommand implements Callable<Integer> {
 
@@ -79,8 +82,9 @@ final class SimulateCommand implements Callable<Integer> {
       description = "which intensity of an Electricity Maps export to read (default direct)")
   String column = "direct";
 
-  @Option(names = "--profile", required = true, paramLabel = "FILE",
-      description = "Zeus summary_power_<gpu>.csv (dataset,network,batch_size,optimizer,power_limit,time_per_epoch,average_power)")
+  @Option(names = "--profile", required = true, paramLabel = "NAME|FILE",
+      description = "a bundled profile by name (a40 or v100), or a Zeus summary_power_<gpu>.csv file"
+          + " (columns dataset, network, batch_size, optimizer, power_limit, time_per_epoch, average_power)")
   Path profile;
 
   @Option(names = "--workload", required = true, paramLabel = "DATASET/NETWORK", description = "e.g. imagenet/resnet50")
@@ -126,6 +130,8 @@ final class SimulateCommand implements Callable<Integer> {
   String format = "text";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.ParentCommand CarbonGovernorCommand parent;
 
   /** A problem with the command line (exit 2) or with an input file's content (exit 78). */
   static final class Failure extends RuntimeException {
@@ -225,16 +231,25 @@ final class SimulateCommand implements Callable<Integer> {
       throw usage(e.getMessage());
     }
 
+    Map<String, List<Contender>> plan = new LinkedHashMap<>();
+    Set<String> distinct = new HashSet<>();
+    for (Map.Entry<String, Contender> e : chosen.entrySet()) {
+      plan.put(e.getKey(), Contenders.sweep(e.getKey(), simulator.options(), scope(), window()));
+      distinct.add(key(e.getValue()));
+      plan.get(e.getKey()).forEach(c -> distinct.add(key(c)));
+    }
     List<Result> main = new ArrayList<>();
     Map<String, List<Result>> sweeps = new LinkedHashMap<>();
     Map<String, Result> measured = new LinkedHashMap<>();
-    for (Map.Entry<String, Contender> e : chosen.entrySet()) {
-      main.add(measure(experiment, e.getValue(), measured));
-      List<Result> sweep = new ArrayList<>();
-      for (Contender c : Contenders.sweep(e.getKey(), simulator.options(), scope(), window())) {
-        sweep.add(measure(experiment, c, measured));
+    try (Progress progress = parent.progressBar("simulate", distinct.size())) {
+      for (Map.Entry<String, Contender> e : chosen.entrySet()) {
+        main.add(measure(experiment, e.getValue(), measured, progress));
+        List<Result> sweep = new ArrayList<>();
+        for (Contender c : plan.get(e.getKey())) {
+          sweep.add(measure(experiment, c, measured, progress));
+        }
+        sweeps.put(e.getKey(), sweep);
       }
-      sweeps.put(e.getKey(), sweep);
     }
     SimulationOutput output =
         new SimulationOutput(experiment, trace, workloadProfile, main, sweeps);
@@ -249,8 +264,15 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   /** Each policy and knob once: a chosen knob is usually also a step of its sweep. */
-  private static Result measure(Experiment experiment, Contender c, Map<String, Result> measured) {
-    return measured.computeIfAbsent(c.name() + " " + c.knob(), k -> experiment.measure(c));
+  private static Result measure(Experiment experiment, Contender c, Map<String, Result> measured, Progress progress) {
+    return measured.computeIfAbsent(key(c), k -> {
+      progress.next(k);
+      return experiment.measure(c);
+    });
+  }
+
+  private static String key(Contender c) {
+    return (c.name() + " " + c.knob()).strip();
   }
 
   private Map<String, Contender> contenders() {
@@ -355,9 +377,16 @@ final class SimulateCommand implements Callable<Integer> {
     }
   }
 
+  /** A bare name that is a bundled profile's is that profile; anything else a file. */
   private ZeusProfiles readProfiles() {
+    String name = profile.toString();
+    List<String> bundled = ZeusProfiles.bundledFamilies();
+    if (!name.contains("/") && bundled.contains(name.toLowerCase(Locale.ROOT))) {
+      return ZeusProfiles.bundled(name);
+    }
     if (!Files.exists(profile)) {
-      throw usage("--profile " + profile + ": no such file");
+      throw usage("--profile " + profile + ": no such file, and no bundled profile of that name (bundled: "
+          + String.join(", ", bundled) + ")");
     }
     try {
       return ZeusProfiles.read(profile);

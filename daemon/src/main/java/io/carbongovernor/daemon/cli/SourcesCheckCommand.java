@@ -54,6 +54,11 @@ final class SourcesCheckCommand implements Callable<Integer> {
   /** The time the sources' answers and the forecast's horizon are read against. */
   private final Clock clock;
 
+  /** For tools that build the commands by class, the man page and completion generators. */
+  SourcesCheckCommand() {
+    this(Clock.systemUTC());
+  }
+
   SourcesCheckCommand(Clock clock) {
     this.clock = clock;
   }

@@ -6,11 +6,15 @@ import io.carbongovernor.daemon.config.FileChecks;
 import io.carbongovernor.daemon.config.InvalidConfigException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -25,7 +29,13 @@ import tools.jackson.databind.json.JsonMapper;
  * Asks the running daemon what it last saw and did, through its local API: over its Unix socket
  * (from {@code --config}, or the default), or over loopback TCP with {@code --api}.
  */
-@Command(name = "status", description = "Show what the running daemon last decided, GPU by GPU.")
+@Command(
+    name = "status",
+    description = {
+      "Show what the running daemon last decided, GPU by GPU.",
+      "Asks the daemon over its Unix socket (--socket, else the api.socket of --config, else"
+          + " /run/carbon-governor/api.sock) or, with --api, over loopback TCP."
+    })
 final class StatusCommand implements Callable<Integer> {
 
   enum Format {
@@ -92,7 +102,10 @@ final class StatusCommand implements Callable<Integer> {
         body = answered(r.status(), r.body(), where, err);
       }
     } catch (IOException e) {
-      err.printf("carbon-governor status: no daemon answers at %s (%s)%n", where, e.getMessage());
+      err.printf("carbon-governor status: no daemon answers at %s: %s%n", where,
+          uri != null ? tcpReason(e) : socketReason(path, e));
+      err.printf("Start it with 'systemctl start carbon-governor' (or 'carbon-governor run --config FILE');"
+          + " a daemon that runs elsewhere is found with --config FILE, --socket PATH or --api HOST:PORT.%n");
       err.flush();
       return ExitCodes.RUNTIME_FAILURE;
     }
@@ -109,6 +122,42 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  /** Why nothing answered over TCP; the JDK's exceptions often carry no message. */
+  private static String tcpReason(IOException e) {
+    if (e instanceof HttpTimeoutException) {
+      return "no answer within " + TIMEOUT.toSeconds() + " s";
+    }
+    if (e instanceof ConnectException) {
+      return "connection refused (nothing listens there)";
+    }
+    return describe(e);
+  }
+
+  /** Why nothing answered at a Unix socket, from what is at its path. */
+  private static String socketReason(Path socket, IOException e) {
+    if (Files.notExists(socket, LinkOption.NOFOLLOW_LINKS)) {
+      return "the socket does not exist (the daemon is not running, or listens at another path)";
+    }
+    if (Files.isDirectory(socket)) {
+      return "it is a directory, not a socket";
+    }
+    if (Files.isRegularFile(socket)) {
+      return "it is a regular file, not a socket";
+    }
+    String message = describe(e);
+    if (message.toLowerCase(Locale.ROOT).contains("connection refused")) {
+      return "connection refused (a socket left by a daemon that no longer runs)";
+    }
+    if (message.toLowerCase(Locale.ROOT).contains("permission denied")) {
+      return "permission denied (run as a user who may open the socket)";
+    }
+    return message;
+  }
+
+  private static String describe(IOException e) {
+    return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+  }
 
   private URI tcp(String address) {
     try {
@@ -150,9 +199,11 @@ final class StatusCommand implements Callable<Integer> {
     if (!s.get("fail_safe").isNull()) {
       out.printf("FAIL-SAFE: %s%n", s.get("fail_safe").stringValue());
     }
-    out.printf("%-4s %-40s %9s %9s %-17s %s%n", "GPU", "UUID", "LIMIT_W", "ORIG_W", "OUTCOME", "REASON");
+    // LIMIT_NOW_W: the limit set now; ORIGINAL_W: the one the daemon found, which a restore returns
+    // to (gpus shows the driver's default besides, which may differ).
+    out.printf("%-4s %-40s %11s %10s %-17s %s%n", "GPU", "UUID", "LIMIT_NOW_W", "ORIGINAL_W", "OUTCOME", "REASON");
     for (JsonNode g : s.get("gpus")) {
-      out.printf(Locale.ROOT, "%-4d %-40s %9s %9.0f %-17s %s%n", g.get("index").intValue(), g.get("uuid").stringValue(),
+      out.printf(Locale.ROOT, "%-4d %-40s %11s %10.0f %-17s %s%n", g.get("index").intValue(), g.get("uuid").stringValue(),
           g.has("limit_w") ? String.format(Locale.ROOT, "%.0f", g.get("limit_w").doubleValue()) : "?",
           g.get("original_limit_w").doubleValue(), g.get("outcome").stringValue(), g.get("reason").stringValue());
     }

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  */
 final class GovernorConfigReader {
 
-  private static final Set<String> TOP_KEYS =
+  // The keys of each mapping, package-private for the reference test (governor.yaml(5) lists each).
+  static final Set<String> TOP_KEYS =
       Set.of(
           "zone",
           "interval",
@@ -38,6 +39,13 @@ final class GovernorConfigReader {
           "fail-safe",
           "api",
           "history");
+  static final Set<String> GPU_KEYS = Set.of("backend", "nvml-library", "min-change", "simulated", "lock-dir");
+  static final Set<String> SIMULATED_KEYS =
+      Set.of("count", "model", "workload", "batch-size", "work", "real-processes");
+  static final Set<String> CARBON_KEYS = Set.of("max-age", "fetch-budget", "sources");
+  static final Set<String> API_KEYS = Set.of("listen", "socket");
+  static final Set<String> HISTORY_KEYS = Set.of("url", "retention");
+  static final Set<String> WORK_KEYS = Set.of("gpu", "user", "groups");
 
   static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/carbon-governor");
   static final Path DEFAULT_TEAMS_DIR = Path.of("/etc/carbon-governor/teams.d");
@@ -98,7 +106,7 @@ final class GovernorConfigReader {
   }
 
   private static GpuConfig gpu(ConfigMap gpu) {
-    gpu.allowOnly(Set.of("backend", "nvml-library", "min-change", "simulated", "lock-dir"));
+    gpu.allowOnly(GPU_KEYS);
     return new GpuConfig(
         gpu.word("backend", Backend.class, Backend.NVML),
         gpu.string("nvml-library", "libnvidia-ml.so.1"),
@@ -112,7 +120,7 @@ final class GovernorConfigReader {
   }
 
   private static GpuConfig.Simulated simulated(ConfigMap sim) {
-    sim.allowOnly(Set.of("count", "model", "workload", "batch-size", "work", "real-processes"));
+    sim.allowOnly(SIMULATED_KEYS);
     Optional<String> workload = sim.string("workload");
     workload
         .filter(w -> !WORKLOAD.matcher(w).matches())
@@ -145,7 +153,7 @@ final class GovernorConfigReader {
         continue;
       }
       ConfigMap m = map.get();
-      m.allowOnly(Set.of("gpu", "user", "groups"));
+      m.allowOnly(WORK_KEYS);
       Optional<Integer> gpu = m.require("gpu").flatMap(v -> v.asInt(0, count - 1));
       Optional<String> user = m.get("user").flatMap(v -> unixName(v, "user"));
       List<String> groups = new ArrayList<>();
@@ -186,7 +194,7 @@ final class GovernorConfigReader {
       return new CarbonConfig(Duration.ofHours(2), Duration.ofSeconds(2), List.of());
     }
     ConfigMap c = carbon.get();
-    c.allowOnly(Set.of("max-age", "fetch-budget", "sources"));
+    c.allowOnly(CARBON_KEYS);
     return new CarbonConfig(
         c.duration("max-age", Duration.ofHours(2), Duration.ofMinutes(1), Duration.ofDays(7)),
         c.duration(
@@ -222,7 +230,7 @@ final class GovernorConfigReader {
   }
 
   private static Optional<ApiConfig> api(ConfigMap api) {
-    api.allowOnly(Set.of("listen", "socket"));
+    api.allowOnly(API_KEYS);
     ApiConfig listen =
         api.get("listen").flatMap(v -> v.parsed(GovernorConfigReader::listen)).orElse(DEFAULT_API);
     Path socket =
@@ -294,7 +302,7 @@ final class GovernorConfigReader {
       return new HistoryConfig(fallback, Retention.DEFAULT);
     }
     ConfigMap history = section.get();
-    history.allowOnly(Set.of("url", "retention"));
+    history.allowOnly(HISTORY_KEYS);
     String url =
         history
             .get("url")

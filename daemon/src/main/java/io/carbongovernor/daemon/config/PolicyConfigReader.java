@@ -27,7 +27,7 @@ final class PolicyConfigReader {
   static final List<String> KINDS = List.of("full-speed", "static", "bands", "chase", "forecast");
 
   /** The kinds this version can build, with the keys each takes; the others are "not available". */
-  private static final Map<String, Set<String>> KEYS =
+  static final Map<String, Set<String>> KEYS =
       Map.of(
           "full-speed", Set.of("kind"),
           "static", Set.of("kind", "cap"),
@@ -40,7 +40,7 @@ final class PolicyConfigReader {
 
   static final PolicyConfig FULL_SPEED = new PolicyConfig("full-speed", Policies.fullSpeed());
 
-  private static final Set<String> BAND_KEYS = Set.of("below", "cap", "batch-size");
+  static final Set<String> BAND_KEYS = Set.of("below", "cap", "batch-size");
 
   private PolicyConfigReader() {}
 

@@ -16,13 +16,15 @@ final class RetentionReader {
 
   private static final String FOREVER = "forever";
 
+  static final Set<String> KEYS = Set.of("raw", "minutes", "hours");
+
   private RetentionReader() {}
 
   /** What was read for one key: its value (empty is forever) and whether it was valid. */
   private record Keep(Optional<ConfigValue> given, Optional<Duration> value, boolean valid) {}
 
   static Retention read(ConfigMap section) {
-    section.allowOnly(Set.of("raw", "minutes", "hours"));
+    section.allowOnly(KEYS);
     Retention defaults = Retention.DEFAULT;
     Keep raw = keep(section, "raw", defaults.raw());
     Keep minutes = keep(section, "minutes", defaults.minutes());

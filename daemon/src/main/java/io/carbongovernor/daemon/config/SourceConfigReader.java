@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -28,22 +29,24 @@ import java.util.stream.Collectors;
 /** Reads {@code carbon.sources}: each entry, its type's keys, its secrets, unique names. */
 final class SourceConfigReader {
 
-  private static final Set<String> COMMON_KEYS =
+  static final Set<String> COMMON_KEYS =
       Set.of("type", "name", "base-url", "zone", "timeout");
 
   /** The keys each type takes besides the common ones. */
-  private static final Map<Type, Set<String>> TYPE_KEYS = new EnumMap<>(Type.class);
+  static final Map<Type, Set<String>> TYPE_KEYS = typeKeys();
 
-  static {
+  private static Map<Type, Set<String>> typeKeys() {
     Set<String> electricityMaps = new LinkedHashSet<>(SecretReader.keys("token"));
     electricityMaps.addAll(List.of("api-version", "emission-factor", "latitude", "longitude"));
     Set<String> wattTime = new LinkedHashSet<>(SecretReader.keys("password"));
     wattTime.add("username");
-    TYPE_KEYS.put(Type.ELECTRICITYMAPS, electricityMaps);
-    TYPE_KEYS.put(Type.WATTTIME, wattTime);
-    TYPE_KEYS.put(Type.UK, Set.of("region"));
-    TYPE_KEYS.put(Type.CARBON_AWARE_SDK, Set.of("kind"));
-    TYPE_KEYS.put(Type.TRACE, Set.of("file", "timing", "column"));
+    Map<Type, Set<String>> keys = new EnumMap<>(Type.class);
+    keys.put(Type.ELECTRICITYMAPS, Collections.unmodifiableSet(electricityMaps));
+    keys.put(Type.WATTTIME, Collections.unmodifiableSet(wattTime));
+    keys.put(Type.UK, Set.of("region"));
+    keys.put(Type.CARBON_AWARE_SDK, Set.of("kind"));
+    keys.put(Type.TRACE, Set.of("file", "timing", "column"));
+    return Collections.unmodifiableMap(keys);
   }
 
   /** A GB region id (1 to 17) or an outward postcode such as RG10 or BS7. */

@@ -21,8 +21,9 @@ final class TeamConfigReader {
 
   static final Pattern UNIX_NAME = Pattern.compile("[a-z_][a-z0-9_-]*\\$?");
   static final int MAX_UNIX_NAME = 32;
-  private static final Set<String> KEYS =
+  static final Set<String> KEYS =
       Set.of("members", "policy", "batch-sizes", "monthly-carbon-budget-kg", "time-weight-g-per-hour");
+  static final Set<String> MEMBER_KEYS = Set.of("users", "groups");
 
   /** The team that first listed a user or group. */
   private record Claim(String team, Path shownFile) {}
@@ -42,7 +43,7 @@ final class TeamConfigReader {
     Optional<ConfigMap> members = root.require("members").flatMap(ConfigValue::asMap);
     if (members.isPresent()) {
       ConfigMap m = members.get();
-      m.allowOnly(Set.of("users", "groups"));
+      m.allowOnly(MEMBER_KEYS);
       userNames = names(m, "user", claim, users);
       groupNames = names(m, "group", claim, groups);
       if (listed(m, "users") + listed(m, "groups") == 0) {

@@ -53,6 +53,14 @@ public final class BatchSizes {
             : advisor.recommend(now, spec.get()));
   }
 
+  /**
+   * Whether the advisor picks the job's batch size: its team lists batch sizes. The pick then holds
+   * for the whole run, since the run is learned at that size when it finishes.
+   */
+  public boolean governs(Job job, Optional<TeamConfig> team) {
+    return spec(job, team).isPresent();
+  }
+
   /** Whether a running job already costs too much against the job's best run. */
   public Optional<StopAdvice> shouldStop(Job job, Optional<TeamConfig> team, Instant now) {
     Optional<JobSpec> spec = spec(job, team);

@@ -19,8 +19,9 @@ import java.util.OptionalInt;
  * @param team the owner's team; empty when the owner is in none (the default policy applies)
  * @param claims the GPUs the job listed, each with whether its claim counts
  * @param batchSize the batch size the job would use on its own
- * @param advisedBatchSize the batch size advised at registration, which a job that does not
- *     accept changes keeps for its whole run
+ * @param advisedBatchSize the batch size the job was last advised: the one advised at
+ *     registration, which it keeps for its whole run unless it accepts changes and the advisor did
+ *     not pick it, in which case the size its policy last recommended
  * @param lastReport the last progress report and when, and the limit in force then
  * @param energy the GPU energy attributed to the job so far (by the sampler)
  * @param emissionsGrams the emissions of that energy, where the intensity was known

@@ -168,6 +168,26 @@ class PythonCallbacksTest {
     }
   }
 
+  /**
+   * Hugging Face's Trainer sets control.should_training_stop itself at the last step of every
+   * run: a run the daemon never advised to stop finished as having reached its target.
+   */
+  @Test
+  void theHuggingFaceCallbackTakesTheTrainersOwnLastStepFlagForNoStop() throws Exception {
+    try (CapturedLog log = CapturedLog.of("jobs")) {
+      Driver run = driver("huggingface-full");
+      JsonNode done = run.next("done");
+      assertThat(done.get("epochs_run").intValue()).isEqualTo(2);
+      assertThat(done.get("should_training_stop").booleanValue()).isTrue(); // the Trainer's, at its last step
+      assertThat(done.get("stop_reason").isNull()).isTrue();
+      assertThat(done.get("outcome").get("finished").booleanValue()).isTrue();
+      run.exitsCleanly();
+      assertThat(log.lines())
+          .anySatisfy(l -> assertThat(l).contains("job finished").contains("name=\"bert-full\"")
+              .contains("reached_target=\"true\"").contains("epochs=\"2\""));
+    }
+  }
+
   /** A finished run at 512 that reached its target in one minute: the one to beat. */
   private void seedABestRun(String name) throws Exception {
     HttpResponse<String> reg =

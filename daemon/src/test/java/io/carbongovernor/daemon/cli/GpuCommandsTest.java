@@ -45,11 +45,25 @@ class GpuCommandsTest {
     CommandRun run = CommandRun.of("gpus", "--config", simulated().toString());
     assertThat(run.exitCode()).as(run.all()).isZero();
     assertThat(run.out())
-        .contains("2 GPU(s), backend simulated")
+        .contains("2 GPU(s), backend simulated (simulated by this command, not a running daemon's GPUs)")
         .contains("gpu0  " + GPU0 + "  Tesla V100 (simulated)")
         .contains("gpu1  " + GPU1)
-        .contains("limit 250 W (default 250 W, enforced 250 W), range [100 W, 250 W]")
         .contains("pid " + (SimulatedGpus.FIRST_PID + 1) + "  owner unknown  8192 MiB"); // a pid no real process has
+  }
+
+  /** The limit set now is told apart from the driver's default, which status's original need not be. */
+  @Test
+  void gpusNamesEachLimit() throws IOException {
+    CommandRun run = CommandRun.of("gpus", "--config", simulated().toString());
+    assertThat(run.exitCode()).as(run.all()).isZero();
+    assertThat(run.out())
+        .contains("  current limit  250 W (set now; the GPU enforces 250 W)\n")
+        .contains("  default limit  250 W (the driver's; the daemon restores the limit it found)\n")
+        .contains("  allowed limits 100 W to 250 W\n");
+    JsonNode gpu = JsonMapper.builder().build()
+        .readTree(CommandRun.of("gpus", "--config", simulated().toString(), "--format", "json").out()).get("gpus").get(0);
+    assertThat(gpu.propertyNames()).contains("current_limit_w", "enforced_limit_w", "default_limit_w")
+        .doesNotContain("limit_w");
   }
 
   @Test
@@ -62,7 +76,7 @@ class GpuCommandsTest {
     JsonNode gpu1 = doc.get("gpus").get(1);
     assertThat(gpu1.get("index").asInt()).isEqualTo(1);
     assertThat(gpu1.get("uuid").asString()).isEqualTo(GPU1);
-    assertThat(gpu1.get("limit_w").asDouble()).isEqualTo(250.0);
+    assertThat(gpu1.get("current_limit_w").asDouble()).isEqualTo(250.0);
     assertThat(gpu1.get("min_limit_w").asDouble()).isEqualTo(100.0);
     assertThat(gpu1.get("enforced_limit_w").asDouble()).isEqualTo(250.0);
     assertThat(gpu1.get("energy_j").isNumber()).isTrue();
@@ -74,12 +88,32 @@ class GpuCommandsTest {
     assertThat(CommandRun.of("gpus", "--config", simulated().toString(), "--format", "xml").exitCode()).isEqualTo(2);
   }
 
+  /** One line: which library, that the driver is missing, what to do; not the loader's search path. */
   @Test
-  void aMissingNvmlLibraryFailsWithAMessageNamingSimulatedAndShadow() throws IOException {
+  void withoutTheNvidiaDriverGpusSaysSoOnOneLine() throws IOException {
+    Path cfg = config("gpu: {backend: nvml, nvml-library: libnvidia-ml-not-installed.so.1}");
+    CommandRun run = CommandRun.of("gpus", "--config", cfg.toString());
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err().lines()).as(run.err()).hasSize(1);
+    assertThat(run.err())
+        .startsWith("carbon-governor gpus: cannot load NVML (libnvidia-ml-not-installed.so.1): the NVIDIA driver is"
+            + " not installed")
+        .contains("No such file or directory")
+        .contains("Install the NVIDIA driver, or, to run without NVIDIA GPUs, set 'backend: simulated' under 'gpu:' in "
+            + cfg)
+        .doesNotContain("Search paths");
+  }
+
+  @Test
+  void aConfiguredNvmlPathThatIsMissingIsNamedOnOneLine() throws IOException {
     Path cfg = config("gpu: {backend: nvml, nvml-library: /nonexistent/libnvidia-ml.so.1}");
     CommandRun run = CommandRun.of("gpus", "--config", cfg.toString());
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).contains("/nonexistent/libnvidia-ml.so.1").contains("backend: simulated").contains("mode: shadow");
+    assertThat(run.err().lines()).as(run.err()).hasSize(1);
+    assertThat(run.err())
+        .contains("cannot load NVML from /nonexistent/libnvidia-ml.so.1 (gpu.nvml-library): ")
+        .contains("No such file or directory")
+        .contains("backend: simulated");
   }
 
   @Test

@@ -268,4 +268,26 @@ class SimulateCommandTest {
       }
     });
   }
+
+  @Test
+  void aBundledProfileIsTakenByName() {
+    for (String name : List.of("a40", "V100")) {
+      List<String> args = args("--policies", "full-speed,static");
+      args.set(args.indexOf(profile.toString()), name);
+      args.set(args.indexOf("toy/net"), "cifar100/shufflenetv2");
+      args.set(args.indexOf("8"), "128");
+      args.set(args.indexOf("4320"), "10");
+      assertThat(run(args.toArray(String[]::new))).as(err).isZero();
+      assertThat(out).contains("profile   zeus:" + name.toLowerCase(java.util.Locale.ROOT) + " cifar100/shufflenetv2 bs=128");
+    }
+  }
+
+  @Test
+  void anUnknownProfileNameListsTheBundledOnes() {
+    List<String> args = args();
+    args.set(args.indexOf(profile.toString()), "h100");
+    assertThat(run(args.toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).isEqualTo("simulate: --profile h100: no such file, and no bundled profile of that name"
+        + " (bundled: a40, v100)\n");
+  }
 }
