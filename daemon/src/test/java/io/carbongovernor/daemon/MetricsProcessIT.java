@@ -1,6 +1,7 @@
 package io.carbongovernor.daemon;
 
 import static io.carbongovernor.daemon.testing.ChildProcesses.WAIT_SECONDS;
+import static io.carbongovernor.daemon.testing.ChildProcesses.awaitLine;
 import static io.carbongovernor.daemon.testing.ChildProcesses.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,23 +75,6 @@ class MetricsProcessIT {
 
   private Path config() throws IOException {
     return TestDaemonConfig.write(dir, "interval: 1h", "sample-every: 1s");
-  }
-
-
-  private static Matcher awaitLine(BlockingQueue<String> lines, Pattern pattern) throws InterruptedException {
-    List<String> seen = new ArrayList<>();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-    while (System.nanoTime() < deadline) {
-      String line = lines.poll(1, TimeUnit.SECONDS);
-      if (line != null) {
-        seen.add(line);
-        Matcher m = pattern.matcher(line);
-        if (m.find()) {
-          return m;
-        }
-      }
-    }
-    throw new AssertionError("no line matching '" + pattern + "' in:\n" + String.join("\n", seen));
   }
 
   /** Scrapes until the sampler has accounted energy (two passes), so every family has series. */
