@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import io.carbongovernor.daemon.testing.TestDaemonConfig;
 import org.junit.jupiter.api.AfterEach;
