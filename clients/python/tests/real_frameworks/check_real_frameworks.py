@@ -194,9 +194,13 @@ def huggingface_run(name: str, use_job: bool) -> None:
                                 "should_training_stop": control.should_training_stop})
 
     def train_with(batch_size: int, callback: Any) -> Any:
+        with tempfile.TemporaryDirectory(prefix="cg-hf-") as output:
+            return train_in(output, batch_size, callback)
+
+    def train_in(output: str, batch_size: int, callback: Any) -> Any:
         model = Regressor()
         probe = Probe()
-        args = TrainingArguments(output_dir=tempfile.mkdtemp(prefix="cg-hf-"), per_device_train_batch_size=batch_size,
+        args = TrainingArguments(output_dir=output, per_device_train_batch_size=batch_size,
                                  per_device_eval_batch_size=64, num_train_epochs=EPOCHS, learning_rate=0.05,
                                  use_cpu=True, report_to=[], save_strategy="no", eval_strategy="epoch",
                                  logging_strategy="epoch", metric_for_best_model="loss", disable_tqdm=True,
