@@ -3,6 +3,7 @@ package io.carbongovernor.daemon.cli;
 import io.carbongovernor.daemon.config.ConfigLoader;
 import io.carbongovernor.daemon.config.FileChecks;
 import io.carbongovernor.daemon.config.InvalidConfigException;
+import io.carbongovernor.daemon.history.HistoryReadException;
 import io.carbongovernor.daemon.report.Breakdown;
 import io.carbongovernor.daemon.report.Report;
 import io.carbongovernor.daemon.report.ReportFormat;
@@ -10,7 +11,6 @@ import io.carbongovernor.daemon.report.ReportQuery;
 import io.carbongovernor.daemon.report.ReportRange;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -97,7 +97,7 @@ final class ReportCommand implements Callable<Integer> {
     Report report;
     try (Progress progress = parent.elapsed("report: reading the history")) {
       report = ReportQuery.run(url, range, Optional.ofNullable(team), Optional.ofNullable(job), breakdown);
-    } catch (SQLException e) {
+    } catch (HistoryReadException e) {
       err.printf("carbon-governor report: cannot read history %s: %s%n", url, e.getMessage());
       err.flush();
       return ExitCodes.RUNTIME_FAILURE;

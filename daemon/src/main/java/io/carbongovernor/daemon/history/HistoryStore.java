@@ -13,7 +13,8 @@ import java.util.Map;
  * Where the daemon records what it saw and did. Nothing here throws once open: a full disk, a
  * read-only, locked, deleted or damaged database must not stop the control loop, so each
  * problem is logged once with its cause, counted ({@link #health()}), and the next operation
- * tries again.
+ * tries again. Reports read what it writes through a {@link RollupReader}, which fails loudly
+ * instead; a backend implements both.
  */
 public interface HistoryStore extends AutoCloseable {
 

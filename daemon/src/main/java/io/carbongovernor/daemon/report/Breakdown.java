@@ -1,5 +1,6 @@
 package io.carbongovernor.daemon.report;
 
+import io.carbongovernor.daemon.history.RollupReader;
 import java.util.Locale;
 
 /** What a report's rows are grouped by. */
@@ -15,19 +16,14 @@ public enum Breakdown {
    */
   public static final String NO_JOB = "(no job)";
 
-  /** The SQL expression of the group key over a rollup table. */
-  String keyExpression() {
+  /** The history's key for these rows. */
+  RollupReader.Key key() {
     return switch (this) {
-      case TEAM -> "team";
-      case JOB -> "CASE WHEN job = '' THEN '" + NO_JOB + "' ELSE job END";
-      case GPU -> "gpu_uuid";
-      case DAY -> "strftime('%Y-%m-%d', bucket_ms / 1000, 'unixepoch')";
+      case TEAM -> RollupReader.Key.TEAM;
+      case JOB -> RollupReader.Key.JOB;
+      case GPU -> RollupReader.Key.GPU;
+      case DAY -> RollupReader.Key.DAY;
     };
-  }
-
-  /** The SQL order of the groups: GPUs by index, as nvidia-smi lists them; the rest by key. */
-  String orderExpression() {
-    return this == GPU ? "min(gpu_index), k" : "k";
   }
 
   public String word() {

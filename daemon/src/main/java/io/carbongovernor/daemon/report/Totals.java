@@ -1,5 +1,7 @@
 package io.carbongovernor.daemon.report;
 
+import io.carbongovernor.daemon.history.RollupSums;
+
 /**
  * Sums over a set of energy rows, in base units as stored, with the figures a report shows.
  *
@@ -23,6 +25,14 @@ public record Totals(
     long throttledMs) {
 
   public static final Totals ZERO = new Totals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+  /** The history's sums in the base units a report computes with. */
+  static Totals of(RollupSums s) {
+    return new Totals(
+        s.samples(), s.energy().millijoules(), s.baseline().millijoules(), s.emissions().grams(),
+        s.baselineEmissions().grams(), s.unknownEnergy().millijoules(), s.limitMilliwattMillis(),
+        s.busy().toMillis(), s.extra().toMillis(), s.throttled().toMillis());
+  }
 
   public Totals plus(Totals o) {
     return new Totals(

@@ -170,6 +170,21 @@ class ReportTest {
     assertThat(err.toString()).contains("--by must be one of team, job, gpu, day");
   }
 
+  /**
+   * A rollup row no recorder writes (a negative energy, set by hand or by another program) is
+   * refused with the history's name and the cause, not summed into a report that looks right.
+   */
+  @Test
+  void aHistoryHoldingANegativeEnergyIsRefusedNamedNotReported() throws Exception {
+    write();
+    try (Connection db = DriverManager.getConnection(url); Statement st = db.createStatement()) {
+      st.executeUpdate("UPDATE energy_hour SET energy_mj = -5 WHERE team = 'vision'");
+    }
+    assertThat(run("report", "--config", config.toString(), "--from", "2026-11-02", "--to", "2026-11-02")).isEqualTo(1);
+    assertThat(err.toString()).contains("cannot read history " + url).contains("out of range").contains("energy cannot be negative");
+    assertThat(out.toString()).doesNotContain("TOTAL");
+  }
+
   private StringWriter out;
   private StringWriter err;
 
