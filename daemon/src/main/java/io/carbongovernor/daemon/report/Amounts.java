@@ -11,91 +11,46 @@ import java.math.RoundingMode;
  */
 final class Amounts {
 
+  /** A unit with its size in the base unit (grams, seconds, Wh; W and g/kWh are their own). */
+  record Unit(String symbol, double base) {}
+
+  static final Unit G = new Unit("g", 1);
+  static final Unit KG = new Unit("kg", 1e3);
+  static final Unit T = new Unit("t", 1e6);
+  static final Unit S = new Unit("s", 1);
+  static final Unit MIN = new Unit("min", 60);
+  static final Unit H = new Unit("h", 3600);
+  static final Unit WH = new Unit("Wh", 1);
+  static final Unit KWH = new Unit("kWh", 1e3);
+  static final Unit MWH = new Unit("MWh", 1e6);
+
   private Amounts() {}
 
   /** Grams of CO2e as g, kg or t. */
   static String mass(double grams) {
-    return scaled(grams, MassUnit.forSize(Math.abs(grams)));
+    return scaled(grams, massUnit(Math.abs(grams)));
   }
 
   /** Energy as Wh, kWh or MWh. */
   static String energy(double kwh) {
     double wh = kwh * 1000;
     double size = Math.abs(wh);
-    if (size < 1000) {
-      return number(wh) + " Wh";
-    }
-    return size < 1e6 ? number(kwh) + " kWh" : number(kwh / 1000) + " MWh";
+    return scaled(wh, size < 1e3 ? WH : size < 1e6 ? KWH : MWH);
   }
 
   /** GPU time as s, min or h. */
   static String duration(double hours) {
-    return scaled(hours * 3600, TimeUnit.forSize(Math.abs(hours * 3600)));
+    return scaled(hours * 3600, timeUnit(Math.abs(hours * 3600)));
   }
 
-  /** A unit of mass, by the size of the largest figure it shows. */
-  enum MassUnit implements Unit {
-    G("g", 1),
-    KG("kg", 1e3),
-    T("t", 1e6);
-
-    private final String symbol;
-    private final double grams;
-
-    MassUnit(String symbol, double grams) {
-      this.symbol = symbol;
-      this.grams = grams;
-    }
-
-    static MassUnit forSize(double grams) {
-      return grams < 1e3 ? G : grams < 1e6 ? KG : T;
-    }
-
-    @Override
-    public String symbol() {
-      return symbol;
-    }
-
-    @Override
-    public double base() {
-      return grams;
-    }
+  /** The unit of mass for figures up to {@code grams}. */
+  static Unit massUnit(double grams) {
+    return grams < 1e3 ? G : grams < 1e6 ? KG : T;
   }
 
-  /** A unit of time, by the size of the largest figure it shows. */
-  enum TimeUnit implements Unit {
-    S("s", 1),
-    MIN("min", 60),
-    H("h", 3600);
-
-    private final String symbol;
-    private final double seconds;
-
-    TimeUnit(String symbol, double seconds) {
-      this.symbol = symbol;
-      this.seconds = seconds;
-    }
-
-    static TimeUnit forSize(double seconds) {
-      return seconds < 120 ? S : seconds < 7200 ? MIN : H;
-    }
-
-    @Override
-    public String symbol() {
-      return symbol;
-    }
-
-    @Override
-    public double base() {
-      return seconds;
-    }
-  }
-
-  /** A unit with its size in the base unit (grams, seconds). */
-  interface Unit {
-    String symbol();
-
-    double base();
+  /** The unit of time for figures up to {@code seconds}. */
+  static Unit timeUnit(double seconds) {
+    return seconds < 120 ? S : seconds < 7200 ? MIN : H;
   }
 
   static String scaled(double baseValue, Unit unit) {

@@ -23,35 +23,18 @@ record ValueAxis(Amounts.Unit unit, double top, List<Tick> ticks) {
 
     Amounts.Unit unitFor(double max) {
       return switch (this) {
-        case MASS -> Amounts.MassUnit.forSize(max);
-        case TIME -> Amounts.TimeUnit.forSize(max);
-        case POWER -> Fixed.W;
-        case INTENSITY -> Fixed.G_PER_KWH;
+        case MASS -> Amounts.massUnit(max);
+        case TIME -> Amounts.timeUnit(max);
+        case POWER -> WATTS;
+        case INTENSITY -> G_PER_KWH;
       };
     }
   }
 
   /** Units that do not change with size. */
-  enum Fixed implements Amounts.Unit {
-    W("W"),
-    G_PER_KWH("g/kWh");
+  private static final Amounts.Unit WATTS = new Amounts.Unit("W", 1);
 
-    private final String symbol;
-
-    Fixed(String symbol) {
-      this.symbol = symbol;
-    }
-
-    @Override
-    public String symbol() {
-      return symbol;
-    }
-
-    @Override
-    public double base() {
-      return 1;
-    }
-  }
+  private static final Amounts.Unit G_PER_KWH = new Amounts.Unit("g/kWh", 1);
 
   /** An axis for figures up to {@code max} (base unit); NaN and negative figures are ignored. */
   static ValueAxis forMax(Quantity quantity, double max) {
