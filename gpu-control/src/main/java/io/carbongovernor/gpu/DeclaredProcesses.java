@@ -30,7 +30,6 @@ public final class DeclaredProcesses {
   static final int MAX_ENTRIES = 65_536;
 
   private static final byte[] PREFIX = (VARIABLE + "=").getBytes(StandardCharsets.US_ASCII);
-  private static final String UUID_PREFIX = "GPU-";
   private static final DeclaredProcesses NONE = new DeclaredProcesses(null, -1, -1);
 
   private final Path procRoot;
@@ -139,21 +138,14 @@ public final class DeclaredProcesses {
     return true;
   }
 
-  /** Whether a comma-separated list names the GPU by index or UUID (any case, {@code GPU-} optional). */
+  /** Whether a comma-separated list names the GPU ({@link Gpu#isNamedBy}). */
   static boolean names(String list, Gpu gpu) {
     for (String ref : list.split(",")) {
-      String r = ref.trim();
-      if (!r.isEmpty() && (r.equals(Integer.toString(gpu.index())) || bare(r).equalsIgnoreCase(bare(gpu.uuid())))) {
+      if (gpu.isNamedBy(ref.trim())) {
         return true;
       }
     }
     return false;
-  }
-
-  private static String bare(String uuid) {
-    return uuid.regionMatches(true, 0, UUID_PREFIX, 0, UUID_PREFIX.length())
-        ? uuid.substring(UUID_PREFIX.length())
-        : uuid;
   }
 
   private static long pid(String name) {

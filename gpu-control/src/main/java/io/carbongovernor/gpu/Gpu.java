@@ -8,6 +8,8 @@ import java.util.Objects;
  */
 public record Gpu(int index, String uuid, String name, PowerConstraints constraints, Power defaultLimit) {
 
+  private static final String UUID_PREFIX = "GPU-";
+
   public Gpu {
     Objects.requireNonNull(uuid, "uuid");
     Objects.requireNonNull(name, "name");
@@ -16,6 +18,18 @@ public record Gpu(int index, String uuid, String name, PowerConstraints constrai
     if (index < 0) {
       throw new IllegalArgumentException("gpu index cannot be negative: " + index);
     }
+  }
+
+  /**
+   * Whether {@code ref} names this GPU: its index, or its UUID in any case, with or without the
+   * {@code GPU-} prefix (as users, CUDA_VISIBLE_DEVICES and the job API write them).
+   */
+  public boolean isNamedBy(String ref) {
+    return Integer.toString(index).equals(ref) || bare(uuid).equalsIgnoreCase(bare(ref));
+  }
+
+  private static String bare(String uuid) {
+    return uuid.regionMatches(true, 0, UUID_PREFIX, 0, UUID_PREFIX.length()) ? uuid.substring(UUID_PREFIX.length()) : uuid;
   }
 
   /** {@code gpu0 (GPU-1234...)}, for logs. */

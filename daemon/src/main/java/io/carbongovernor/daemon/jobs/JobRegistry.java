@@ -46,7 +46,6 @@ public final class JobRegistry {
 
   private static final Logger log = LoggerFactory.getLogger("jobs");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
-  private static final String UUID_PREFIX = "GPU-";
 
   private final ProcFs proc;
   private final ProcessTree tree;
@@ -96,7 +95,7 @@ public final class JobRegistry {
     for (String ref : request.gpus()) {
       Gpu gpu =
           available.stream()
-              .filter(g -> names(g, ref))
+              .filter(g -> g.isNamedBy(ref))
               .findFirst()
               .orElseThrow(() -> JobException.badRequest("unknown GPU '" + ref + "'"));
       if (!gpus.contains(gpu)) {
@@ -133,15 +132,6 @@ public final class JobRegistry {
         .addKeyValue("gpus", gpus.stream().map(Gpu::label).toList())
         .log("job registered");
     return job;
-  }
-
-  /** Whether {@code ref} is the GPU's index or its UUID, in any case, with or without {@code GPU-}. */
-  private static boolean names(Gpu gpu, String ref) {
-    return Integer.toString(gpu.index()).equals(ref) || bare(gpu.uuid()).equalsIgnoreCase(bare(ref));
-  }
-
-  private static String bare(String uuid) {
-    return uuid.regionMatches(true, 0, UUID_PREFIX, 0, UUID_PREFIX.length()) ? uuid.substring(UUID_PREFIX.length()) : uuid;
   }
 
   /**
