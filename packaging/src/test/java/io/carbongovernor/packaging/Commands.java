@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,26 @@ final class Commands {
       throw new AssertionError(String.join(" ", command) + " failed:\n" + out);
     }
     return out;
+  }
+
+  /** The package's files unpacked under {@code root} ({@code dpkg-deb -x}); returns root. */
+  static Path unpack(Path deb, Path root) throws IOException, InterruptedException {
+    run("dpkg-deb", "-x", deb.toString(), root.toString());
+    return root;
+  }
+
+  /**
+   * The unpacked launcher, run on the JDK running this test (17 or 25 in CI), with none of the
+   * caller's settings for an installed copy.
+   */
+  static ProcessBuilder launcher(Path root, String... args) {
+    List<String> cmd = new ArrayList<>(List.of(root.resolve("usr/bin/carbon-governor").toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("JAVA", ProcessHandle.current().info().command().orElse("java"));
+    pb.environment().remove("CARBON_GOVERNOR_HOME");
+    pb.environment().remove("CARBON_GOVERNOR_JAVA_OPTS");
+    return pb;
   }
 
   /** The process's output lines as they come. */

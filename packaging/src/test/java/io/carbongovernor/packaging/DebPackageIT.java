@@ -81,7 +81,7 @@ class DebPackageIT {
 
   @Test
   void javaDashJarOnTheUnpackedJarPrintsTheVersion() throws Exception {
-    Path root = unpack();
+    Path root = Commands.unpack(deb, dir.resolve("root"));
     ProcessBuilder pb =
         new ProcessBuilder(
                 ProcessHandle.current().info().command().orElse("java"),
@@ -176,7 +176,7 @@ class DebPackageIT {
     List<String> shipped = entries.keySet().stream().filter(p -> p.matches("/usr/share/man/man[0-9]/.+")).toList();
     assertThat(shipped).containsExactlyInAnyOrderElementsOf(expected);
 
-    Path root = unpack();
+    Path root = Commands.unpack(deb, dir.resolve("root"));
     for (Path page : generated) {
       String installed = installedPage(page);
       assertThat(entries.get(installed).mode()).isEqualTo("-rw-r--r--");
@@ -201,7 +201,7 @@ class DebPackageIT {
   void shipsTheBashCompletionWhereBashCompletionLooks() throws Exception {
     String path = "/usr/share/bash-completion/completions/carbon-governor";
     assertThat(entries.get(path)).isEqualTo(new Entry("-rw-r--r--", "root/root", path));
-    Path completion = unpack().resolve(path.substring(1));
+    Path completion = Commands.unpack(deb, dir.resolve("root")).resolve(path.substring(1));
     assertThat(Files.readString(completion)).doesNotStartWith("#!").contains("complete -F");
     Commands.run("bash", "-n", completion.toString());
 
@@ -217,11 +217,11 @@ class DebPackageIT {
   /** The bundled Zeus profiles are in the package's jars: simulate takes one by name. */
   @Test
   void simulateOfAnUnpackedCopyTakesABundledProfileByName() throws Exception {
-    Path root = unpack();
-    Process p = start(launcher(root, "simulate",
+    Path root = Commands.unpack(deb, dir.resolve("root"));
+    Process p = start(Commands.launcher(root, "simulate",
         "--trace", root.resolve("usr/share/carbon-governor/traces/US-CAL-CISO_2023_hourly.csv").toString(),
         "--profile", "a40", "--workload", "cifar100/shufflenetv2", "--batch-size", "128", "--epochs", "10",
-        "--start", "2023-03-02T00:00:00Z", "--policies", "full-speed,static"));
+        "--start", "2023-03-02T00:00:00Z", "--policies", "full-speed,static").redirectErrorStream(true));
     String out = new String(p.getInputStream().readAllBytes());
 
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -231,7 +231,7 @@ class DebPackageIT {
 
   @Test
   void copyrightIsMachineReadableAndNamesTheLicenceOfEveryJarAndDataSet() throws Exception {
-    Path root = unpack();
+    Path root = Commands.unpack(deb, dir.resolve("root"));
     Dep5Copyright copyright =
         Dep5Copyright.parse(Files.readString(root.resolve("usr/share/doc/carbon-governor/copyright")));
 
@@ -312,7 +312,7 @@ class DebPackageIT {
 
   @Test
   void packagedConfigurationTakesTheTraceFallbackFromThePackage() throws Exception {
-    Path root = unpack();
+    Path root = Commands.unpack(deb, dir.resolve("root"));
     List<String> traceFiles =
         Files.readAllLines(root.resolve("etc/carbon-governor/governor.yaml")).stream()
             .map(String::trim)
@@ -326,8 +326,8 @@ class DebPackageIT {
 
   @Test
   void launcherOfAnUnpackedCopyPrintsTheVersion() throws Exception {
-    Path root = unpack();
-    Process p = start(launcher(root, "--version"));
+    Path root = Commands.unpack(deb, dir.resolve("root"));
+    Process p = start(Commands.launcher(root, "--version").redirectErrorStream(true));
     String out = new String(p.getInputStream().readAllBytes());
 
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -337,7 +337,7 @@ class DebPackageIT {
 
   @Test
   void launcherOfAnUnpackedCopyRunsTheDaemonWithoutWarningsAndStopsCleanly() throws Exception {
-    Path root = unpack();
+    Path root = Commands.unpack(deb, dir.resolve("root"));
     Path teams = Files.createDirectories(dir.resolve("teams.d"));
     Path config = dir.resolve("governor.yaml");
     Files.writeString(
@@ -357,7 +357,7 @@ class DebPackageIT {
             "api: {listen: 127.0.0.1:0, socket: " + dir.resolve("run/api.sock") + "}",
             "teams-dir: " + teams,
             ""));
-    Process daemon = start(launcher(root, "run", "--config", config.toString()));
+    Process daemon = start(Commands.launcher(root, "run", "--config", config.toString()).redirectErrorStream(true));
     BlockingQueue<String> lines = Commands.lines(daemon);
 
     List<String> seen = Commands.until(lines, l -> l.contains("controlling"), 60);
@@ -369,24 +369,6 @@ class DebPackageIT {
     // about native access: the launcher's --enable-native-access covers it.
     assertThat(dir.resolve("state/history.db")).exists();
     assertThat(seen).noneMatch(l -> l.startsWith("WARNING"));
-  }
-
-  private Path unpack() throws Exception {
-    Path root = dir.resolve("root");
-    Commands.run("dpkg-deb", "-x", deb.toString(), root.toString());
-    return root;
-  }
-
-  /** The unpacked launcher on the JDK running this test (17 or 25 in CI). */
-  private static ProcessBuilder launcher(Path root, String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(root.resolve("usr/bin/carbon-governor").toString());
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("JAVA", ProcessHandle.current().info().command().orElse("java"));
-    pb.environment().remove("CARBON_GOVERNOR_HOME");
-    pb.environment().remove("CARBON_GOVERNOR_JAVA_OPTS");
-    return pb;
   }
 
   private Process start(ProcessBuilder pb) throws IOException {

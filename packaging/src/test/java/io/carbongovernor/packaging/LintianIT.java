@@ -100,8 +100,7 @@ class LintianIT {
   @Test
   void debianChangelogIsCompressedAndItsLatestEntryIsThePackagesVersion() throws Exception {
     String version = Commands.run("dpkg-deb", "-f", deb.toString(), "Version").strip();
-    Path root = dir.resolve("root");
-    Commands.run("dpkg-deb", "-x", deb.toString(), root.toString());
+    Path root = Commands.unpack(deb, dir.resolve("root"));
     Path doc = root.resolve("usr/share/doc/carbon-governor");
 
     String changelog = gunzip(doc.resolve("changelog.Debian.gz"));

@@ -87,7 +87,7 @@ class PythonClientPackageIT {
 
   @Test
   void theUnpackedCommandRunsUnderTheSystemPython() throws Exception {
-    Path root = unpack();
+    Path root = Commands.unpack(deb, dir.resolve("root"));
     Finished help = runToEnd(client(root, "--help"));
     assertThat(help.exit()).as(help.output()).isZero();
     assertThat(help.output()).contains("register").contains("list");
@@ -107,13 +107,13 @@ class PythonClientPackageIT {
   void aPyTorchJobTrainedThroughTheContextManagerShowsInTheReportByJob() throws Exception {
     requireTorch();
     assertThat(FAKE_NVML).as("fake NVML built by gpu-control's test build").isRegularFile();
-    Path root = unpack();
+    Path root = Commands.unpack(deb, dir.resolve("root"));
     Path hardware = dir.resolve("gpus.state");
     Files.writeString(hardware, "procs.0=\nprocs.1=\n");
     Path config = config(root);
     LocalDate day = LocalDate.now(ZoneOffset.UTC);
 
-    ProcessBuilder daemonCommand = launcher(root, "run", "--config", config.toString());
+    ProcessBuilder daemonCommand = Commands.launcher(root, "run", "--config", config.toString());
     daemonCommand.environment().put("FAKE_NVML_STATE", hardware.toString());
     daemonCommand.environment().put("FAKE_NVML_DEVICE_COUNT", "2");
     Process daemon = start(daemonCommand.redirectErrorStream(true));
@@ -143,7 +143,7 @@ class PythonClientPackageIT {
     assertThat(run.get("outcome").get("energy_kwh").doubleValue()).isPositive();
 
     Finished report =
-        runToEnd(launcher(root, "report", "--config", config.toString(), "--from", day.toString(),
+        runToEnd(Commands.launcher(root, "report", "--config", config.toString(), "--from", day.toString(),
             "--to", LocalDate.now(ZoneOffset.UTC).toString(), "--by", "job", "--format", "json"));
     assertThat(report.exit()).as(report.output()).isZero();
     JsonNode rows = JSON.readTree(report.output()).get("rows");
@@ -230,12 +230,6 @@ class PythonClientPackageIT {
     return new Finished(p.exitValue(), out);
   }
 
-  private Path unpack() throws Exception {
-    Path root = dir.resolve("root");
-    Commands.run("dpkg-deb", "-x", deb.toString(), root.toString());
-    return root;
-  }
-
   /** The unpacked client command, finding its package as Debian's python3 would in dist-packages. */
   private static ProcessBuilder client(Path root, String... args) {
     List<String> cmd = new ArrayList<>(List.of(root.resolve("usr/bin/carbon-governor-client").toString()));
@@ -244,17 +238,6 @@ class PythonClientPackageIT {
     pb.environment().keySet().removeIf(k -> k.startsWith("CARBON_GOVERNOR_"));
     pb.environment().put("PYTHONPATH", root.resolve(DIST_PACKAGES.substring(1)).toString());
     pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
-    return pb;
-  }
-
-  /** The unpacked launcher on the JDK running this test. */
-  private static ProcessBuilder launcher(Path root, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(root.resolve("usr/bin/carbon-governor").toString()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("JAVA", ProcessHandle.current().info().command().orElse("java"));
-    pb.environment().remove("CARBON_GOVERNOR_HOME");
-    pb.environment().remove("CARBON_GOVERNOR_JAVA_OPTS");
     return pb;
   }
 
