@@ -5,7 +5,6 @@ import io.carbongovernor.daemon.config.FileChecks;
 import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.daemon.config.InvalidConfigException;
 import io.carbongovernor.carbon.CarbonTrace;
-import io.carbongovernor.carbon.TraceColumn;
 import io.carbongovernor.daemon.config.SourceConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -70,13 +69,9 @@ final class CheckConfigCommand implements Callable<Integer> {
       return Optional.empty();
     }
     Path file = source.file().get();
-    TraceColumn column =
-        source.column().orElse(SourceConfig.Column.DIRECT) == SourceConfig.Column.LIFECYCLE
-            ? TraceColumn.LIFECYCLE
-            : TraceColumn.DIRECT;
     Optional<String> traceZone;
     try {
-      traceZone = CarbonTrace.read(file, column).zone();
+      traceZone = CarbonTrace.read(file, source.traceColumn()).zone();
     } catch (IOException | RuntimeException e) {
       return Optional.of("carbon source '" + source.name() + "': cannot read trace file " + file + " ("
           + e.getMessage() + "); the source will not start");

@@ -1,5 +1,6 @@
 package io.carbongovernor.daemon.config;
 
+import io.carbongovernor.carbon.TraceColumn;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,5 +87,10 @@ public record SourceConfig(
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(timing, "timing");
     Objects.requireNonNull(column, "column");
+  }
+
+  /** The column a trace source reads: direct emissions unless {@code column: lifecycle}. */
+  public TraceColumn traceColumn() {
+    return column.orElse(Column.DIRECT) == Column.LIFECYCLE ? TraceColumn.LIFECYCLE : TraceColumn.DIRECT;
   }
 }

@@ -8,7 +8,6 @@ import io.carbongovernor.carbon.HttpEndpoint;
 import io.carbongovernor.carbon.Retry;
 import io.carbongovernor.carbon.SignalKind;
 import io.carbongovernor.carbon.Timeouts;
-import io.carbongovernor.carbon.TraceColumn;
 import io.carbongovernor.carbon.TraceTiming;
 import io.carbongovernor.daemon.config.Secret;
 import io.carbongovernor.daemon.config.SourceConfig;
@@ -95,16 +94,12 @@ public final class CarbonSourceFactory {
 
   private static CarbonSource trace(SourceConfig config, Clock clock) {
     Path file = config.file().orElseThrow();
-    TraceColumn column =
-        config.column().orElse(SourceConfig.Column.DIRECT) == SourceConfig.Column.LIFECYCLE
-            ? TraceColumn.LIFECYCLE
-            : TraceColumn.DIRECT;
     TraceTiming timing =
         config.timing().orElse(SourceConfig.Timing.YEAR_ALIGNED) == SourceConfig.Timing.ABSOLUTE
             ? TraceTiming.ABSOLUTE
             : TraceTiming.YEAR_ALIGNED;
     try {
-      return CarbonSources.trace(CarbonTrace.read(file, column), clock, timing, config.name());
+      return CarbonSources.trace(CarbonTrace.read(file, config.traceColumn()), clock, timing, config.name());
     } catch (IOException e) {
       throw new StartupException("carbon source '" + config.name() + "': " + e.getMessage(), e);
     }
