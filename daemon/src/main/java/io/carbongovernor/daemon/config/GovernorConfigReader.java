@@ -3,7 +3,9 @@ package io.carbongovernor.daemon.config;
 import io.carbongovernor.daemon.config.GovernorConfig.Mode;
 import io.carbongovernor.daemon.config.GpuConfig.Backend;
 import io.carbongovernor.daemon.config.GpuConfig.Model;
+import io.carbongovernor.daemon.history.DatabaseLogin;
 import io.carbongovernor.daemon.history.Retention;
+import io.carbongovernor.daemon.history.postgres.PostgresConnections;
 import io.carbongovernor.gpu.GpuLocks;
 import io.carbongovernor.gpu.Power;
 import io.carbongovernor.gpu.SimulatedAccount;
@@ -44,7 +46,11 @@ final class GovernorConfigReader {
       Set.of("count", "model", "workload", "batch-size", "work", "real-processes");
   static final Set<String> CARBON_KEYS = Set.of("max-age", "fetch-budget", "sources");
   static final Set<String> API_KEYS = Set.of("listen", "socket");
-  static final Set<String> HISTORY_KEYS = Set.of("url", "retention");
+  static final Set<String> HISTORY_KEYS =
+      Set.of("url", "retention", "user", "password-file", "password-env", "password-credential", "node-id",
+          "spool-max-samples");
+  /** A node id: what /etc/machine-id holds (32 hex digits), or a name an admin gives. */
+  private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   static final Set<String> WORK_KEYS = Set.of("gpu", "user", "groups");
 
   static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/carbon-governor");
@@ -296,7 +302,7 @@ final class GovernorConfigReader {
     return true;
   }
 
-  private static HistoryConfig history(Optional<ConfigMap> section, Path stateDir) {
+  private HistoryConfig history(Optional<ConfigMap> section, Path stateDir) {
     String fallback = JDBC_SQLITE + stateDir.resolve("history.db");
     if (section.isEmpty()) {
       return new HistoryConfig(fallback, Retention.DEFAULT);
@@ -310,7 +316,33 @@ final class GovernorConfigReader {
             .orElse(fallback);
     Retention retention =
         history.map("retention").map(RetentionReader::read).orElse(Retention.DEFAULT);
-    return new HistoryConfig(url, retention);
+    boolean postgres = PostgresConnections.serves(url);
+    if (postgres && url.matches("(?i).*[?&]password=.*")) {
+      history.get("url").ifPresent(v -> v.problem(
+          "a password in the url would show in logs and process lists; give it with "
+              + Suggestions.oneOf(SecretReader.keys("password"))));
+    }
+    Optional<String> user = history.string("user");
+    boolean passwordGiven = SecretReader.keys("password").stream().anyMatch(history::has);
+    Optional<Secret> password =
+        passwordGiven ? SecretReader.read(history, "password", "history", context) : Optional.empty();
+    for (String key : List.of("user", "password-file", "password-env", "password-credential", "node-id",
+        "spool-max-samples")) {
+      if (!postgres) {
+        history.get(key).ifPresent(v -> v.problemAt(v.keyLocation(),
+            "only a jdbc:postgresql: history takes " + key + "; a SQLite history is the node's own"));
+      }
+    }
+    Optional<String> nodeId = history.get("node-id").flatMap(v -> v.asString().flatMap(id -> {
+      if (!NODE_ID.matcher(id).matches()) {
+        v.problem("a node id is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, got '"
+            + id + "'");
+        return Optional.empty();
+      }
+      return Optional.of(id);
+    }));
+    int spool = history.integer("spool-max-samples", HistoryConfig.DEFAULT_SPOOL_MAX_SAMPLES, 1_000, 1_000_000_000);
+    return new HistoryConfig(url, retention, new DatabaseLogin(user, password), nodeId, spool);
   }
 
   /**

@@ -11,23 +11,53 @@ import java.sql.Statement;
 import java.util.List;
 
 /**
- * Versioned schema scripts, applied in order inside one transaction each. The database records
- * the version it reached in {@code schema_version}; a database newer than this build is refused
- * rather than written with a schema it does not know.
+ * Versioned schema scripts of one backend, applied in order inside one transaction each. The
+ * database records the version it reached in {@code schema_version}; a database newer than this
+ * build is refused rather than written with a schema it does not know.
  */
-final class Migrations {
+public final class Migrations {
 
-  /** Scripts on the classpath next to this class, in version order: {@code V<n>__<what>.sql}. */
-  static final List<String> SCRIPTS =
-      List.of(
-          "V1__signals_and_decisions.sql",
-          "V2__energy_and_rollups.sql",
-          "V3__batch_size_runs.sql");
+  /** SQL that opens a backend's write transaction, and the one that ends it. */
+  private interface Transaction {
+    void run(Connection connection, Transactions.Work work) throws SQLException;
+  }
 
-  private Migrations() {}
+  /** A node's own history (and, in a fleet, its spool). */
+  static final Migrations SQLITE =
+      new Migrations(
+          "sqlite/",
+          List.of("V1__signals_and_decisions.sql", "V2__energy_and_rollups.sql", "V3__batch_size_runs.sql"),
+          "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL) STRICT",
+          Transactions::write);
 
-  static int latestVersion() {
-    return SCRIPTS.size();
+  /**
+   * A fleet's shared history. Nodes that start together migrate one at a time: each takes the
+   * same transaction-scoped advisory lock first, so the second finds the work done.
+   */
+  public static final Migrations POSTGRESQL =
+      new Migrations(
+          "postgresql/",
+          List.of("V1__fleet_history.sql"),
+          "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+          Migrations::postgresTransaction);
+
+  /** The advisory lock key migrations take: "cgschema" in ASCII. */
+  private static final long MIGRATION_LOCK = 0x6367736368656d61L;
+
+  private final String directory;
+  private final List<String> scripts;
+  private final String versionTable;
+  private final Transaction transaction;
+
+  private Migrations(String directory, List<String> scripts, String versionTable, Transaction transaction) {
+    this.directory = directory;
+    this.scripts = List.copyOf(scripts);
+    this.versionTable = versionTable;
+    this.transaction = transaction;
+  }
+
+  public int latestVersion() {
+    return scripts.size();
   }
 
   /**
@@ -35,25 +65,22 @@ final class Migrations {
    *
    * @throws HistoryException when the database has a newer schema (a downgrade, not damage)
    */
-  static int migrate(Connection connection) throws SQLException {
-    Transactions.execute(
-        connection, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL) STRICT");
-    int current = currentVersion(connection);
-    if (current > latestVersion()) {
-      throw new HistoryException(
-          "history schema version "
-              + current
-              + " is newer than this build understands ("
-              + latestVersion()
-              + "); use a newer carbon-governor");
-    }
-    for (int v = current + 1; v <= latestVersion(); v++) {
+  public int migrate(Connection connection) throws SQLException {
+    int[] before = new int[1];
+    transaction.run(connection, c -> {
+      Transactions.execute(c, versionTable);
+      before[0] = currentVersion(c);
+    });
+    for (int v = before[0] + 1; v <= latestVersion(); v++) {
       int version = v;
-      Transactions.write(
+      transaction.run(
           connection,
           c -> {
+            if (currentVersion(c) >= version) {
+              return; // another node applied it while this one waited for the lock
+            }
             try (Statement st = c.createStatement()) {
-              for (String sql : script(SCRIPTS.get(version - 1)).split(";\\s*(\\n|$)")) {
+              for (String sql : script(scripts.get(version - 1)).split(";\\s*(\\n|$)")) {
                 if (!sql.isBlank()) {
                   st.execute(sql);
                 }
@@ -63,20 +90,54 @@ final class Migrations {
             }
           });
     }
+    return before[0];
+  }
+
+  /**
+   * The version the database reached.
+   *
+   * @throws HistoryException when it is newer than this build
+   */
+  public int currentVersion(Connection connection) throws SQLException {
+    int current;
+    try (Statement st = connection.createStatement();
+        ResultSet rs = st.executeQuery("SELECT max(version) FROM schema_version")) {
+      current = rs.next() ? rs.getInt(1) : 0;
+    }
+    if (current > latestVersion()) {
+      throw new HistoryException(
+          "history schema version "
+              + current
+              + " is newer than this build understands ("
+              + latestVersion()
+              + "); use a newer carbon-governor");
+    }
     return current;
   }
 
-  static int currentVersion(Connection connection) throws SQLException {
-    try (Statement st = connection.createStatement();
-        ResultSet rs = st.executeQuery("SELECT max(version) FROM schema_version")) {
-      return rs.next() ? rs.getInt(1) : 0;
+  private static void postgresTransaction(Connection connection, Transactions.Work work) throws SQLException {
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try {
+      Transactions.execute(connection, "SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
+      work.run(connection);
+      connection.commit();
+    } catch (SQLException | RuntimeException e) {
+      try {
+        connection.rollback();
+      } catch (SQLException r) {
+        e.addSuppressed(r);
+      }
+      throw e;
+    } finally {
+      connection.setAutoCommit(autoCommit);
     }
   }
 
-  private static String script(String name) {
-    try (InputStream in = Migrations.class.getResourceAsStream(name)) {
+  private String script(String name) {
+    try (InputStream in = Migrations.class.getResourceAsStream(directory + name)) {
       if (in == null) {
-        throw new IllegalStateException("schema script missing from the build: " + name);
+        throw new IllegalStateException("schema script missing from the build: " + directory + name);
       }
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       return text.replaceAll("(?m)^\\s*--.*$", "");

@@ -247,7 +247,7 @@ final class SqliteHistoryStore implements HistoryStore {
       }
       c = DriverManager.getConnection(jdbcUrl);
       configure(c);
-      int before = Migrations.migrate(c);
+      int before = Migrations.SQLITE.migrate(c);
       if (file.isPresent()) { // again, now that SQLite has completed or rolled back what a crash left
         Optional<String> damage = file.get().damage(true);
         if (damage.isPresent() && damageConfirmed(c, file.get())) {
@@ -255,11 +255,11 @@ final class SqliteHistoryStore implements HistoryStore {
           return Optional.of(new HistoryFailure(HistoryProblem.DAMAGED, file.get() + " " + damage.get()));
         }
       }
-      if (before < Migrations.latestVersion()) {
+      if (before < Migrations.SQLITE.latestVersion()) {
         log.atInfo()
             .addKeyValue("url", jdbcUrl)
             .addKeyValue("from_version", before)
-            .addKeyValue("to_version", Migrations.latestVersion())
+            .addKeyValue("to_version", Migrations.SQLITE.latestVersion())
             .log("history schema migrated");
       }
       if (file.isPresent()) {

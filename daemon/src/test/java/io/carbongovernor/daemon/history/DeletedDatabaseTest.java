@@ -28,7 +28,7 @@ class DeletedDatabaseTest {
 
       assertThat(db).exists();
       assertThat(Rows.count(db, "SELECT count(*) FROM signals")).isEqualTo(2);
-      assertThat(Rows.count(db, "SELECT max(version) FROM schema_version")).isEqualTo(Migrations.latestVersion());
+      assertThat(Rows.count(db, "SELECT max(version) FROM schema_version")).isEqualTo(Migrations.SQLITE.latestVersion());
       assertThat(store.signalsSince(T0)).containsExactly(signal(1), signal(2));
       assertThat(log.problems())
           .singleElement()
