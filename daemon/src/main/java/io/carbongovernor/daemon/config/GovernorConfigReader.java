@@ -49,8 +49,6 @@ final class GovernorConfigReader {
   static final Set<String> HISTORY_KEYS =
       Set.of("url", "retention", "user", "password-file", "password-env", "password-credential", "node-id",
           "spool-max-samples");
-  /** A node id: what /etc/machine-id holds (32 hex digits), or a name an admin gives. */
-  private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   static final Set<String> WORK_KEYS = Set.of("gpu", "user", "groups");
 
   static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/carbon-governor");
@@ -334,7 +332,7 @@ final class GovernorConfigReader {
       }
     }
     Optional<String> nodeId = history.get("node-id").flatMap(v -> v.asString().flatMap(id -> {
-      if (!NODE_ID.matcher(id).matches()) {
+      if (!HistoryConfig.NODE_ID.matcher(id).matches()) {
         v.problem("a node id is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, got '"
             + id + "'");
         return Optional.empty();

@@ -4,6 +4,7 @@ import io.carbongovernor.daemon.history.DatabaseLogin;
 import io.carbongovernor.daemon.history.Retention;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Where history lives and how long it is kept.
@@ -18,6 +19,9 @@ public record HistoryConfig(
     String url, Retention retention, DatabaseLogin login, Optional<String> nodeId, int spoolMaxSamples) {
 
   public static final int DEFAULT_SPOOL_MAX_SAMPLES = 2_000_000;
+
+  /** A node id: what /etc/machine-id holds (32 hex digits), or a name an admin gives. */
+  public static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   public HistoryConfig {
     Objects.requireNonNull(url, "url");

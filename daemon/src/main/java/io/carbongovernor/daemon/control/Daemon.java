@@ -12,6 +12,7 @@ import io.carbongovernor.daemon.identity.ProcessTree;
 import io.carbongovernor.daemon.jobs.BatchSizes;
 import io.carbongovernor.daemon.jobs.JobRegistry;
 import io.carbongovernor.daemon.metrics.DaemonMetrics;
+import io.carbongovernor.daemon.metrics.SpoolMetrics;
 import io.carbongovernor.daemon.teams.GpuClaims;
 import io.carbongovernor.daemon.teams.PolicySet;
 import io.carbongovernor.gpu.EnergyMeter;
@@ -162,7 +163,7 @@ public final class Daemon {
             .build();
     HistoryStore history;
     try {
-      history = HistoryStore.open(config.history().url(), clock);
+      history = HistoryStore.open(config.history(), config.stateDir(), clock);
     } catch (HistoryException e) {
       gpus.close();
       throw new StartupException(e.getMessage(), e);
@@ -176,6 +177,10 @@ public final class Daemon {
             FORECAST_HORIZON,
             clock);
     DaemonMetrics metrics = DaemonMetrics.create(gpus, signals::health, history::health);
+    if (history.spool().isPresent()) {
+      HistoryStore fleet = history;
+      SpoolMetrics.register(metrics.registry(), () -> fleet.spool().orElseThrow(), clock, clock.instant());
+    }
     AtomicReference<PolicySet> policies = new AtomicReference<>(PolicySet.of(config));
     JobRegistry jobs = new JobRegistry(proc, tree, owners, () -> policies.get().teams());
     GpuProfiles gpuProfiles = new GpuProfiles(profiles, jobs);

@@ -4,10 +4,15 @@ import io.carbongovernor.carbon.CarbonSignal;
 import io.carbongovernor.policy.batch.AdvisorState;
 import io.carbongovernor.policy.batch.JobKey;
 import io.carbongovernor.policy.batch.RunOutcome;
+import io.carbongovernor.daemon.config.HistoryConfig;
+import io.carbongovernor.daemon.history.postgres.FleetHistoryStore;
+import io.carbongovernor.daemon.history.postgres.PostgresConnections;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where the daemon records what it saw and did. Nothing here throws once open: a full disk, a
@@ -60,6 +65,11 @@ public interface HistoryStore extends AutoCloseable {
   /** What failed since the store was opened, by cause; cheap, never waits for a write. */
   HistoryHealth health();
 
+  /** Where a fleet node's spool stands; empty for a node's own history. Cheap, no I/O. */
+  default Optional<SpoolStatus> spool() {
+    return Optional.empty();
+  }
+
   @Override
   void close();
 
@@ -77,5 +87,20 @@ public interface HistoryStore extends AutoCloseable {
    */
   static HistoryStore open(String jdbcUrl, Clock clock) {
     return SqliteHistoryStore.open(jdbcUrl, clock);
+  }
+
+  /**
+   * Opens the history a configuration names: a SQLite file as {@link #open(String, Clock)}; for a
+   * fleet's PostgreSQL, a spool in {@code stateDir} that a background shipper sends from, so that
+   * control never waits for the database.
+   *
+   * @throws HistoryException when the database has a newer schema than this build, or a fleet
+   *     node has no usable id
+   */
+  static HistoryStore open(HistoryConfig config, Path stateDir, Clock clock) {
+    if (PostgresConnections.serves(config.url())) {
+      return FleetHistoryStore.open(config, stateDir, clock);
+    }
+    return open(config.url(), clock);
   }
 }

@@ -26,7 +26,8 @@ public final class Migrations {
   static final Migrations SQLITE =
       new Migrations(
           "sqlite/",
-          List.of("V1__signals_and_decisions.sql", "V2__energy_and_rollups.sql", "V3__batch_size_runs.sql"),
+          List.of("V1__signals_and_decisions.sql", "V2__energy_and_rollups.sql", "V3__batch_size_runs.sql",
+              "V4__fleet_spool.sql"),
           "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL) STRICT",
           Transactions::write);
 

@@ -50,6 +50,8 @@ final class SqliteHistoryStore implements HistoryStore {
   private final String jdbcUrl;
   private final Optional<HistoryFile> file;
   private final Clock clock;
+  /** A fleet node's spool: each rollup row counts its changes, so that the shipper sends it again. */
+  private final boolean spool;
   private final ProblemLog problems = new ProblemLog();
   /** Null while the database cannot be opened; the next operation tries again. */
   private Connection connection;
@@ -59,10 +61,11 @@ final class SqliteHistoryStore implements HistoryStore {
    */
   private PosixFileAttributes opened;
 
-  private SqliteHistoryStore(String jdbcUrl, Clock clock) {
+  private SqliteHistoryStore(String jdbcUrl, Clock clock, boolean spool) {
     this.jdbcUrl = jdbcUrl;
     this.file = HistoryFile.of(jdbcUrl);
     this.clock = clock;
+    this.spool = spool;
   }
 
   /**
@@ -72,7 +75,12 @@ final class SqliteHistoryStore implements HistoryStore {
    * @throws HistoryException only when the database has a newer schema than this build
    */
   static SqliteHistoryStore open(String jdbcUrl, Clock clock) {
-    SqliteHistoryStore store = new SqliteHistoryStore(jdbcUrl, clock);
+    return open(jdbcUrl, clock, false);
+  }
+
+  /** As {@link #open(String, Clock)}; a {@code spool} counts each change of a rollup row. */
+  static SqliteHistoryStore open(String jdbcUrl, Clock clock, boolean spool) {
+    SqliteHistoryStore store = new SqliteHistoryStore(jdbcUrl, clock, spool);
     synchronized (store) {
       store.connect().ifPresent(f -> store.problems.failed(ProblemLog.Operation.OPEN, "opening", f));
     }
@@ -80,18 +88,23 @@ final class SqliteHistoryStore implements HistoryStore {
   }
 
   /** SQL on the open connection, with a result. */
-  private interface Work<T> {
+  interface Work<T> {
     T run(Connection connection) throws SQLException;
   }
 
   private void write(String what, Transactions.Work work) {
-    attempt(ProblemLog.Operation.WRITE, what, null, c -> {
+    committed(what, work);
+  }
+
+  /** A write transaction, as every write here; whether it committed. */
+  boolean committed(String what, Transactions.Work work) {
+    return attempt(ProblemLog.Operation.WRITE, what, false, c -> {
       Transactions.write(c, work);
-      return null;
+      return true;
     });
   }
 
-  private <T> T read(String what, T fallback, Work<T> work) {
+  <T> T read(String what, T fallback, Work<T> work) {
     return attempt(ProblemLog.Operation.READ, what, fallback, work);
   }
 
@@ -424,12 +437,18 @@ final class SqliteHistoryStore implements HistoryStore {
           + " busy_ms, extra_ms, throttled_ms, profile_source)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-  /** Adds a raw row into its rollup row, creating it at the first sample of the bucket. */
-  private static String rollupUpsert(String table) {
+  /**
+   * Adds a raw row into its rollup row, creating it at the first sample of the bucket. A spool's
+   * row also counts the change, which tells its shipper to send the row again.
+   */
+  private String rollupUpsert(String table) {
+    String changes = spool ? ", changes" : "";
     return "INSERT INTO " + table + " (bucket_ms, gpu_uuid, gpu_index, team, job, profile_source,"
         + " samples, energy_mj, baseline_mj, emissions_g, baseline_g, unknown_energy_mj, limit_mw_ms,"
-        + " busy_ms, extra_ms, throttled_ms) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        + " busy_ms, extra_ms, throttled_ms" + changes + ") VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+        + (spool ? ", 1" : "") + ")"
         + " ON CONFLICT (bucket_ms, gpu_uuid, team, job, profile_source) DO UPDATE SET"
+        + (spool ? " changes = changes + 1," : "")
         + " samples = samples + 1, energy_mj = energy_mj + excluded.energy_mj,"
         + " baseline_mj = baseline_mj + excluded.baseline_mj,"
         + " emissions_g = emissions_g + excluded.emissions_g,"
