@@ -11,5 +11,10 @@ public enum FileChecks {
    * Only the config files themselves are read: for validating a config written for another machine.
    * Secrets stay unread, so sources get no token or password.
    */
-  SKIP
+  SKIP,
+  /**
+   * Only the config files and the history's password: for a report, which needs the history's
+   * login but not the carbon sources' tokens (which the user running it may not be able to read).
+   */
+  HISTORY_LOGIN
 }

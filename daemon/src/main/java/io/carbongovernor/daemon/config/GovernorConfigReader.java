@@ -323,7 +323,7 @@ final class GovernorConfigReader {
     Optional<String> user = history.string("user");
     boolean passwordGiven = SecretReader.keys("password").stream().anyMatch(history::has);
     Optional<Secret> password =
-        passwordGiven ? SecretReader.read(history, "password", "history", context) : Optional.empty();
+        passwordGiven ? SecretReader.read(history, "password", LoadContext.HISTORY, context) : Optional.empty();
     for (String key : List.of("user", "password-file", "password-env", "password-credential", "node-id",
         "spool-max-samples")) {
       if (!postgres) {

@@ -48,10 +48,10 @@ final class SecretReader {
     ConfigValue value = map.get(key).orElseThrow();
     if (key.endsWith("-file")) {
       Optional<Path> file = value.asPath();
-      return context.checkFiles() ? file.flatMap(f -> fromFile(f, value)) : Optional.empty();
+      return context.readsSecretsOf(owner) ? file.flatMap(f -> fromFile(f, value)) : Optional.empty();
     }
     Optional<String> name = value.asString();
-    if (name.isEmpty() || !context.checkFiles()) {
+    if (name.isEmpty() || !context.readsSecretsOf(owner)) {
       return Optional.empty();
     }
     return key.endsWith("-env")

@@ -1,5 +1,7 @@
 package io.carbongovernor.daemon.history;
 
+import io.carbongovernor.daemon.history.postgres.PostgresConnections;
+import io.carbongovernor.daemon.history.postgres.PostgresRollupReader;
 import io.carbongovernor.gpu.Energy;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,10 +18,18 @@ import java.util.Optional;
  */
 public interface RollupReader extends AutoCloseable {
 
-  /** Which rollup rows to read: one row per minute or per hour, GPU, team, job and profile source. */
+  /**
+   * Which rollup rows to read: one row per minute, hour or UTC day, GPU, team, job and profile
+   * source.
+   */
   enum Rollup {
     MINUTE(Duration.ofMinutes(1)),
-    HOUR(Duration.ofHours(1));
+    HOUR(Duration.ofHours(1)),
+    /**
+     * Whole UTC days: the hour rows of each day summed, read from a fleet's day rollup where it
+     * has completed the day. A range that cuts a day sums only the day's hours inside it.
+     */
+    DAY(Duration.ofDays(1));
 
     private final Duration length;
 
@@ -42,25 +52,36 @@ public interface RollupReader extends AutoCloseable {
     /** The GPU's UUID, with the indices it had. */
     GPU,
     /** The UTC day of the bucket, {@code yyyy-MM-dd}. */
-    DAY
+    DAY,
+    /**
+     * The node that recorded the rows: its id in a fleet's history; a node's own history holds
+     * only the node its reader was opened for.
+     */
+    NODE
   }
 
   /**
-   * The rows whose bucket starts in {@code [from, to)}, of one team and one job when given (an
-   * empty job selects energy drawn outside any job).
+   * The rows whose bucket starts in {@code [from, to)}, of one team, one job and one node when
+   * given (an empty job selects energy drawn outside any job).
    */
-  record Filter(Instant from, Instant to, Optional<String> team, Optional<String> job) {
+  record Filter(Instant from, Instant to, Optional<String> team, Optional<String> job, Optional<String> node) {
 
     public Filter {
       Objects.requireNonNull(from, "from");
       Objects.requireNonNull(to, "to");
       Objects.requireNonNull(team, "team");
       Objects.requireNonNull(job, "job");
+      Objects.requireNonNull(node, "node");
     }
 
-    /** The same team and job over {@code [start, end)}. */
+    /** Rows of every node. */
+    public Filter(Instant from, Instant to, Optional<String> team, Optional<String> job) {
+      this(from, to, team, job, Optional.empty());
+    }
+
+    /** The same team, job and node over {@code [start, end)}. */
     public Filter between(Instant start, Instant end) {
-      return new Filter(start, end, team, job);
+      return new Filter(start, end, team, job, node);
     }
   }
 
@@ -90,11 +111,11 @@ public interface RollupReader extends AutoCloseable {
 
   /**
    * The hour rollups' sums by {@code key}: GPUs in order of their lowest index (as nvidia-smi
-   * lists them), every other key in ascending order.
+   * lists them), every other key in ascending order (of its UTF-8 bytes, as on every backend).
    */
   List<Group> sumsBy(Key key, Filter filter) throws HistoryReadException;
 
-  /** The hour rollups' energy by the profile source of its baseline, largest first. */
+  /** The hour rollups' energy by the profile source of its baseline, largest first, then by name. */
   Map<String, Energy> energyByProfileSource(Filter filter) throws HistoryReadException;
 
   /** Each team's sums per bucket of {@code rollup}, oldest bucket first, then by team. */
@@ -104,12 +125,28 @@ public interface RollupReader extends AutoCloseable {
   void close();
 
   /**
-   * A reader of the history behind a JDBC URL that never writes to it, so it runs beside the
-   * daemon that does.
+   * A reader of a node's own history behind a JDBC URL that never writes to it, so it runs beside
+   * the daemon that does; its rows belong to this machine, named by its host name.
    *
    * @throws HistoryReadException when the database cannot be opened
    */
   static RollupReader openReadOnly(String jdbcUrl) throws HistoryReadException {
-    return SqliteRollupReader.open(jdbcUrl);
+    return openReadOnly(jdbcUrl, DatabaseLogin.NONE, HostName.local());
+  }
+
+  /**
+   * A reader of the history behind a JDBC URL that never writes to it: a fleet's PostgreSQL
+   * database, opened as {@code login}, or a node's own SQLite history, whose rows all belong to
+   * {@code localNode}.
+   *
+   * @throws HistoryReadException when the database cannot be opened, holds no carbon-governor
+   *     history, or has a schema newer than this build
+   */
+  static RollupReader openReadOnly(String jdbcUrl, DatabaseLogin login, String localNode)
+      throws HistoryReadException {
+    if (PostgresConnections.serves(jdbcUrl)) {
+      return PostgresRollupReader.open(jdbcUrl, login);
+    }
+    return SqliteRollupReader.open(jdbcUrl, localNode);
   }
 }

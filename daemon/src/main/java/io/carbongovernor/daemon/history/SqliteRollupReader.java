@@ -1,41 +1,36 @@
 package io.carbongovernor.daemon.history;
 
 import io.carbongovernor.gpu.Energy;
-import io.carbongovernor.policy.batch.Emissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The rollups of a SQLite history, opened read-only: a report runs while the daemon writes and
- * never takes the write lock; each query waits for a commit in progress (milliseconds).
+ * never takes the write lock; each query waits for a commit in progress (milliseconds). It is
+ * one node's own history, so every row belongs to the node it was opened for: a report by node
+ * has that one row, and a filter naming another node selects nothing.
  */
 final class SqliteRollupReader implements RollupReader {
 
-  private static final String SUMS =
-      "coalesce(sum(samples),0), coalesce(sum(energy_mj),0), coalesce(sum(baseline_mj),0),"
-          + " coalesce(sum(emissions_g),0), coalesce(sum(baseline_g),0), coalesce(sum(unknown_energy_mj),0),"
-          + " coalesce(sum(limit_mw_ms),0), coalesce(sum(busy_ms),0), coalesce(sum(extra_ms),0),"
-          + " coalesce(sum(throttled_ms),0)";
-
   private final Connection db;
+  private final String node;
 
-  private SqliteRollupReader(Connection db) {
+  private SqliteRollupReader(Connection db, String node) {
     this.db = db;
+    this.node = node;
   }
 
-  static SqliteRollupReader open(String jdbcUrl) throws HistoryReadException {
+  static SqliteRollupReader open(String jdbcUrl, String node) throws HistoryReadException {
     try {
-      return new SqliteRollupReader(DriverManager.getConnection(readOnly(jdbcUrl)));
+      return new SqliteRollupReader(DriverManager.getConnection(readOnly(jdbcUrl)), node);
     } catch (SQLException e) {
       throw new HistoryReadException(e.getMessage(), e);
     }
@@ -56,16 +51,23 @@ final class SqliteRollupReader implements RollupReader {
 
   @Override
   public List<Group> sumsBy(Key key, Filter filter) throws HistoryReadException {
-    return query("SELECT " + keyExpression(key) + " AS k, " + SUMS + ", group_concat(DISTINCT gpu_index)"
+    if (otherNode(filter)) {
+      return List.of();
+    }
+    return query("SELECT " + keyExpression(key) + " AS k, " + RollupColumns.SUMS + ", group_concat(DISTINCT gpu_index)"
             + " FROM energy_hour WHERE " + where(filter) + " GROUP BY k ORDER BY " + orderExpression(key),
-        filter, rs -> new Group(rs.getString(1), key == Key.GPU ? indices(rs.getString(12)) : List.of(), sums(rs, 2)));
+        filter, rs -> new Group(key == Key.NODE ? node : rs.getString(1),
+            key == Key.GPU ? RollupColumns.indices(rs.getString(12)) : List.of(), RollupColumns.sums(rs, 2)));
   }
 
   @Override
   public Map<String, Energy> energyByProfileSource(Filter filter) throws HistoryReadException {
     Map<String, Energy> out = new LinkedHashMap<>();
+    if (otherNode(filter)) {
+      return out;
+    }
     for (Map.Entry<String, Energy> e : query("SELECT profile_source, sum(energy_mj) FROM energy_hour WHERE "
-        + where(filter) + " GROUP BY profile_source ORDER BY 2 DESC", filter,
+        + where(filter) + " GROUP BY profile_source ORDER BY 2 DESC, 1", filter,
         rs -> Map.entry(rs.getString(1), Energy.ofMillijoules(rs.getLong(2))))) {
       out.put(e.getKey(), e.getValue());
     }
@@ -74,10 +76,19 @@ final class SqliteRollupReader implements RollupReader {
 
   @Override
   public List<Bucket> buckets(Rollup rollup, Filter filter) throws HistoryReadException {
+    if (otherNode(filter)) {
+      return List.of();
+    }
     String table = rollup == Rollup.MINUTE ? "energy_minute" : "energy_hour";
-    return query("SELECT bucket_ms, team, " + SUMS + " FROM " + table + " WHERE " + where(filter)
-            + " GROUP BY bucket_ms, team ORDER BY bucket_ms, team",
-        filter, rs -> new Bucket(Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2), sums(rs, 3)));
+    String start = rollup == Rollup.DAY ? "bucket_ms / 86400000 * 86400000" : "bucket_ms";
+    return query("SELECT " + start + " AS b, team, " + RollupColumns.SUMS + " FROM " + table + " WHERE " + where(filter)
+            + " GROUP BY b, team ORDER BY b, team",
+        filter, rs -> new Bucket(Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2), RollupColumns.sums(rs, 3)));
+  }
+
+  /** Whether the filter names a node other than this history's own. */
+  private boolean otherNode(Filter filter) {
+    return filter.node().isPresent() && !filter.node().get().equals(node);
   }
 
   /**
@@ -108,6 +119,7 @@ final class SqliteRollupReader implements RollupReader {
       case JOB -> "job";
       case GPU -> "gpu_uuid";
       case DAY -> "strftime('%Y-%m-%d', bucket_ms / 1000, 'unixepoch')";
+      case NODE -> "''"; // one node: the reader names it
     };
   }
 
@@ -130,27 +142,6 @@ final class SqliteRollupReader implements RollupReader {
     if (filter.job().isPresent()) {
       ps.setString(i, filter.job().get());
     }
-  }
-
-  private static List<Integer> indices(String concatenated) {
-    if (concatenated == null || concatenated.isEmpty()) {
-      return List.of();
-    }
-    return Arrays.stream(concatenated.split(",")).map(Integer::valueOf).sorted().toList();
-  }
-
-  private static RollupSums sums(ResultSet rs, int c) throws SQLException {
-    return new RollupSums(
-        rs.getLong(c),
-        Energy.ofMillijoules(rs.getLong(c + 1)),
-        Energy.ofMillijoules(rs.getLong(c + 2)),
-        Emissions.ofGrams(rs.getDouble(c + 3)),
-        Emissions.ofGrams(rs.getDouble(c + 4)),
-        Energy.ofMillijoules(rs.getLong(c + 5)),
-        rs.getDouble(c + 6),
-        Duration.ofMillis(rs.getLong(c + 7)),
-        Duration.ofMillis(rs.getLong(c + 8)),
-        Duration.ofMillis(rs.getLong(c + 9)));
   }
 
   @Override

@@ -8,7 +8,9 @@ public enum Breakdown {
   TEAM,
   JOB,
   GPU,
-  DAY;
+  DAY,
+  /** The node that recorded the energy: its id in a fleet's history, the host name in a node's own. */
+  NODE;
 
   /**
    * The key of energy drawn outside any registered job, in every format. Job names start with a
@@ -23,6 +25,7 @@ public enum Breakdown {
       case JOB -> RollupReader.Key.JOB;
       case GPU -> RollupReader.Key.GPU;
       case DAY -> RollupReader.Key.DAY;
+      case NODE -> RollupReader.Key.NODE;
     };
   }
 

@@ -44,8 +44,7 @@ final class HtmlReport {
         .append("</style></head><body>\n");
     h.append("<h1>Carbon Governor report</h1>\n<p class=\"range\">")
         .append(Html.esc(r.range().label()))
-        .append(Html.esc(r.team().map(t -> ", team " + t).orElse("")))
-        .append(Html.esc(r.job().map(j -> ", job " + j).orElse("")))
+        .append(Html.esc(r.scope()))
         .append("</p>\n");
     if (r.empty()) {
       h.append("<p>No history in this range.</p></body></html>\n");

@@ -23,6 +23,7 @@ final class JsonReport {
     root.put("to", r.to().toString());
     r.team().ifPresent(t -> root.put("team", t));
     r.job().ifPresent(j -> root.put("job", j));
+    r.node().ifPresent(n -> root.put("node", n));
     root.put("by", r.by().word());
     root.put("empty", r.empty());
     root.set("totals", totals(r.totals()));

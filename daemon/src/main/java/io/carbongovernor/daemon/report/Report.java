@@ -17,6 +17,7 @@ public record Report(
     ReportRange range,
     Optional<String> team,
     Optional<String> job,
+    Optional<String> node,
     Breakdown by,
     Totals totals,
     List<Row> rows,
@@ -26,8 +27,8 @@ public record Report(
   /**
    * One group's totals.
    *
-   * @param key the team, job ({@link Breakdown#NO_JOB} for energy outside any job), GPU UUID or
-   *     day
+   * @param key the team, job ({@link Breakdown#NO_JOB} for energy outside any job), GPU UUID, day
+   *     or node
    * @param gpuIndices the indices the GPU had (they change across reboots), lowest first; empty
    *     unless grouped by GPU
    */
@@ -51,6 +52,7 @@ public record Report(
 
   public Report {
     Objects.requireNonNull(range, "range");
+    Objects.requireNonNull(node, "node");
     Objects.requireNonNull(timeline, "timeline");
     rows = List.copyOf(rows);
     profileSourceEnergyShare = Collections.unmodifiableMap(new LinkedHashMap<>(profileSourceEnergyShare));
@@ -63,6 +65,12 @@ public record Report(
   /** The end of the range, excluded. */
   public Instant to() {
     return range.to();
+  }
+
+  /** What the report is limited to, for its heading: {@code ", team vision, node gpu-07"}. */
+  public String scope() {
+    return team.map(t -> ", team " + t).orElse("") + job.map(j -> ", job " + j).orElse("")
+        + node.map(n -> ", node " + n).orElse("");
   }
 
   public boolean empty() {

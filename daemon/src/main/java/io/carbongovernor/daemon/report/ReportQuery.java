@@ -13,8 +13,9 @@ import java.util.Optional;
 
 /**
  * Builds a {@link Report} from the rollups a {@link RollupReader} reads. Totals and rows come
- * from the hour rollups; the charts of a short history come from the minute rollups of the same
- * hours while retention still keeps them all.
+ * from the hour rollups (summed by day where a fleet's day rollup has them); the charts of a
+ * short history come from the minute rollups of the same hours while retention still keeps them
+ * all, those of a history longer than hours are drawn for from day buckets.
  */
 public final class ReportQuery {
 
@@ -39,9 +40,15 @@ public final class ReportQuery {
   public static Report run(
       RollupReader history, ReportRange range, Optional<String> team, Optional<String> job, Breakdown by)
       throws HistoryReadException {
+    return run(history, range, team, job, Optional.empty(), by);
+  }
+
+  /** A report of one team, job and node where given. */
+  public static Report run(RollupReader history, ReportRange range, Optional<String> team, Optional<String> job,
+      Optional<String> node, Breakdown by) throws HistoryReadException {
     // Energy outside any job is stored with an empty job and shown as NO_JOB.
     RollupReader.Filter filter = new RollupReader.Filter(range.from(), range.to(), team,
-        job.map(j -> j.equals(Breakdown.NO_JOB) ? "" : j));
+        job.map(j -> j.equals(Breakdown.NO_JOB) ? "" : j), node);
     Totals totals = Totals.ZERO;
     List<Report.Row> rows = new ArrayList<>();
     for (RollupReader.Group g : history.sumsBy(by.key(), filter)) {
@@ -55,25 +62,36 @@ public final class ReportQuery {
       sources.put(e.getKey(),
           totals.energyMj() > 0 ? e.getValue().millijoules() / (double) totals.energyMj() : 0.0);
     }
-    return new Report(range, team, job, by, totals, rows, timeline(history, filter, totals), sources);
+    return new Report(range, team, job, node, by, totals, rows, timeline(history, filter, totals), sources);
   }
 
   /**
    * The history over time: from the minute rollups when the hours with history span at most
    * what {@link Resolution#MINUTE} covers and every one of their samples still has its minute
-   * row, from the hour rollups otherwise.
+   * row; from the day buckets when the chart sums days or weeks (cut to the first and last hour
+   * with history, as an hour chart would be); from the hour rollups otherwise.
    */
   private static Timeline timeline(RollupReader history, RollupReader.Filter filter, Totals totals)
       throws HistoryReadException {
-    List<Timeline.Bucket> hours = buckets(history, RollupReader.Rollup.HOUR, filter);
-    if (hours.isEmpty()) {
+    List<Timeline.Bucket> days = buckets(history, RollupReader.Rollup.DAY, filter);
+    if (days.isEmpty()) {
       return Timeline.EMPTY;
     }
     Duration hour = RollupReader.Rollup.HOUR.length();
+    Duration day = RollupReader.Rollup.DAY.length();
+    Instant firstDay = days.get(0).start();
+    Instant lastDay = days.get(days.size() - 1).start();
+    List<Timeline.Bucket> firstHours = buckets(history, RollupReader.Rollup.HOUR, within(filter, firstDay));
+    List<Timeline.Bucket> lastHours = buckets(history, RollupReader.Rollup.HOUR, within(filter, lastDay));
+    Instant first = firstHours.isEmpty() ? firstDay : firstHours.get(0).start();
+    Instant last = lastHours.isEmpty() ? lastDay.plus(day) : lastHours.get(lastHours.size() - 1).start().plus(hour);
+    Resolution resolution = Resolution.forSpan(Duration.between(first, last));
+    if (resolution.compareTo(Resolution.DAY) >= 0) {
+      return Timeline.of(resolution, days, first, last);
+    }
+    List<Timeline.Bucket> hours = buckets(history, RollupReader.Rollup.HOUR, filter);
     Duration minute = RollupReader.Rollup.MINUTE.length();
-    Instant first = hours.get(0).start();
-    Instant last = hours.get(hours.size() - 1).start().plus(hour);
-    if (Resolution.forSpan(Duration.between(first, last)) == Resolution.MINUTE) {
+    if (resolution == Resolution.MINUTE) {
       // The minute rows of exactly the hours the totals cover, so chart and totals agree.
       List<Timeline.Bucket> minutes = buckets(history, RollupReader.Rollup.MINUTE, filter.between(first, last));
       long samples = minutes.stream().mapToLong(b -> b.totals().samples()).sum();
@@ -83,7 +101,13 @@ public final class ReportQuery {
         return Timeline.of(Resolution.forSpan(Duration.between(start, end)), minute, minutes);
       }
     }
-    return Timeline.of(Resolution.forSpan(Duration.between(first, last)), hour, hours);
+    return Timeline.of(resolution, hour, hours);
+  }
+
+  /** The filter's hours on the UTC day starting at {@code day}. */
+  private static RollupReader.Filter within(RollupReader.Filter filter, Instant day) {
+    Instant end = day.plus(RollupReader.Rollup.DAY.length());
+    return filter.between(day.isBefore(filter.from()) ? filter.from() : day, end.isAfter(filter.to()) ? filter.to() : end);
   }
 
   private static List<Timeline.Bucket> buckets(

@@ -15,9 +15,7 @@ final class TextReport {
 
   static String render(Report r) {
     StringBuilder out = new StringBuilder();
-    out.append("Carbon Governor report ").append(r.range().label())
-        .append(r.team().map(t -> ", team " + t).orElse("")).append(r.job().map(j -> ", job " + j).orElse(""))
-        .append('\n');
+    out.append("Carbon Governor report ").append(r.range().label()).append(r.scope()).append('\n');
     if (r.empty()) {
       out.append("No history in this range.\n");
       return out.toString();

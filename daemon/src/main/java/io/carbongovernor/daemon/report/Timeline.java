@@ -53,8 +53,17 @@ public record Timeline(Resolution resolution, Instant start, Instant end, List<S
     if (buckets.isEmpty()) {
       return EMPTY;
     }
-    Instant first = buckets.get(0).start();
-    Instant last = buckets.get(buckets.size() - 1).start().plus(bucketLength);
+    return of(resolution, buckets, buckets.get(0).start(), buckets.get(buckets.size() - 1).start().plus(bucketLength));
+  }
+
+  /**
+   * Sums rollup buckets (oldest first, each inside one slot of {@code resolution}) into slots,
+   * the first and last cut to {@code [first, last)}, where the history starts and ends.
+   */
+  static Timeline of(Resolution resolution, List<Bucket> buckets, Instant first, Instant last) {
+    if (buckets.isEmpty()) {
+      return EMPTY;
+    }
     Map<Instant, Map<String, Totals>> sums = new TreeMap<>();
     TreeSet<String> teams = new TreeSet<>();
     for (Bucket b : buckets) {

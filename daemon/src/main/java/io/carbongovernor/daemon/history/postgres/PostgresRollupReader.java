@@ -1,0 +1,244 @@
+package io.carbongovernor.daemon.history.postgres;
+
+import io.carbongovernor.daemon.history.DatabaseLogin;
+import io.carbongovernor.daemon.history.HistoryException;
+import io.carbongovernor.daemon.history.HistoryReadException;
+import io.carbongovernor.daemon.history.Migrations;
+import io.carbongovernor.daemon.history.RollupColumns;
+import io.carbongovernor.daemon.history.RollupReader;
+import io.carbongovernor.gpu.Energy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rollups of a fleet's PostgreSQL history, on a connection that cannot write and whose
+ * every statement is bounded in time. Sums and day buckets read the day rollup for the whole UTC
+ * days it has completed ({@link DayRollup}) and the hour rows for the rest, so a year's report
+ * reads days, not hours, and equals one read from the hours alone. Keys sort by their UTF-8
+ * bytes, as in a node's own history.
+ */
+public final class PostgresRollupReader implements RollupReader {
+
+  /** The longest one query may run before the server cancels it. */
+  static final Duration STATEMENT_TIMEOUT = Duration.ofMinutes(2);
+
+  /** Beyond the statement timeout, so a database that stops answering fails the read too. */
+  private static final Duration SOCKET_TIMEOUT = STATEMENT_TIMEOUT.plusSeconds(30);
+
+  private static final String COLUMNS = "bucket_ms, node, gpu_uuid, gpu_index, team, job, profile_source, "
+      + String.join(", ", RollupColumns.SUMMED);
+
+  private final Connection db;
+
+  private PostgresRollupReader(Connection db) {
+    this.db = db;
+  }
+
+  /**
+   * Opens the fleet history behind {@code jdbcUrl} as {@code login}, read-only.
+   *
+   * @throws HistoryReadException when the database cannot be reached, holds no carbon-governor
+   *     history, or has a schema newer than this build; the message names the URL without secrets
+   */
+  public static PostgresRollupReader open(String jdbcUrl, DatabaseLogin login) throws HistoryReadException {
+    Connection db;
+    try {
+      db = PostgresConnections.open(jdbcUrl, login, SOCKET_TIMEOUT);
+    } catch (SQLException e) {
+      throw new HistoryReadException(e.getMessage(), e);
+    }
+    try {
+      try (Statement st = db.createStatement()) {
+        st.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+        st.execute("SET statement_timeout = " + STATEMENT_TIMEOUT.toMillis());
+      }
+      if (!hasHistory(db)) {
+        throw new HistoryReadException(
+            "no carbon-governor history at " + PostgresConnections.redacted(jdbcUrl), null);
+      }
+      return new PostgresRollupReader(db);
+    } catch (SQLException | HistoryException | HistoryReadException e) {
+      try {
+        db.close();
+      } catch (SQLException c) {
+        e.addSuppressed(c);
+      }
+      if (e instanceof HistoryReadException r) {
+        throw r;
+      }
+      throw new HistoryReadException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Whether the database holds a fleet history this build can read.
+   *
+   * @throws HistoryException when its schema is newer than this build
+   */
+  private static boolean hasHistory(Connection db) throws SQLException {
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery("SELECT to_regclass('schema_version') IS NOT NULL"
+            + " AND to_regclass('energy_hour') IS NOT NULL")) {
+      if (!rs.next() || !rs.getBoolean(1)) {
+        return false;
+      }
+    }
+    return Migrations.POSTGRESQL.currentVersion(db) > 0;
+  }
+
+  @Override
+  public List<Group> sumsBy(Key key, Filter filter) throws HistoryReadException {
+    Sql sql = rows(filter);
+    if (key == Key.GPU) {
+      // The indices of every hour row, not only of the hours outside whole days: a GPU's index
+      // can change within a day, and its day row keeps one.
+      sql.add(", sums AS (SELECT gpu_uuid COLLATE \"C\" AS k, " + RollupColumns.SUMS + " FROM r GROUP BY gpu_uuid),"
+          + " idx AS (SELECT gpu_uuid COLLATE \"C\" AS k, string_agg(DISTINCT gpu_index::text, ',') AS i, min(gpu_index) AS m"
+          + " FROM (SELECT gpu_uuid, gpu_index FROM r UNION ALL SELECT gpu_uuid, gpu_index FROM energy_hour"
+          + " WHERE bucket_ms >= ? AND bucket_ms < ?", filter.from().toEpochMilli(), filter.to().toEpochMilli());
+      sql.filter(filter);
+      sql.add(") x GROUP BY gpu_uuid)"
+          + " SELECT sums.*, idx.i FROM sums JOIN idx USING (k) ORDER BY idx.m, sums.k");
+    } else {
+      sql.add(" SELECT " + keyExpression(key) + " COLLATE \"C\" AS k, " + RollupColumns.SUMS + ", NULL FROM r"
+          + " GROUP BY k ORDER BY k");
+    }
+    return query(sql, rs -> new Group(rs.getString(1),
+        key == Key.GPU ? RollupColumns.indices(rs.getString(12)) : List.of(), RollupColumns.sums(rs, 2)));
+  }
+
+  @Override
+  public Map<String, Energy> energyByProfileSource(Filter filter) throws HistoryReadException {
+    Sql sql = rows(filter);
+    sql.add(" SELECT profile_source COLLATE \"C\" AS p, sum(energy_mj) FROM r GROUP BY p"
+        + " ORDER BY 2 DESC, p");
+    Map<String, Energy> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Energy> e :
+        query(sql, rs -> Map.entry(rs.getString(1), Energy.ofMillijoules(rs.getLong(2))))) {
+      out.put(e.getKey(), e.getValue());
+    }
+    return out;
+  }
+
+  @Override
+  public List<Bucket> buckets(Rollup rollup, Filter filter) throws HistoryReadException {
+    Sql sql;
+    if (rollup == Rollup.DAY) {
+      sql = rows(filter);
+      sql.add(" SELECT bucket_ms / " + DayRollup.DAY_MS + " * " + DayRollup.DAY_MS + " AS b, team COLLATE \"C\" AS t, "
+          + RollupColumns.SUMS + " FROM r");
+    } else {
+      sql = new Sql();
+      sql.add("SELECT bucket_ms AS b, team COLLATE \"C\" AS t, " + RollupColumns.SUMS + " FROM "
+          + (rollup == Rollup.MINUTE ? "energy_minute" : "energy_hour")
+          + " WHERE bucket_ms >= ? AND bucket_ms < ?", filter.from().toEpochMilli(), filter.to().toEpochMilli());
+      sql.filter(filter);
+    }
+    sql.add(" GROUP BY b, t ORDER BY b, t");
+    return query(sql, rs -> new Bucket(Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2), RollupColumns.sums(rs, 3)));
+  }
+
+  /**
+   * A query that starts with {@code r}: the day rows of the whole days in the filter's range that
+   * the day rollup completed, and the hour rows of the rest of the range.
+   */
+  private static Sql rows(Filter filter) {
+    long from = filter.from().toEpochMilli();
+    long to = filter.to().toEpochMilli();
+    long day = Duration.ofDays(1).toMillis();
+    long firstWholeDay = Math.floorDiv(from + day - 1, day) * day;
+    long endOfWholeDays = Math.floorDiv(to, day) * day;
+    Sql sql = new Sql();
+    sql.add("WITH progress AS (SELECT coalesce(max(through_ms), 0) AS t FROM rollup_progress WHERE rollup = ?),",
+        DayRollup.PROGRESS_KEY);
+    // Days with an hour sent since the last run less the margin may lack it in energy_day.
+    sql.add(" stale AS (SELECT DISTINCT bucket_ms / " + DayRollup.DAY_MS + " AS d FROM energy_hour"
+        + " WHERE (SELECT t FROM progress) > 0 AND updated_ms > (SELECT t - ? FROM progress)),",
+        DayRollup.MARGIN.toMillis());
+    sql.add(" whole AS (SELECT ?::bigint AS a, least(?::bigint, progress.t / " + DayRollup.DAY_MS + " * "
+        + DayRollup.DAY_MS + ") AS b FROM progress),", firstWholeDay, endOfWholeDays);
+    String rolledUp = "bucket_ms >= whole.a AND bucket_ms < whole.b AND bucket_ms / " + DayRollup.DAY_MS
+        + " NOT IN (SELECT d FROM stale)";
+    sql.add(" r AS (SELECT " + COLUMNS + " FROM energy_day, whole WHERE " + rolledUp);
+    sql.filter(filter);
+    sql.add(" UNION ALL SELECT " + COLUMNS + " FROM energy_hour, whole WHERE bucket_ms >= ? AND bucket_ms < ?"
+        + " AND NOT (" + rolledUp + ")", from, to);
+    sql.filter(filter);
+    sql.add(")");
+    return sql;
+  }
+
+  private static String keyExpression(Key key) {
+    return switch (key) {
+      case TEAM -> "team";
+      case JOB -> "job";
+      case GPU -> "gpu_uuid";
+      case DAY -> "to_char(to_timestamp(bucket_ms / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
+      case NODE -> "node";
+    };
+  }
+
+  /** A query's rows, one result each. */
+  private interface RowReader<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  /**
+   * Runs one query. A value that breaks a unit's bounds (a negative energy, written by something
+   * other than a node) fails the read, named, rather than make a report of it.
+   */
+  private <T> List<T> query(Sql sql, RowReader<T> reader) throws HistoryReadException {
+    try (PreparedStatement ps = db.prepareStatement(sql.text.toString())) {
+      for (int i = 0; i < sql.params.size(); i++) {
+        ps.setObject(i + 1, sql.params.get(i));
+      }
+      List<T> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(reader.read(rs));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new HistoryReadException(e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new HistoryReadException("the history holds a value out of range: " + e.getMessage(), e);
+    }
+  }
+
+  /** SQL text and its parameters, in the order they appear. */
+  private static final class Sql {
+    private final StringBuilder text = new StringBuilder();
+    private final List<Object> params = new ArrayList<>();
+
+    void add(String sql, Object... values) {
+      text.append(sql);
+      params.addAll(List.of(values));
+    }
+
+    /** The filter's team, job and node, on a table already restricted to its range. */
+    void filter(Filter filter) {
+      filter.team().ifPresent(t -> add(" AND team = ?", t));
+      filter.job().ifPresent(j -> add(" AND job = ?", j));
+      filter.node().ifPresent(n -> add(" AND node = ?", n));
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      db.close();
+    } catch (SQLException e) {
+      // A read-only connection has nothing to lose; the report is already built.
+    }
+  }
+}
