@@ -45,8 +45,16 @@ public final class Pem {
 
     private static final long serialVersionUID = 1L;
 
+    private final String reason;
+
     PemException(Path file, String reason) {
       super(file + " " + reason);
+      this.reason = reason;
+    }
+
+    /** What is wrong, without the file: {@code holds no PEM certificate}. */
+    public String reason() {
+      return reason;
     }
   }
 
@@ -118,19 +126,17 @@ public final class Pem {
   }
 
   /**
-   * A key store holding {@code key} with its certificate {@code chain}, for a TLS server.
+   * A key store holding {@code key} with its certificate {@code chain}, for a TLS server; the key
+   * entry is protected by {@code password}, which exists in memory alone.
    *
    * @throws IllegalArgumentException when the key is not the one the first certificate names
    */
-  public static KeyStore keyStore(PrivateKey key, List<X509Certificate> chain) {
-    if (!matches(key, chain.get(0))) {
-      throw new IllegalArgumentException("the private key does not belong to the certificate "
-          + chain.get(0).getSubjectX500Principal().getName());
-    }
+  public static KeyStore keyStore(PrivateKey key, List<X509Certificate> chain, char[] password) {
+    requirePair(key, chain.get(0));
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
-      store.setKeyEntry("server", key, new char[0], chain.toArray(new Certificate[0]));
+      store.setKeyEntry("server", key, password, chain.toArray(new Certificate[0]));
       return store;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build an in-memory key store: " + e.getMessage(), e);
@@ -151,8 +157,20 @@ public final class Pem {
     }
   }
 
+  /**
+   * Checks that {@code key} is the private half of the certificate's public key.
+   *
+   * @throws IllegalArgumentException when it is not
+   */
+  public static void requirePair(PrivateKey key, X509Certificate certificate) {
+    if (!matches(key, certificate)) {
+      throw new IllegalArgumentException("the private key does not belong to the certificate "
+          + certificate.getSubjectX500Principal().getName());
+    }
+  }
+
   /** Whether {@code key} signs what the certificate's public key verifies. */
-  static boolean matches(PrivateKey key, X509Certificate certificate) {
+  private static boolean matches(PrivateKey key, X509Certificate certificate) {
     String algorithm =
         switch (key.getAlgorithm().toUpperCase(Locale.ROOT)) {
           case "RSA" -> "SHA256withRSA";
