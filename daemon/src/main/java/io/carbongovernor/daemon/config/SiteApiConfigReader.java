@@ -55,12 +55,11 @@ final class SiteApiConfigReader {
     Optional<ConfigValue> keyValue = tls.require("key-file");
     Optional<Path> cert = certValue.flatMap(ConfigValue::asPath);
     Optional<Path> key = keyValue.flatMap(ConfigValue::asPath);
-    if (cert.isEmpty() || key.isEmpty()) {
-      return Optional.empty();
-    }
     if (context.checkFiles()) {
-      Optional<List<X509Certificate>> chain = PemFiles.certificates(certValue.get(), cert.get(), "certificate file");
-      Optional<PrivateKey> privateKey = PemFiles.privateKey(keyValue.get(), key.get(), "key file");
+      // Each file given is checked, also when the other is missing: every problem at once.
+      Optional<List<X509Certificate>> chain =
+          cert.flatMap(c -> PemFiles.certificates(certValue.get(), c, "certificate file"));
+      Optional<PrivateKey> privateKey = key.flatMap(k -> PemFiles.privateKey(keyValue.get(), k, "key file"));
       if (chain.isEmpty() || privateKey.isEmpty()) {
         return Optional.empty();
       }
@@ -70,6 +69,9 @@ final class SiteApiConfigReader {
         keyValue.get().problem(e.getMessage() + " in " + cert.get());
         return Optional.empty();
       }
+    }
+    if (cert.isEmpty() || key.isEmpty()) {
+      return Optional.empty();
     }
     return Optional.of(new SiteApiConfig.Tls(cert.get(), key.get()));
   }
