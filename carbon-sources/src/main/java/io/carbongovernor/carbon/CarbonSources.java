@@ -2,6 +2,7 @@ package io.carbongovernor.carbon;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.net.URI;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -107,6 +108,23 @@ public final class CarbonSources {
    */
   public static CarbonSource carbonAwareSdk(HttpEndpoint endpoint, SignalKind kind, Clock clock) {
     return new ProviderCarbonSource(new CarbonAwareSdkProvider(endpoint, kind, clock), clock);
+  }
+
+  /**
+   * Another Carbon Governor daemon's site API ({@code GET /v1/carbon}, {@link SiteCarbonDocument}):
+   * the signal and forecast that daemon last decided on, with their provider's zone, slot, kind
+   * and estimated flag unchanged, so that {@code carbon.max-age} measures the provider's age. A
+   * signal's source reads {@code <provider> via <endpoint name>}. A signal for another zone than
+   * the one asked is a bad response. No history: {@code history} fails as unavailable.
+   *
+   * @param token the site API's bearer token, if it wants one; it never appears in a log line or
+   *     an exception message
+   * @param trusted the certificates TLS trusts alone (a site's private CA or self-signed
+   *     certificate); empty: the JDK's default trust. Host names are verified either way.
+   */
+  public static CarbonSource governor(
+      HttpEndpoint endpoint, Optional<String> token, List<X509Certificate> trusted, Clock clock) {
+    return new ProviderCarbonSource(new GovernorProvider(endpoint, token, trusted, clock), clock);
   }
 
   /** Keeps {@link SourceHealth} for {@code source}: every call's outcome and latency. */

@@ -6,12 +6,14 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,8 +52,13 @@ final class JsonHttp {
 
   /** @param clock the time a Retry-After date is measured from */
   JsonHttp(HttpEndpoint endpoint, Redactor redactor, Clock clock) {
+    this(endpoint, redactor, clock, List.of());
+  }
+
+  /** @param trusted the certificates TLS trusts alone; empty: the JDK's default trust */
+  JsonHttp(HttpEndpoint endpoint, Redactor redactor, Clock clock, List<X509Certificate> trusted) {
     this.endpoint = endpoint;
-    this.client = SharedHttpClient.with(endpoint.timeouts());
+    this.client = SharedHttpClient.with(endpoint.timeouts(), trusted);
     this.configured = redactor;
     this.redactor = redactor;
     this.clock = clock;

@@ -1,5 +1,13 @@
 package io.carbongovernor.carbon;
 
+import io.carbongovernor.common.Pem;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import okhttp3.OkHttpClient;
 
 /**
@@ -22,6 +30,33 @@ final class SharedHttpClient {
         .writeTimeout(timeouts.read())
         .callTimeout(timeouts.call())
         .build();
+  }
+
+  /**
+   * As {@link #with(Timeouts)}, trusting only {@code trusted} for TLS (a site's private CA or its
+   * self-signed certificate); the JDK's default trust when the list is empty. Host names are
+   * still verified.
+   */
+  static OkHttpClient with(Timeouts timeouts, List<X509Certificate> trusted) {
+    OkHttpClient client = with(timeouts);
+    if (trusted.isEmpty()) {
+      return client;
+    }
+    try {
+      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(Pem.trustStore(trusted));
+      X509TrustManager manager = null;
+      for (TrustManager m : factory.getTrustManagers()) {
+        if (m instanceof X509TrustManager x509) {
+          manager = x509;
+        }
+      }
+      SSLContext tls = SSLContext.getInstance("TLS");
+      tls.init(null, new TrustManager[] {manager}, null);
+      return client.newBuilder().sslSocketFactory(tls.getSocketFactory(), manager).build();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot set up TLS trust: " + e.getMessage(), e);
+    }
   }
 
   /** The shared client, for tests that check the sources do not each build their own pool. */

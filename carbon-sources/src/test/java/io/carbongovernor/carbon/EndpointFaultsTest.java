@@ -223,6 +223,7 @@ class EndpointFaultsTest {
         switch (e.type()) {
           case ELECTRICITYMAPS -> Secrets.EM_TOKEN;
           case WATTTIME -> Secrets.WT_PASSWORD;
+          case GOVERNOR -> Secrets.SITE_TOKEN;
           default -> "no key";
         };
     wm.stubFor(
@@ -292,7 +293,7 @@ class EndpointFaultsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("endpoints")
   void implausibleValueIsABadResponse(Endpoint e) {
-    String huge = e.okBody().replaceAll("(\"(carbonIntensity|value|rating|actual|forecast)\"\\s*:\\s*)[0-9.]+", "$19999");
+    String huge = e.okBody().replaceAll("(\"(carbonIntensity|value|rating|actual|forecast|intensity_g_per_kwh)\"\\s*:\\s*)[0-9.]+", "$19999");
     wm.stubFor(get(urlPathEqualTo(e.path())).willReturn(okJson(huge)));
     CarbonSourceException f = failure(e);
     assertThat(f.kind()).isEqualTo(Kind.BAD_RESPONSE);
@@ -302,7 +303,7 @@ class EndpointFaultsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("endpoints")
   void negativeValueIsABadResponse(Endpoint e) {
-    String negative = e.okBody().replaceAll("(\"(carbonIntensity|value|rating|actual|forecast)\"\\s*:\\s*)[0-9.]+", "$1-5");
+    String negative = e.okBody().replaceAll("(\"(carbonIntensity|value|rating|actual|forecast|intensity_g_per_kwh)\"\\s*:\\s*)[0-9.]+", "$1-5");
     wm.stubFor(get(urlPathEqualTo(e.path())).willReturn(okJson(negative)));
     assertThat(failure(e).kind()).isEqualTo(Kind.BAD_RESPONSE);
   }
@@ -310,7 +311,7 @@ class EndpointFaultsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("endpoints")
   void aNumberAsTextIsABadResponse(Endpoint e) {
-    String text = e.okBody().replaceAll("(\"(carbonIntensity|value|rating|actual|forecast)\"\\s*:\\s*)([0-9.]+)", "$1\"$3\"");
+    String text = e.okBody().replaceAll("(\"(carbonIntensity|value|rating|actual|forecast|intensity_g_per_kwh)\"\\s*:\\s*)([0-9.]+)", "$1\"$3\"");
     wm.stubFor(get(urlPathEqualTo(e.path())).willReturn(okJson(text)));
     assertThat(failure(e).kind()).isEqualTo(Kind.BAD_RESPONSE);
     wm.verify(exactly(1), getRequestedFor(urlPathEqualTo(e.path())));

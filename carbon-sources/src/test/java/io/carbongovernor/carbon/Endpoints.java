@@ -30,7 +30,8 @@ final class Endpoints {
     WATTTIME,
     UK,
     UK_REGION,
-    CARBON_AWARE_SDK
+    CARBON_AWARE_SDK,
+    GOVERNOR
   }
 
   /**
@@ -79,6 +80,9 @@ final class Endpoints {
     String wtZone = Fixtures.body("watttime/error_params.json");
     String ukZone = Fixtures.body("uk/error_400.json");
     String sdkZone = Fixtures.body("casdk/error_400.json");
+    String site = Fixtures.body("governor/carbon.json");
+    String siteZone = "{\"error\":\"no such endpoint: /v1/carbon\",\"status\":400}";
+    String siteNoSignal = site.replaceFirst("\"signal\":\\{[^}]*\\}", "\"signal\":null");
     String wtMeta =
         "\"meta\":{\"data_point_period_seconds\":300,\"region\":\"CAISO_NORTH\",\"warnings\":[],"
             + "\"signal_type\":\"co2_moer\",\"units\":\"lbs_co2_per_mwh\"}";
@@ -152,7 +156,16 @@ final class Endpoints {
             "carbon-aware-sdk forecasts/current", Type.CARBON_AWARE_SDK, "2022-06-01T12:58:00Z",
             "/emissions/forecasts/current", p -> p.forecastFromNow("eastus", Duration.ofHours(1)),
             sdkFc, 4, sdkFc.replace("\"value\": 375.12", "\"value\": null"), Expect.signals(3),
-            "[]", Expect.signals(0), sdkZone));
+            "[]", Expect.signals(0), sdkZone),
+        new Endpoint(
+            "governor signal", Type.GOVERNOR, "2026-03-01T10:20:00Z", "/v1/carbon", p -> p.latest("DE"),
+            site, 1, siteNoSignal, Expect.fails(Kind.UNAVAILABLE),
+            "{\"zone\":\"DE\",\"as_of\":null,\"signal\":null,\"forecast\":[]}", Expect.fails(Kind.UNAVAILABLE),
+            siteZone),
+        new Endpoint(
+            "governor forecast", Type.GOVERNOR, "2026-03-01T10:20:00Z", "/v1/carbon",
+            p -> p.forecastFromNow("DE", DAY), site, 3, siteNoSignal, Expect.signals(3),
+            "{\"zone\":\"DE\",\"as_of\":null,\"signal\":null,\"forecast\":[]}", Expect.signals(0), siteZone));
   }
 
   /** The provider of {@code type} against {@code baseUrl}. */
@@ -165,6 +178,7 @@ final class Endpoints {
       case UK -> new UkProvider(endpoint, Optional.empty(), clock);
       case UK_REGION -> new UkProvider(endpoint, Optional.of("13"), clock);
       case CARBON_AWARE_SDK -> new CarbonAwareSdkProvider(endpoint, SignalKind.MARGINAL, clock);
+      case GOVERNOR -> new GovernorProvider(endpoint, Optional.of(Secrets.SITE_TOKEN), List.of(), clock);
     };
   }
 

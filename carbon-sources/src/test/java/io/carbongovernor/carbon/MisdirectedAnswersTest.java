@@ -77,6 +77,8 @@ class MisdirectedAnswersTest {
       case UK_REGION -> e.okBody().replace("\"regionid\":13", "\"regionid\":7");
       // The first "location" is the forecast's own (the location asked), or the first row's.
       case CARBON_AWARE_SDK -> e.okBody().replaceFirst("\"location\": \"eastus\"", "\"location\": \"westus\"");
+      // Every signal of a relay's document names its provider's zone; the first is the current one.
+      case GOVERNOR -> e.okBody().replaceAll("\"zone\":\"DE\"", "\"zone\":\"FR\"");
       case UK -> throw new IllegalArgumentException("national answers name no region");
     };
   }

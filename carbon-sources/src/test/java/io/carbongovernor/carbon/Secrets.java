@@ -13,6 +13,7 @@ final class Secrets {
   static final String WT_PASSWORD = "wt-SECRET-pass-93ab";
   /** The part of the fixture token that must never show. */
   static final String WT_TOKEN_PART = "wt-SECRET-jwt";
+  static final String SITE_TOKEN = "site-SECRET-bearer-7d2e";
 
   private Secrets() {}
 
@@ -21,6 +22,7 @@ final class Secrets {
         .doesNotContain(EM_TOKEN)
         .doesNotContain(WT_PASSWORD)
         .doesNotContain(WT_TOKEN_PART)
+        .doesNotContain(SITE_TOKEN)
         // the Basic credential as base64 of user:password
         .doesNotContain(java.util.Base64.getEncoder().encodeToString((WT_USER + ":" + WT_PASSWORD).getBytes()));
   }

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -113,19 +114,7 @@ public final class ApiServer implements AutoCloseable {
    *     unusable, a daemon already on the socket); the message names which
    */
   public static ApiServer start(ApiConfig config, Daemon daemon) throws IOException {
-    QueuedThreadPool threads =
-        new QueuedThreadPool(
-            MAX_THREADS, MIN_THREADS, 60_000, 0, new BlockingArrayQueue<>(64, 64), null);
-    threads.setName("api");
-    threads.setDaemon(true);
-    Server server =
-        new Server(
-            threads,
-            new ScheduledExecutorScheduler("api-timer", true),
-            new ArrayByteBufferPool(0, -1, -1, -1, POOLED_BUFFER_BYTES, POOLED_BUFFER_BYTES));
-    server.setErrorHandler(new JsonErrorHandler());
-    server.setStopTimeout(0);
-
+    Server server = server("api");
     ServerConnector tcp = new ServerConnector(server, 1, 1, http());
     tcp.setHost(config.host());
     tcp.setPort(config.port());
@@ -133,23 +122,15 @@ public final class ApiServer implements AutoCloseable {
     UnixDomainServerConnector unix = new UnixDomainServerConnector(server, 1, 1, http());
     unix.setUnixDomainPath(config.socket());
     for (AbstractConnector c : List.of(tcp, unix)) {
-      c.setIdleTimeout(Duration.ofSeconds(IDLE_TIMEOUT_S).toMillis());
-      long atCap = Duration.ofSeconds(IDLE_TIMEOUT_AT_CAP_S).toMillis();
-      NetworkConnectionLimit limit = new NetworkConnectionLimit(MAX_CONNECTIONS, c);
-      limit.setEndPointIdleTimeout(atCap);
-      c.addBean(limit);
-      c.addBean(new ShortIdleAtCap(limit, atCap));
+      limit(c);
     }
     tcp.setAcceptQueueSize(ACCEPT_QUEUE);
     unix.setAcceptQueueSize(ACCEPT_QUEUE);
     server.addConnector(tcp);
     server.addConnector(unix);
 
-    QoSHandler qos = new QoSHandler(new Endpoints(new Router(daemon), new Callers(daemon.proc(), PeerCredentials.system())));
-    qos.setMaxRequestCount(MAX_CONCURRENT);
-    qos.setMaxSuspendedRequestCount(MAX_WAITING);
-    qos.setMaxSuspend(Duration.ofMillis(MAX_WAIT_MS));
-    server.setHandler(new ApiHandler(qos));
+    server.setHandler(
+        new ApiHandler(qos(new Endpoints(new Router(daemon), new Callers(daemon.proc(), PeerCredentials.system())))));
 
     try {
       UnixSocketFile.prepare(config.socket());
@@ -173,7 +154,46 @@ public final class ApiServer implements AutoCloseable {
     return api;
   }
 
-  private static HttpConnectionFactory http() {
+  /**
+   * A server with this API's threads, timers, buffers and JSON errors, for one more listener
+   * ({@link SiteApiServer}) as for this one.
+   */
+  static Server server(String name) {
+    QueuedThreadPool threads =
+        new QueuedThreadPool(
+            MAX_THREADS, MIN_THREADS, 60_000, 0, new BlockingArrayQueue<>(64, 64), null);
+    threads.setName(name);
+    threads.setDaemon(true);
+    Server server =
+        new Server(
+            threads,
+            new ScheduledExecutorScheduler(name + "-timer", true),
+            new ArrayByteBufferPool(0, -1, -1, -1, POOLED_BUFFER_BYTES, POOLED_BUFFER_BYTES));
+    server.setErrorHandler(new JsonErrorHandler());
+    server.setStopTimeout(0);
+    return server;
+  }
+
+  /** The idle timeouts and the connection cap above, on one listener. */
+  static void limit(AbstractConnector c) {
+    c.setIdleTimeout(Duration.ofSeconds(IDLE_TIMEOUT_S).toMillis());
+    long atCap = Duration.ofSeconds(IDLE_TIMEOUT_AT_CAP_S).toMillis();
+    NetworkConnectionLimit limit = new NetworkConnectionLimit(MAX_CONNECTIONS, c);
+    limit.setEndPointIdleTimeout(atCap);
+    c.addBean(limit);
+    c.addBean(new ShortIdleAtCap(limit, atCap));
+  }
+
+  /** At most {@value #MAX_CONCURRENT} requests of {@code endpoints} at once, as above. */
+  static QoSHandler qos(Handler endpoints) {
+    QoSHandler qos = new QoSHandler(endpoints);
+    qos.setMaxRequestCount(MAX_CONCURRENT);
+    qos.setMaxSuspendedRequestCount(MAX_WAITING);
+    qos.setMaxSuspend(Duration.ofMillis(MAX_WAIT_MS));
+    return qos;
+  }
+
+  static HttpConnectionFactory http() {
     HttpConfiguration http = new HttpConfiguration();
     http.setRequestHeaderSize(MAX_HEADER_BYTES);
     http.setResponseHeaderSize(MAX_HEADER_BYTES);
@@ -186,7 +206,7 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** Jetty's "Failed to bind to ..." with the system's reason behind it. */
-  private static String reason(Throwable e) {
+  static String reason(Throwable e) {
     String reason = e.getMessage();
     for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
       reason = reason + ": " + cause.getMessage();
@@ -194,7 +214,7 @@ public final class ApiServer implements AutoCloseable {
     return reason;
   }
 
-  private static void stopQuietly(Server server) {
+  static void stopQuietly(Server server) {
     try {
       server.stop();
     } catch (Exception e) {

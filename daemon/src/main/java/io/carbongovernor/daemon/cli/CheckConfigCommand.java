@@ -5,6 +5,7 @@ import io.carbongovernor.daemon.config.FileChecks;
 import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.daemon.config.InvalidConfigException;
 import io.carbongovernor.carbon.CarbonTrace;
+import io.carbongovernor.daemon.config.SiteApiConfig;
 import io.carbongovernor.daemon.config.SourceConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -45,19 +46,27 @@ final class CheckConfigCommand implements Callable<Integer> {
       warnings.forEach(w -> err.printf("%s: warning: %s%n", config, w));
       err.flush();
       out.printf(
-          "%s: ok (zone %s, %d source(s), %d team(s), default policy %s, mode %s%s)%n",
+          "%s: ok (zone %s, %d source(s), %d team(s), default policy %s, mode %s%s%s)%n",
           config,
           loaded.zone(),
           loaded.carbon().sources().size(),
           loaded.teams().size(),
           loaded.defaultPolicy().kind(),
           loaded.mode().word(),
+          loaded.siteApi().map(CheckConfigCommand::siteApi).orElse(""),
           warnings.isEmpty() ? "" : ", " + warnings.size() + " warning(s)");
       out.flush();
       return ExitCodes.OK;
     } catch (InvalidConfigException e) {
       return InvalidConfigReport.print(err, config, e, "configuration not valid");
     }
+  }
+
+  /** What the site API serves on, without its secrets: {@code , site API on 0.0.0.0:9465 (TLS, token)}. */
+  private static String siteApi(SiteApiConfig site) {
+    String host = site.host().contains(":") ? "[" + site.host() + "]" : site.host();
+    return ", site API on " + host + ":" + site.port() + " (" + (site.tls().isPresent() ? "TLS" : "plain HTTP")
+        + (site.tokenGiven() ? ", token" : ", no token") + ")";
   }
 
   /**

@@ -4,10 +4,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A loaded and valid {@code governor.yaml} with its team files. Paths are absolute; {@code
- * sourceFile} is the config file as it was given.
+ * sourceFile} is the config file as it was given; {@code siteApi} is empty when no site API is
+ * served.
  */
 public record GovernorConfig(
     String zone,
@@ -21,6 +23,7 @@ public record GovernorConfig(
     PolicyConfig defaultPolicy,
     PolicyConfig failSafe,
     ApiConfig api,
+    Optional<SiteApiConfig> siteApi,
     HistoryConfig history,
     List<TeamConfig> teams,
     Path sourceFile) {
@@ -43,6 +46,7 @@ public record GovernorConfig(
     Objects.requireNonNull(defaultPolicy, "defaultPolicy");
     Objects.requireNonNull(failSafe, "failSafe");
     Objects.requireNonNull(api, "api");
+    Objects.requireNonNull(siteApi, "siteApi");
     Objects.requireNonNull(history, "history");
     teams = List.copyOf(teams);
     Objects.requireNonNull(sourceFile, "sourceFile");
@@ -61,6 +65,7 @@ public record GovernorConfig(
         defaultPolicy,
         failSafe,
         api,
+        siteApi,
         history,
         newTeams,
         sourceFile);

@@ -40,6 +40,7 @@ final class GovernorConfigReader {
           "default-policy",
           "fail-safe",
           "api",
+          "site-api",
           "history");
   static final Set<String> GPU_KEYS = Set.of("backend", "nvml-library", "min-change", "simulated", "lock-dir");
   static final Set<String> SIMULATED_KEYS =
@@ -100,6 +101,7 @@ final class GovernorConfigReader {
             .flatMap(GovernorConfigReader::failSafe)
             .orElse(PolicyConfigReader.FULL_SPEED),
         root.map("api").flatMap(GovernorConfigReader::api).orElse(DEFAULT_API),
+        root.map("site-api").flatMap(new SiteApiConfigReader(context)::read),
         history(root.map("history"), stateDir),
         List.of(),
         sourceFile);
@@ -252,24 +254,8 @@ final class GovernorConfigReader {
    * tables.
    */
   static ApiConfig listen(String text) {
-    String host;
-    String port;
-    if (text.startsWith("[")) {
-      int close = text.indexOf("]:");
-      if (close < 0) {
-        throw new IllegalArgumentException("expected [::1]:port, got '" + text + "'");
-      }
-      host = text.substring(1, close);
-      port = text.substring(close + 2);
-    } else {
-      int colon = text.lastIndexOf(':');
-      if (colon < 0 || text.indexOf(':') != colon) {
-        throw new IllegalArgumentException(
-            "expected host:port like 127.0.0.1:9464 (IPv6 as [::1]:9464), got '" + text + "'");
-      }
-      host = text.substring(0, colon);
-      port = text.substring(colon + 1);
-    }
+    HostPort address = HostPort.parse(text, "127.0.0.1:9464");
+    String host = address.host();
     if (!isLoopback(host)) {
       throw new IllegalArgumentException(
           "host '"
@@ -277,11 +263,7 @@ final class GovernorConfigReader {
               + "' is not a loopback address; use 127.0.0.1, [::1] or localhost,"
               + " because callers are identified through the kernel's loopback socket tables");
     }
-    int number = port.matches("\\d{1,5}") ? Integer.parseInt(port) : -1;
-    if (number < 0 || number > 65535) {
-      throw new IllegalArgumentException("port must be from 0 (any free port) to 65535, got '" + port + "'");
-    }
-    return new ApiConfig(host, number);
+    return new ApiConfig(host, address.port());
   }
 
   private static boolean isLoopback(String host) {

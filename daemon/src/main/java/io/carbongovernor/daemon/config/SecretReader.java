@@ -59,6 +59,11 @@ final class SecretReader {
         : fromCredential(name.get(), value, context);
   }
 
+  /** As {@link #read}, for a secret that may be left out: empty when none of its keys is given. */
+  static Optional<Secret> readIfGiven(ConfigMap map, String prefix, String owner, LoadContext context) {
+    return keys(prefix).stream().anyMatch(map::has) ? read(map, prefix, owner, context) : Optional.empty();
+  }
+
   private static Optional<Secret> fromEnvironment(
       String name, ConfigValue value, LoadContext context) {
     String secret = context.env().get(name);

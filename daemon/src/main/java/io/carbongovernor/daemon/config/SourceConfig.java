@@ -10,7 +10,9 @@ import java.util.Optional;
 /**
  * One entry of {@code carbon.sources}. Type-specific fields are present only for the type that uses
  * them (with their defaults filled in); {@code token} and {@code password} are empty when loaded
- * with {@link FileChecks#SKIP}.
+ * with {@link FileChecks#SKIP}. {@code token} is the API token of {@code electricitymaps} and the
+ * optional bearer token of {@code governor}; {@code caFile} the certificates a {@code governor}
+ * source trusts alone.
  */
 public record SourceConfig(
     Type type,
@@ -29,13 +31,15 @@ public record SourceConfig(
     Optional<IntensityKind> kind,
     Optional<Path> file,
     Optional<Timing> timing,
-    Optional<Column> column) {
+    Optional<Column> column,
+    Optional<Path> caFile) {
 
   public enum Type implements ConfigWord {
     ELECTRICITYMAPS,
     WATTTIME,
     UK,
     CARBON_AWARE_SDK,
+    GOVERNOR,
     TRACE
   }
 
@@ -87,6 +91,7 @@ public record SourceConfig(
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(timing, "timing");
     Objects.requireNonNull(column, "column");
+    Objects.requireNonNull(caFile, "caFile");
   }
 
   /** The column a trace source reads: direct emissions unless {@code column: lifecycle}. */

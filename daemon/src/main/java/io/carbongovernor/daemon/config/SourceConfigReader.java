@@ -45,6 +45,9 @@ final class SourceConfigReader {
     keys.put(Type.WATTTIME, Collections.unmodifiableSet(wattTime));
     keys.put(Type.UK, Set.of("region"));
     keys.put(Type.CARBON_AWARE_SDK, Set.of("kind"));
+    Set<String> governor = new LinkedHashSet<>(SecretReader.keys("token"));
+    governor.add("ca-file");
+    keys.put(Type.GOVERNOR, Collections.unmodifiableSet(governor));
     keys.put(Type.TRACE, Set.of("file", "timing", "column"));
     return Collections.unmodifiableMap(keys);
   }
@@ -105,7 +108,7 @@ final class SourceConfigReader {
     map.allowOnly(allowed, key -> onlyForOtherTypes(key, t));
 
     Optional<URI> baseUrl =
-        t == Type.CARBON_AWARE_SDK
+        t == Type.CARBON_AWARE_SDK || t == Type.GOVERNOR
             ? map.require("base-url").flatMap(ConfigValue::asHttpUrl)
             : map.get("base-url").flatMap(ConfigValue::asHttpUrl);
     SourceConfig source =
@@ -115,8 +118,9 @@ final class SourceConfigReader {
             baseUrl,
             map.string("zone"),
             map.get("timeout").flatMap(v -> v.asDuration(MIN_TIMEOUT, MAX_TIMEOUT)),
-            forType(
-                t, Type.ELECTRICITYMAPS, () -> SecretReader.read(map, "token", t.word(), context)),
+            t == Type.GOVERNOR
+                ? SecretReader.readIfGiven(map, "token", t.word(), context)
+                : forType(t, Type.ELECTRICITYMAPS, () -> SecretReader.read(map, "token", t.word(), context)),
             forType(t, Type.ELECTRICITYMAPS, () -> map.word("api-version", ApiVersion.V3)),
             forType(
                 t, Type.ELECTRICITYMAPS, () -> map.word("emission-factor", EmissionFactor.DIRECT)),
@@ -128,7 +132,8 @@ final class SourceConfigReader {
             forType(t, Type.CARBON_AWARE_SDK, () -> map.word("kind", IntensityKind.MARGINAL)),
             forType(t, Type.TRACE, () -> map.require("file").flatMap(this::traceFile)),
             forType(t, Type.TRACE, () -> map.word("timing", Timing.YEAR_ALIGNED)),
-            forType(t, Type.TRACE, () -> map.word("column", Column.DIRECT)));
+            forType(t, Type.TRACE, () -> map.word("column", Column.DIRECT)),
+            forType(t, Type.GOVERNOR, () -> map.get("ca-file").flatMap(this::caFile)));
     if (t == Type.ELECTRICITYMAPS && map.has("latitude") != map.has("longitude")) {
       map.value().problem("give both latitude and longitude, or neither");
     }
@@ -178,6 +183,15 @@ final class SourceConfigReader {
         value.problem("cannot read trace file " + file.get() + " (" + e.getClass().getSimpleName() + ")");
         return Optional.empty();
       }
+    }
+    return file;
+  }
+
+  /** A PEM file of certificates; with file checks, every one must parse. */
+  private Optional<Path> caFile(ConfigValue value) {
+    Optional<Path> file = value.asPath();
+    if (file.isPresent() && context.checkFiles()) {
+      return PemFiles.certificates(value, file.get(), "CA file").flatMap(certificates -> file);
     }
     return file;
   }

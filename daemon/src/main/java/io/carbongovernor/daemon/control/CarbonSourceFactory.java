@@ -9,13 +9,16 @@ import io.carbongovernor.carbon.Retry;
 import io.carbongovernor.carbon.SignalKind;
 import io.carbongovernor.carbon.Timeouts;
 import io.carbongovernor.carbon.TraceTiming;
+import io.carbongovernor.common.Pem;
 import io.carbongovernor.daemon.config.Secret;
 import io.carbongovernor.daemon.config.SourceConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Builds the carbon source a config entry names, of any type. */
@@ -55,6 +58,12 @@ public final class CarbonSourceFactory {
                     ? SignalKind.AVERAGE
                     : SignalKind.MARGINAL,
                 clock);
+        case GOVERNOR ->
+            CarbonSources.governor(
+                endpoint(config, config.baseUrl().orElseThrow()),
+                config.token().map(Secret::reveal),
+                trusted(config),
+                clock);
       };
     } catch (IllegalArgumentException e) {
       throw new StartupException("carbon source '" + config.name() + "': " + e.getMessage(), e);
@@ -74,6 +83,18 @@ public final class CarbonSourceFactory {
         .map(Secret::reveal)
         .orElseThrow(
             () -> new StartupException("carbon source '" + config.name() + "': no " + what + " loaded"));
+  }
+
+  /** The certificates of a {@code ca-file}, which the source then trusts alone. */
+  private static List<X509Certificate> trusted(SourceConfig config) {
+    if (config.caFile().isEmpty()) {
+      return List.of();
+    }
+    try {
+      return Pem.certificates(config.caFile().get());
+    } catch (IOException e) {
+      throw new StartupException("carbon source '" + config.name() + "': CA file " + e.getMessage(), e);
+    }
   }
 
   private static ElectricityMapsOptions electricityMapsOptions(SourceConfig config) {

@@ -1,6 +1,7 @@
 package io.carbongovernor.daemon.control;
 
 import io.carbongovernor.daemon.api.ApiServer;
+import io.carbongovernor.daemon.api.SiteApiServer;
 import io.carbongovernor.daemon.config.ConfigLoader;
 import io.carbongovernor.daemon.config.FileChecks;
 import io.carbongovernor.daemon.config.GovernorConfig;
@@ -60,6 +61,7 @@ public final class Daemon {
   private final Sampler sampler;
   private final DaemonSchedule scheduler;
   private final ApiServer api;
+  private final Optional<SiteApiServer> site;
   private final AtomicReference<PolicySet> policies;
   private final AtomicReference<GovernorConfig> current;
   private final DaemonMetrics metrics;
@@ -74,6 +76,7 @@ public final class Daemon {
       Sampler sampler,
       DaemonSchedule scheduler,
       ApiServer api,
+      Optional<SiteApiServer> site,
       AtomicReference<PolicySet> policies,
       AtomicReference<GovernorConfig> current,
       DaemonMetrics metrics) {
@@ -85,6 +88,7 @@ public final class Daemon {
     this.sampler = sampler;
     this.scheduler = scheduler;
     this.api = api;
+    this.site = site;
     this.policies = policies;
     this.current = current;
     this.metrics = metrics;
@@ -225,8 +229,18 @@ public final class Daemon {
       gpus.close();
       throw new StartupException(e.getMessage(), e);
     }
+    Optional<SiteApiServer> site;
+    try {
+      site = startSiteApi(config, loop);
+    } catch (IOException e) {
+      api.close();
+      signals.close();
+      history.close();
+      gpus.close();
+      throw new StartupException(e.getMessage(), e);
+    }
     Daemon daemon =
-        new Daemon(config, gpus, history, signals, loop, sampler, scheduler, api, policies, current, metrics);
+        new Daemon(config, gpus, history, signals, loop, sampler, scheduler, api, site, policies, current, metrics);
     scheduler.start();
     log.atInfo()
         .addKeyValue("zone", config.zone())
@@ -238,6 +252,14 @@ public final class Daemon {
         .addKeyValue("sources", String.join(",", sources.stream().map(s -> s.source().name()).toList()))
         .log("controlling");
     return daemon;
+  }
+
+  /** The site API, when the config asks for one: the signal of the last tick, for other daemons. */
+  private static Optional<SiteApiServer> startSiteApi(GovernorConfig config, ControlLoop loop) throws IOException {
+    if (config.siteApi().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(SiteApiServer.start(config.siteApi().get(), new SiteApiServer.Daemon(config.zone(), loop::lastReport)));
   }
 
   /** Simulated accounts count only where the backend itself is the simulation that runs them. */
@@ -270,6 +292,7 @@ public final class Daemon {
     stopped = true;
     log.info("stopping: restoring original power limits");
     try {
+      site.ifPresent(SiteApiServer::close);
       api.close();
       scheduler.close();
     } finally {
@@ -334,6 +357,11 @@ public final class Daemon {
   /** The local API's bound address. */
   public InetSocketAddress apiAddress() {
     return api.address();
+  }
+
+  /** The site API's bound address, when it is served. */
+  public Optional<InetSocketAddress> siteApiAddress() {
+    return site.map(SiteApiServer::address);
   }
 
   public ControlLoop loop() {

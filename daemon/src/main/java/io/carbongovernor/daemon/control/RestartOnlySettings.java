@@ -26,6 +26,7 @@ final class RestartOnlySettings {
           new Setting("gpu", GovernorConfig::gpu),
           new Setting("carbon", c -> c.carbon().toString()),
           new Setting("api", GovernorConfig::api),
+          new Setting("site-api", c -> c.siteApi().toString()),
           new Setting("history", GovernorConfig::history));
 
   /** The keys whose values differ between the running and the reloaded configuration. */

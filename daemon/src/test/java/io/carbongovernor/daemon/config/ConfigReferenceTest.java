@@ -73,6 +73,8 @@ class ConfigReferenceTest {
     documents("Keys of each entry of *gpu.simulated.work*:", GovernorConfigReader.WORK_KEYS);
     documents("Keys under *carbon*:", GovernorConfigReader.CARBON_KEYS);
     documents("Keys under *api*:", GovernorConfigReader.API_KEYS);
+    documents("Keys under *site-api* (", SiteApiConfigReader.KEYS);
+    documents("Keys under *site-api.tls*:", SiteApiConfigReader.TLS_KEYS);
     documents("Keys under *history*:", GovernorConfigReader.HISTORY_KEYS);
     documents("Keys under *history.retention*", RetentionReader.KEYS);
   }

@@ -47,7 +47,7 @@ class SourceConfigErrorsTest {
         withSources("    - type: wattime\n"),
         5,
         13,
-        "carbon.sources[0].type: expected electricitymaps, watttime, uk, carbon-aware-sdk or trace,"
+        "carbon.sources[0].type: expected electricitymaps, watttime, uk, carbon-aware-sdk, governor or trace,"
             + " got 'wattime' (did you mean 'watttime'?)");
   }
 
