@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A loaded and valid {@code governor.yaml} with its team files. Paths are absolute; {@code
@@ -22,6 +23,7 @@ public record GovernorConfig(
     PolicyConfig failSafe,
     ApiConfig api,
     HistoryConfig history,
+    Optional<FleetConfig> fleet,
     List<TeamConfig> teams,
     Path sourceFile) {
 
@@ -44,6 +46,7 @@ public record GovernorConfig(
     Objects.requireNonNull(failSafe, "failSafe");
     Objects.requireNonNull(api, "api");
     Objects.requireNonNull(history, "history");
+    Objects.requireNonNull(fleet, "fleet");
     teams = List.copyOf(teams);
     Objects.requireNonNull(sourceFile, "sourceFile");
   }
@@ -62,6 +65,7 @@ public record GovernorConfig(
         failSafe,
         api,
         history,
+        fleet,
         newTeams,
         sourceFile);
   }

@@ -26,7 +26,8 @@ final class RestartOnlySettings {
           new Setting("gpu", GovernorConfig::gpu),
           new Setting("carbon", c -> c.carbon().toString()),
           new Setting("api", GovernorConfig::api),
-          new Setting("history", GovernorConfig::history));
+          new Setting("history", GovernorConfig::history),
+          new Setting("fleet", GovernorConfig::fleet));
 
   /** The keys whose values differ between the running and the reloaded configuration. */
   static List<String> changed(GovernorConfig running, GovernorConfig reloaded) {
