@@ -208,6 +208,20 @@ public final class FleetScheduler implements AutoCloseable {
     return node;
   }
 
+  /**
+   * Stops as a node that dies would: no more check-ins, and a job it is running is left to the
+   * other nodes to run again (tests of the cluster's recovery in one JVM).
+   */
+  void halt() {
+    closing.countDown();
+    try {
+      scheduler.shutdown(false);
+    } catch (SchedulerException e) {
+      log.atWarn().addKeyValue("error", e.getMessage()).log("fleet scheduler did not halt cleanly");
+    }
+    up = false;
+  }
+
   /** Stops taking fleet jobs and waits for one this node is running; another node goes on. */
   @Override
   public void close() {
