@@ -14,7 +14,8 @@ import java.util.function.Predicate;
 public final class FleetAuditRows {
 
   /** One audited firing; {@code outcome} null while it runs. */
-  public record Row(String job, long scheduledMs, String node, String instance, String outcome, int attempts) {}
+  public record Row(String job, long scheduledMs, String node, String instance, long startedMs, String outcome,
+      int attempts) {}
 
   private FleetAuditRows() {}
 
@@ -22,10 +23,11 @@ public final class FleetAuditRows {
     List<Row> rows = new ArrayList<>();
     try (Connection c = connect.call();
         Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT job, scheduled_ms, node, instance, outcome, attempts FROM fleet_job_runs"
+        ResultSet rs = st.executeQuery("SELECT job, scheduled_ms, node, instance, started_ms, outcome, attempts FROM fleet_job_runs"
             + " WHERE job = '" + job.replace("'", "''") + "' ORDER BY scheduled_ms")) {
       while (rs.next()) {
-        rows.add(new Row(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6)));
+        rows.add(new Row(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6),
+            rs.getInt(7)));
       }
     } catch (SQLException e) {
       if ("42P01".equals(e.getSQLState())) {

@@ -123,4 +123,19 @@ class FleetClusterTest {
       never.countDown();
     }
   }
+
+  @Test
+  void aFailingJobIsAuditedAsFailedAndTheScheduleGoesOn() throws Exception {
+    node("node-a", Duration.ofSeconds(1), scheduled -> {
+      throw new java.nio.file.AccessDeniedException("/srv/reports");
+    });
+    List<FleetAuditRows.Row> rows = FleetAuditRows.await(db::connect, JOB, WAIT, "three failed firings",
+        all -> finished(all, r -> true) >= 3);
+    assertThat(rows.stream().filter(r -> r.outcome() != null)).allSatisfy(r -> assertThat(r.outcome()).isEqualTo("failed"));
+    try (var c = db.connect(); var st = c.createStatement();
+        var rs = st.executeQuery("SELECT detail FROM fleet_job_runs WHERE outcome = 'failed' LIMIT 1")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("/srv/reports");
+    }
+  }
 }
