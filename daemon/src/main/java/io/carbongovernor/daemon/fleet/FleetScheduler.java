@@ -235,6 +235,7 @@ public final class FleetScheduler implements AutoCloseable {
     }
     try {
       if (start != null) {
+        start.interrupt(); // a start still waiting for the database gives up
         start.join(TimeUnit.SECONDS.toMillis(60));
       }
       scheduler.shutdown(true);
