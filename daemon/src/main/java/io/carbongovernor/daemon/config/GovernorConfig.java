@@ -25,6 +25,7 @@ public record GovernorConfig(
     ApiConfig api,
     Optional<SiteApiConfig> siteApi,
     HistoryConfig history,
+    Optional<FleetConfig> fleet,
     List<TeamConfig> teams,
     Path sourceFile) {
 
@@ -48,6 +49,7 @@ public record GovernorConfig(
     Objects.requireNonNull(api, "api");
     Objects.requireNonNull(siteApi, "siteApi");
     Objects.requireNonNull(history, "history");
+    Objects.requireNonNull(fleet, "fleet");
     teams = List.copyOf(teams);
     Objects.requireNonNull(sourceFile, "sourceFile");
   }
@@ -67,6 +69,7 @@ public record GovernorConfig(
         api,
         siteApi,
         history,
+        fleet,
         newTeams,
         sourceFile);
   }

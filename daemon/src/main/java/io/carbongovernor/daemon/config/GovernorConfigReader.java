@@ -41,7 +41,8 @@ final class GovernorConfigReader {
           "fail-safe",
           "api",
           "site-api",
-          "history");
+          "history",
+          "fleet");
   static final Set<String> GPU_KEYS = Set.of("backend", "nvml-library", "min-change", "simulated", "lock-dir");
   static final Set<String> SIMULATED_KEYS =
       Set.of("count", "model", "workload", "batch-size", "work", "real-processes");
@@ -85,6 +86,7 @@ final class GovernorConfigReader {
           .ifPresent(v -> v.problem(message + ", got " + Durations.format(sampleEvery)));
     }
     Path stateDir = root.path("state-dir", DEFAULT_STATE_DIR);
+    HistoryConfig history = history(root.map("history"), stateDir);
     return new GovernorConfig(
         zone,
         interval,
@@ -102,7 +104,8 @@ final class GovernorConfigReader {
             .orElse(PolicyConfigReader.FULL_SPEED),
         root.map("api").flatMap(GovernorConfigReader::api).orElse(DEFAULT_API),
         root.map("site-api").flatMap(new SiteApiConfigReader(context)::read),
-        history(root.map("history"), stateDir),
+        history,
+        FleetConfigReader.read(root.get("fleet"), PostgresConnections.serves(history.url())),
         List.of(),
         sourceFile);
   }

@@ -6,6 +6,8 @@ import io.carbongovernor.daemon.config.ConfigLoader;
 import io.carbongovernor.daemon.config.FileChecks;
 import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.daemon.config.InvalidConfigException;
+import io.carbongovernor.daemon.fleet.DaemonFleet;
+import io.carbongovernor.daemon.fleet.FleetScheduler;
 import io.carbongovernor.daemon.history.HistoryException;
 import io.carbongovernor.daemon.history.HistoryStore;
 import io.carbongovernor.daemon.identity.ProcFs;
@@ -13,6 +15,7 @@ import io.carbongovernor.daemon.identity.ProcessTree;
 import io.carbongovernor.daemon.jobs.BatchSizes;
 import io.carbongovernor.daemon.jobs.JobRegistry;
 import io.carbongovernor.daemon.metrics.DaemonMetrics;
+import io.carbongovernor.daemon.metrics.FleetMetrics;
 import io.carbongovernor.daemon.metrics.SpoolMetrics;
 import io.carbongovernor.daemon.teams.GpuClaims;
 import io.carbongovernor.daemon.teams.PolicySet;
@@ -65,6 +68,7 @@ public final class Daemon {
   private final AtomicReference<PolicySet> policies;
   private final AtomicReference<GovernorConfig> current;
   private final DaemonMetrics metrics;
+  private Optional<FleetScheduler> fleet = Optional.empty();
   private boolean stopped;
 
   private Daemon(
@@ -242,6 +246,10 @@ public final class Daemon {
     Daemon daemon =
         new Daemon(config, gpus, history, signals, loop, sampler, scheduler, api, site, policies, current, metrics);
     scheduler.start();
+    // Fleet-wide jobs, on their own scheduler: the node's control above never waits on them.
+    if (config.fleet().isPresent()) {
+      daemon.fleet = DaemonFleet.start(config, FleetMetrics.register(metrics.registry()), Clock.systemUTC());
+    }
     log.atInfo()
         .addKeyValue("zone", config.zone())
         .addKeyValue("gpus", gpus.gpus().size())
@@ -299,6 +307,7 @@ public final class Daemon {
       try {
         logRestore(gpus.restoreAll());
       } finally {
+        fleet.ifPresent(FleetScheduler::close);
         signals.close();
         history.close();
         gpus.close();

@@ -27,7 +27,8 @@ final class RestartOnlySettings {
           new Setting("carbon", c -> c.carbon().toString()),
           new Setting("api", GovernorConfig::api),
           new Setting("site-api", c -> c.siteApi().toString()),
-          new Setting("history", GovernorConfig::history));
+          new Setting("history", GovernorConfig::history),
+          new Setting("fleet", GovernorConfig::fleet));
 
   /** The keys whose values differ between the running and the reloaded configuration. */
   static List<String> changed(GovernorConfig running, GovernorConfig reloaded) {

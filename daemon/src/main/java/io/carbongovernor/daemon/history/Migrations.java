@@ -38,7 +38,7 @@ public final class Migrations {
   public static final Migrations POSTGRESQL =
       new Migrations(
           "postgresql/",
-          List.of("V1__fleet_history.sql"),
+          List.of("V1__fleet_history.sql", "V2__quartz_cluster.sql"),
           "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
           Migrations::postgresTransaction);
 

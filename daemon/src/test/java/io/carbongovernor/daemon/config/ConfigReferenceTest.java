@@ -77,6 +77,8 @@ class ConfigReferenceTest {
     documents("Keys under *site-api.tls*:", SiteApiConfigReader.TLS_KEYS);
     documents("Keys under *history*:", GovernorConfigReader.HISTORY_KEYS);
     documents("Keys under *history.retention*", RetentionReader.KEYS);
+    documents("Keys under *fleet*:", FleetConfigReader.KEYS);
+    documents("Keys under *fleet.report*:", FleetConfigReader.REPORT_KEYS);
   }
 
   @Test

@@ -14,7 +14,7 @@ import java.util.Optional;
  * Who this node is in the fleet's history: its id (every row it sends carries it) and its host
  * name (named when two machines claim one id).
  */
-record NodeIdentity(String node, String hostname) {
+public record NodeIdentity(String node, String hostname) {
 
   /** Where systemd keeps the machine's id, the default node id. */
   static final Path MACHINE_ID = Path.of("/etc/machine-id");
@@ -27,6 +27,15 @@ record NodeIdentity(String node, String hostname) {
   NodeIdentity {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(hostname, "hostname");
+  }
+
+  /**
+   * This machine's id in the fleet: the configured one, or else the contents of /etc/machine-id.
+   *
+   * @throws HistoryException when the machine has no usable id, saying to set history.node-id
+   */
+  public static String nodeId(Optional<String> configured) {
+    return nodeId(configured, MACHINE_ID);
   }
 
   /**
