@@ -11,7 +11,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record FleetNode(String node, String instance) {
 
-
   public FleetNode {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(instance, "instance");

@@ -114,7 +114,7 @@ class UnitFileTest {
     assertThat(service.get("RuntimeDirectory")).containsExactly("carbon-governor");
     assertThat(service.get("RuntimeDirectoryMode")).containsExactly("0755");
     assertThat(Path.of("/run", service.get("RuntimeDirectory").get(0)).resolve("api.sock")).isEqualTo(ApiConfig.DEFAULT_SOCKET);
-    assertThat(service.get("LoadCredential")).containsExactly("electricitymaps", "watttime");
+    assertThat(service.get("LoadCredential")).containsExactly("electricitymaps", "watttime", "history-password", "site-token");
     // The JIT writes machine code and runs it; the job registry reads other users' /proc entries.
     assertThat(service).doesNotContainKeys("MemoryDenyWriteExecute", "PrivateUsers", "ProtectProc", "ProcSubset");
   }

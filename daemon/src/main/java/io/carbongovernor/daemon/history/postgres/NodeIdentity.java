@@ -24,7 +24,7 @@ public record NodeIdentity(String node, String hostname) {
   /** A machine-id file larger than this is not one. */
   private static final long MAX_MACHINE_ID_BYTES = 1024;
 
-  NodeIdentity {
+  public NodeIdentity {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(hostname, "hostname");
   }
