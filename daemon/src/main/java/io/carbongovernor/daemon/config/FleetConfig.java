@@ -21,6 +21,10 @@ public record FleetConfig(
   public static final Duration DEFAULT_ROLLUP_EVERY = Duration.ofMinutes(5);
   public static final Duration DEFAULT_RETENTION_EVERY = Duration.ofHours(1);
 
+  /** What a PostgreSQL history without a {@code fleet} section runs: rollup and retention, no report. */
+  public static final FleetConfig DEFAULTS =
+      new FleetConfig(DEFAULT_CLUSTER_CHECK_IN, DEFAULT_ROLLUP_EVERY, DEFAULT_RETENTION_EVERY, Optional.empty());
+
   public FleetConfig {
     Objects.requireNonNull(clusterCheckIn, "clusterCheckIn");
     Objects.requireNonNull(rollupEvery, "rollupEvery");

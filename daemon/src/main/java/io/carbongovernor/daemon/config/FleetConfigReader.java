@@ -27,7 +27,8 @@ final class FleetConfigReader {
    */
   static Optional<FleetConfig> read(Optional<ConfigValue> section, boolean postgresHistory) {
     if (section.isEmpty()) {
-      return Optional.empty();
+      // A fleet's history always has its rollup and retention: someone must run them.
+      return postgresHistory ? Optional.of(FleetConfig.DEFAULTS) : Optional.empty();
     }
     ConfigValue value = section.get();
     if (!postgresHistory) {

@@ -17,7 +17,7 @@ public final class DaemonFleet {
 
   /**
    * A fleet scheduler starting in the background (the daemon's start never waits on the fleet's
-   * database), or empty without a {@code fleet} section.
+   * database), or empty for a SQLite history.
    */
   public static Optional<FleetScheduler> start(GovernorConfig config, FleetRunListener listener, Clock clock) {
     if (config.fleet().isEmpty()) {

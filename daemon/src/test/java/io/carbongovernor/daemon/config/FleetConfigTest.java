@@ -26,8 +26,9 @@ class FleetConfigTest {
   }
 
   @Test
-  void withoutTheSectionThereAreNoFleetJobs() throws Exception {
-    assertThat(files.load(POSTGRES).fleet()).isEmpty();
+  void withoutTheSectionAFleetHistoryStillRunsRollupAndRetention() throws Exception {
+    assertThat(files.load(POSTGRES).fleet()).contains(FleetConfig.DEFAULTS);
+    assertThat(FleetConfig.DEFAULTS.report()).isEmpty();
   }
 
   @Test

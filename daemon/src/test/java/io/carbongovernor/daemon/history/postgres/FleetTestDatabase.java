@@ -65,13 +65,18 @@ public final class FleetTestDatabase {
     }
   }
 
+  /** The history's own columns: not the row id, nor the spool's bookkeeping of what it sent. */
+  private static boolean copied(String column) {
+    return !List.of("id", "changes", "shipped").contains(column);
+  }
+
   private static void copyTable(Connection from, Connection to, String table, String node, Optional<Instant> sent)
       throws SQLException {
     try (Statement st = from.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
       ResultSetMetaData meta = rs.getMetaData();
       List<String> columns = new ArrayList<>(List.of("node"));
       for (int i = 1; i <= meta.getColumnCount(); i++) {
-        if (!meta.getColumnName(i).equals("id")) {
+        if (copied(meta.getColumnName(i))) {
           columns.add(meta.getColumnName(i));
         }
       }
@@ -83,7 +88,7 @@ public final class FleetTestDatabase {
           int p = 1;
           insert.setString(p++, node);
           for (int i = 1; i <= meta.getColumnCount(); i++) {
-            if (!meta.getColumnName(i).equals("id")) {
+            if (copied(meta.getColumnName(i))) {
               insert.setObject(p++, rs.getObject(i));
             }
           }
