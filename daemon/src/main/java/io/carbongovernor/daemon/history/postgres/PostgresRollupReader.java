@@ -148,31 +148,83 @@ public final class PostgresRollupReader implements RollupReader {
   }
 
   /**
-   * A query that starts with {@code r}: the day rows of the whole days in the filter's range that
-   * the day rollup completed, and the hour rows of the rest of the range.
+   * What of {@code [from, to)} the day rollup covers: the whole UTC days {@code [wholeFrom,
+   * wholeTo)} it has completed, less the stale days in them (an hour sent since its last run less
+   * the margin may be missing from their day rows).
    */
-  private static Sql rows(Filter filter) {
+  private record Coverage(long from, long to, long wholeFrom, long wholeTo, List<Long> staleDays) {
+
+    /** The ranges of hour rows to read: everything the day rows do not cover. */
+    List<long[]> hourRanges() {
+      List<long[]> ranges = new ArrayList<>();
+      if (wholeTo <= wholeFrom) {
+        ranges.add(new long[] {from, to});
+        return ranges;
+      }
+      if (from < wholeFrom) {
+        ranges.add(new long[] {from, wholeFrom});
+      }
+      if (wholeTo < to) {
+        ranges.add(new long[] {wholeTo, to});
+      }
+      for (long day : staleDays) {
+        ranges.add(new long[] {day, day + Duration.ofDays(1).toMillis()});
+      }
+      return ranges;
+    }
+  }
+
+  /**
+   * Two small reads before a report's query: how far the day rollup has run, and which of its
+   * days got hours since (through the index on {@code updated_ms}). The report's query then reads
+   * days and hours by plain ranges of the primary key, so the planner never filters every hour
+   * of the range out one by one.
+   */
+  private Coverage coverage(Filter filter) throws HistoryReadException {
     long from = filter.from().toEpochMilli();
     long to = filter.to().toEpochMilli();
     long day = Duration.ofDays(1).toMillis();
     long firstWholeDay = Math.floorDiv(from + day - 1, day) * day;
     long endOfWholeDays = Math.floorDiv(to, day) * day;
+    Sql progress = new Sql();
+    progress.add("SELECT coalesce(max(through_ms), 0) FROM rollup_progress WHERE rollup = ?", DayRollup.PROGRESS_KEY);
+    long through = query(progress, rs -> rs.getLong(1)).get(0);
+    long wholeTo = Math.min(endOfWholeDays, Math.floorDiv(through, day) * day);
+    if (through == 0 || wholeTo <= firstWholeDay) {
+      return new Coverage(from, to, firstWholeDay, firstWholeDay, List.of());
+    }
+    Sql stale = new Sql();
+    stale.add("SELECT DISTINCT bucket_ms / " + day + " * " + day + " FROM energy_hour WHERE updated_ms > ?"
+        + " AND bucket_ms >= ? AND bucket_ms < ? ORDER BY 1", through - DayRollup.MARGIN.toMillis(), firstWholeDay,
+        wholeTo);
+    return new Coverage(from, to, firstWholeDay, wholeTo, query(stale, rs -> rs.getLong(1)));
+  }
+
+  /**
+   * A query that starts with {@code r}: the day rows of the whole days in the filter's range that
+   * the day rollup completed, and the hour rows of the rest of the range.
+   */
+  private Sql rows(Filter filter) throws HistoryReadException {
+    Coverage coverage = coverage(filter);
     Sql sql = new Sql();
-    sql.add("WITH progress AS (SELECT coalesce(max(through_ms), 0) AS t FROM rollup_progress WHERE rollup = ?),",
-        DayRollup.PROGRESS_KEY);
-    // Days with an hour sent since the last run less the margin may lack it in energy_day.
-    sql.add(" stale AS (SELECT DISTINCT bucket_ms / " + DayRollup.DAY_MS + " AS d FROM energy_hour"
-        + " WHERE (SELECT t FROM progress) > 0 AND updated_ms > (SELECT t - ? FROM progress)),",
-        DayRollup.MARGIN.toMillis());
-    sql.add(" whole AS (SELECT ?::bigint AS a, least(?::bigint, progress.t / " + DayRollup.DAY_MS + " * "
-        + DayRollup.DAY_MS + ") AS b FROM progress),", firstWholeDay, endOfWholeDays);
-    String rolledUp = "bucket_ms >= whole.a AND bucket_ms < whole.b AND bucket_ms / " + DayRollup.DAY_MS
-        + " NOT IN (SELECT d FROM stale)";
-    sql.add(" r AS (SELECT " + COLUMNS + " FROM energy_day, whole WHERE " + rolledUp);
-    sql.filter(filter);
-    sql.add(" UNION ALL SELECT " + COLUMNS + " FROM energy_hour, whole WHERE bucket_ms >= ? AND bucket_ms < ?"
-        + " AND NOT (" + rolledUp + ")", from, to);
-    sql.filter(filter);
+    sql.add("WITH r AS (");
+    String union = "";
+    if (coverage.wholeTo() > coverage.wholeFrom()) {
+      StringBuilder notStale = new StringBuilder();
+      for (long d : coverage.staleDays()) {
+        notStale.append(" AND bucket_ms <> ").append(d);
+      }
+      sql.add("SELECT " + COLUMNS + " FROM energy_day WHERE bucket_ms >= ? AND bucket_ms < ?" + notStale,
+          coverage.wholeFrom(), coverage.wholeTo());
+      sql.filter(filter);
+      union = " UNION ALL ";
+    }
+    for (long[] range : coverage.hourRanges()) {
+      sql.add(union + "SELECT " + COLUMNS + " FROM energy_hour WHERE bucket_ms >= ? AND bucket_ms < ?",
+          Math.max(range[0], coverage.from()), Math.min(range[1], coverage.to()));
+      sql.filter(filter);
+      union = " UNION ALL ";
+    }
     sql.add(")");
     return sql;
   }
