@@ -2,6 +2,8 @@ package io.carbongovernor.carbon;
 
 import io.carbongovernor.carbon.CarbonSourceException.Kind;
 import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -19,10 +21,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import okio.BufferedSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -35,6 +39,9 @@ import tools.jackson.databind.json.JsonMapper;
  * never a secret.
  */
 final class JsonHttp {
+
+  /** The largest answer read; the largest a provider sends (a month of 5-minute history) is about 1 MiB. */
+  static final long MAX_BODY_BYTES = 4L << 20;
 
   private static final Logger log = LoggerFactory.getLogger("carbon");
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -149,7 +156,13 @@ final class JsonHttp {
     try (Response response = client.newCall(request).execute()) {
       int code = response.code();
       ResponseBody body = response.body();
-      String text = body.string();
+      Optional<String> bounded = readBounded(body);
+      if (bounded.isEmpty()) {
+        // A provider, or whoever answers in its place, must not make the daemon buffer without end.
+        return Attempt.fatal(fail(Kind.BAD_RESPONSE,
+            what + ": HTTP " + code + " body larger than " + (MAX_BODY_BYTES >> 20) + " MiB", null, null));
+      }
+      String text = bounded.get();
       if (code == 204) {
         return Attempt.ok(Optional.empty());
       }
@@ -162,6 +175,17 @@ final class JsonHttp {
           fail(Kind.UNAVAILABLE, what + ": " + describe(e), null, e);
       return Attempt.retry(failure, null);
     }
+  }
+
+  /** The body as text, or empty when it holds more than {@link #MAX_BODY_BYTES}. */
+  private static Optional<String> readBounded(ResponseBody body) throws IOException {
+    BufferedSource source = body.source();
+    if (source.request(MAX_BODY_BYTES + 1)) {
+      return Optional.empty();
+    }
+    MediaType type = body.contentType();
+    Charset charset = type == null ? null : type.charset();
+    return Optional.of(source.readString(charset == null ? StandardCharsets.UTF_8 : charset));
   }
 
   private Attempt parse(String what, String text) {

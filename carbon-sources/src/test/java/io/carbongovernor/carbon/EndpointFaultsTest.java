@@ -265,6 +265,19 @@ class EndpointFaultsTest {
     assertThat(dataCalls(e)).isEqualTo(1);
   }
 
+  /** An answer that never ends (or a huge one) is cut at the cap, not buffered whole. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("endpoints")
+  void anOversizedBodyIsABadResponse(Endpoint e) {
+    wm.stubFor(get(urlPathEqualTo(e.path())).willReturn(okJson(HUGE_BODY)));
+    CarbonSourceException f = failure(e);
+    assertThat(f.kind()).isEqualTo(Kind.BAD_RESPONSE);
+    assertThat(f.getMessage()).contains("larger than 4 MiB");
+    assertThat(dataCalls(e)).isEqualTo(1);
+  }
+
+  private static final String HUGE_BODY = "[" + "0,".repeat((int) (JsonHttp.MAX_BODY_BYTES / 2)) + "0]";
+
   /** What a provider sends lands in the journal: no line breaks, no terminal escapes, no NULs. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("endpoints")
