@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.carbongovernor.daemon.config.Secret;
 import io.carbongovernor.daemon.history.DatabaseLogin;
 import io.carbongovernor.daemon.history.Migrations;
+import io.carbongovernor.daemon.history.RollupReader;
 import io.carbongovernor.daemon.testing.PostgresServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -67,6 +69,11 @@ class FleetDatabaseSetupTest {
       assertThatThrownBy(() -> st.execute("CREATE TABLE mine (x int)"))
           .isInstanceOf(SQLException.class)
           .hasMessageContaining("permission denied");
+    }
+    // What a report from a person's machine does, as the report role.
+    try (RollupReader reader = RollupReader.openReadOnly(url, report, "unused")) {
+      assertThat(reader.sumsBy(RollupReader.Key.NODE, new RollupReader.Filter(Instant.EPOCH,
+          Instant.parse("2100-01-01T00:00:00Z"), Optional.empty(), Optional.empty(), Optional.empty()))).isEmpty();
     }
   }
 
