@@ -1,5 +1,6 @@
 package io.carbongovernor.daemon.history;
 
+import io.carbongovernor.daemon.history.postgres.PostgresTransactions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -117,22 +118,11 @@ public final class Migrations {
   }
 
   private static void postgresTransaction(Connection connection, Transactions.Work work) throws SQLException {
-    boolean autoCommit = connection.getAutoCommit();
-    connection.setAutoCommit(false);
-    try {
-      Transactions.execute(connection, "SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
-      work.run(connection);
-      connection.commit();
-    } catch (SQLException | RuntimeException e) {
-      try {
-        connection.rollback();
-      } catch (SQLException r) {
-        e.addSuppressed(r);
-      }
-      throw e;
-    } finally {
-      connection.setAutoCommit(autoCommit);
-    }
+    PostgresTransactions.run(connection, c -> {
+      Transactions.execute(c, "SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
+      work.run(c);
+      return null;
+    });
   }
 
   private String script(String name) {

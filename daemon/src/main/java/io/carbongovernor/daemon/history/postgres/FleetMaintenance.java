@@ -74,18 +74,16 @@ public final class FleetMaintenance implements AutoCloseable {
    */
   public int rollUpDays(Instant now) throws SQLException {
     long cutoff = DayRollup.dayStart(now).toEpochMilli();
-    boolean autoCommit = db.getAutoCommit();
-    db.setAutoCommit(false);
-    try {
-      try (Statement st = db.createStatement()) {
+    return PostgresTransactions.run(db, c -> {
+      try (Statement st = c.createStatement()) {
         st.execute("SELECT pg_advisory_xact_lock(" + ROLLUP_LOCK + ")");
       }
       long previous = previousRun();
       List<Long> days = changedDays(previous, cutoff);
       if (!days.isEmpty()) {
-        Array starts = db.createArrayOf("bigint", days.toArray());
-        try (PreparedStatement delete = db.prepareStatement("DELETE FROM energy_day WHERE bucket_ms = ANY(?)");
-            PreparedStatement insert = db.prepareStatement(
+        Array starts = c.createArrayOf("bigint", days.toArray());
+        try (PreparedStatement delete = c.prepareStatement("DELETE FROM energy_day WHERE bucket_ms = ANY(?)");
+            PreparedStatement insert = c.prepareStatement(
                 "INSERT INTO energy_day (bucket_ms, node, gpu_uuid, gpu_index, team, job, profile_source, "
                     + DAY_COLUMNS + ") SELECT d.start, h.node, h.gpu_uuid, min(h.gpu_index), h.team, h.job,"
                     + " h.profile_source, " + sums()
@@ -98,24 +96,14 @@ public final class FleetMaintenance implements AutoCloseable {
           insert.executeUpdate();
         }
       }
-      try (PreparedStatement ps = db.prepareStatement("INSERT INTO rollup_progress (rollup, through_ms) VALUES (?, ?)"
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO rollup_progress (rollup, through_ms) VALUES (?, ?)"
           + " ON CONFLICT (rollup) DO UPDATE SET through_ms = EXCLUDED.through_ms")) {
         ps.setString(1, DayRollup.PROGRESS_KEY);
         ps.setLong(2, now.toEpochMilli());
         ps.executeUpdate();
       }
-      db.commit();
       return days.size();
-    } catch (SQLException | RuntimeException e) {
-      try {
-        db.rollback();
-      } catch (SQLException r) {
-        e.addSuppressed(r);
-      }
-      throw e;
-    } finally {
-      db.setAutoCommit(autoCommit);
-    }
+    });
   }
 
   private static String sums() {
@@ -180,6 +168,11 @@ public final class FleetMaintenance implements AutoCloseable {
       deleteInBatches("decisions", "decided_at_ms < ?", cut);
       deleteInBatches("signals", "slot_end_ms < ? AND recorded_at_ms < ?", cut);
       deleteInBatches("gaps", "start_ms < ? AND end_ms < ?", cut);
+    }
+    if (retention.minutes().isPresent()) {
+      // The audit of fleet job firings, one row a firing, is kept as long as minute rows.
+      long cut = now.minus(retention.minutes().get()).toEpochMilli();
+      deleteInBatches("fleet_job_runs", "started_ms < ? AND finished_ms IS NOT NULL", cut);
     }
   }
 

@@ -46,7 +46,7 @@ final class NodeClaim {
 
   /** Claims (or keeps) the id, in its own transaction. */
   Outcome claim(Connection fleet, Instant now) throws SQLException {
-    return Fleet.transaction(fleet, c -> {
+    return PostgresTransactions.run(fleet, c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO nodes (node, hostname, instance, started_ms, seen_ms)"
           + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (node) DO NOTHING")) {
         ps.setString(1, identity.node());

@@ -121,7 +121,7 @@ final class Shipper {
       if (rows == null || rows.isEmpty()) {
         return false; // a spool that cannot be read now logged why
       }
-      Fleet.transaction(c, x -> {
+      PostgresTransactions.run(c, x -> {
         table.send(x, identity.node(), rows, now.toEpochMilli());
         if (!claim.seen(x, now)) {
           throw new ClaimLost();

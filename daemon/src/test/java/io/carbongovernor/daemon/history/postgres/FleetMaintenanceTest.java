@@ -125,6 +125,11 @@ class FleetMaintenanceTest {
           + " NULL, NULL, NULL, 1, 1, 1, 0, 0, 'none' FROM generate_series(1, " + (FleetMaintenance.BATCH * 2 + 5) + ") s");
       st.executeUpdate("INSERT INTO decisions VALUES ('node-a', 1000, 'GPU-z', 0, 'p', 0, NULL, 200000, 'applied', 'r', NULL, NULL),"
           + " ('node-a', " + NOW.toEpochMilli() + ", 'GPU-z', 0, 'p', 0, NULL, 200000, 'applied', 'r', NULL, NULL)");
+      // The audit of fleet job firings: an old finished one goes, an old one still running stays.
+      st.executeUpdate("INSERT INTO fleet_job_runs (job, scheduled_ms, node, instance, started_ms, finished_ms, outcome)"
+          + " VALUES ('fleet-rollup', 1000, 'node-a', 'i', 1000, 2000, 'ok'),"
+          + " ('fleet-rollup', 3000, 'node-a', 'i', 3000, NULL, NULL),"
+          + " ('fleet-rollup', " + NOW.toEpochMilli() + ", 'node-a', 'i', " + NOW.toEpochMilli() + ", NULL, NULL)");
     }
     // Raw samples 1 day, minutes 2 days, hours (and days) 2.5 days, as of 2026-11-04 12:00.
     Retention retention = new Retention(Optional.of(Duration.ofDays(1)), Optional.of(Duration.ofDays(2)),
@@ -144,6 +149,9 @@ class FleetMaintenanceTest {
       assertThat(count(c, "SELECT min(bucket_ms) FROM energy_hour", null)).isEqualTo(dayCut);
       assertThat(count(c, "SELECT min(bucket_ms) FROM energy_day", null)).isEqualTo(dayCut);
       assertThat(count(c, "SELECT count(*) FROM decisions", null)).isOne();
+      assertThat(count(c, "SELECT count(*) FROM fleet_job_runs WHERE scheduled_ms = 1000", null))
+          .as("a finished firing older than the minutes' retention").isZero();
+      assertThat(count(c, "SELECT count(*) FROM fleet_job_runs", null)).isEqualTo(2);
     }
     try (FleetMaintenance m = maintenance()) {
       m.prune(NOW, Retention.DEFAULT);

@@ -3,16 +3,17 @@ package io.carbongovernor.daemon.history.postgres;
 import java.sql.Connection;
 import java.sql.SQLException;
 
-/** Transactions on a fleet connection left in autocommit. */
-final class Fleet {
+/** Transactions on a fleet connection left in autocommit: committed whole, or rolled back with the first failure kept. */
+public final class PostgresTransactions {
 
-  interface Work<T> {
+  /** SQL with a result, run on the connection it is given. */
+  public interface Work<T> {
     T run(Connection connection) throws SQLException;
   }
 
-  private Fleet() {}
+  private PostgresTransactions() {}
 
-  static <T> T transaction(Connection connection, Work<T> work) throws SQLException {
+  public static <T> T run(Connection connection, Work<T> work) throws SQLException {
     connection.setAutoCommit(false);
     try {
       T result = work.run(connection);
