@@ -63,6 +63,8 @@ public final class FleetBench {
   private final DatabaseLogin login;
   private final Path work;
   private final StringBuilder out = new StringBuilder();
+  private final StringBuilder rowSizes = new StringBuilder(
+      "| nodes | bytes per raw row | per minute row | per hour row (and day row) |\n|---|---|---|---|\n");
 
   private FleetBench(String url, DatabaseLogin login, Path work) {
     this.url = url;
@@ -103,6 +105,8 @@ public final class FleetBench {
       System.err.println(out);
     }
     System.out.println(out);
+    System.out.println("Bytes on disk per row, heap and indexes, after VACUUM ANALYZE:\n");
+    System.out.println(rowSizes);
   }
 
   private String measure(int nodes, String dbUrl) throws Exception {
@@ -166,6 +170,8 @@ public final class FleetBench {
 
     // 3. Size per GPU-year at the default retention, from the bytes per row each table holds now.
     Map<String, Double> bytesPerRow = bytesPerRow(dbUrl);
+    rowSizes.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.0f |%n", nodes, bytesPerRow.get("energy_raw"),
+        bytesPerRow.get("energy_minute"), bytesPerRow.get("energy_hour")));
     Retention r = Retention.DEFAULT;
     double rawRows = r.raw().orElseThrow().toSeconds() / (double) SAMPLE.toSeconds();
     double minuteRows = r.minutes().orElseThrow().toMinutes();
