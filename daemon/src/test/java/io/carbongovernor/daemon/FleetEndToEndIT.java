@@ -39,8 +39,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A three-node fleet end to end: three packaged daemons (separate processes, state directories
- * and simulated GPUs) on one real PostgreSQL history, with the fleet's jobs on its cluster. The
+ * A three-node fleet end to end: three packaged daemons (separate processes and state
+ * directories, each on the fake NVML library with a GPU state of its own) on one real PostgreSQL
+ * history, with the fleet's jobs on its cluster. The
  * database goes away for a minute mid-run and comes back: every node kept controlling, nothing
  * recorded meanwhile is lost or doubled, and the fleet's report (read from the database only, as
  * from a machine with just the CLI) equals the sum of the nodes' own reports (each from its own
@@ -49,6 +50,8 @@ import tools.jackson.databind.json.JsonMapper;
 class FleetEndToEndIT {
 
   private static final Path JAR = Path.of(System.getProperty("carbon-governor.jar"));
+  private static final Path FAKE_NVML =
+      Path.of(System.getProperty("fake-nvml.library")).toAbsolutePath().normalize();
   private static final List<String> NODES = List.of("node-a", "node-b", "node-c");
   private static final Duration OUTAGE = Duration.ofSeconds(60);
   private static final Pattern LISTEN = Pattern.compile("local API listening listen=\"?[^\"\\s]*:(\\d+)");
@@ -168,14 +171,20 @@ class FleetEndToEndIT {
 
   private Node start(String name) throws Exception {
     Path home = Files.createDirectories(dir.resolve(name));
+    // Each node's GPUs: the fake NVML with a state file of its own (two GPUs, the same UUIDs on
+    // every node, so that only the node id tells their rows apart), its own GPU locks.
     Path config = TestDaemonConfig.write(home, "interval: 2s", "sample-every: 1s",
+        "gpu: {backend: nvml, nvml-library: " + FAKE_NVML + ", lock-dir: " + home.resolve("locks") + "}",
         "history: {url: '" + db.url() + "', user: " + db.user() + ", password-file: " + passwordFile() + ", node-id: "
             + name + "}",
         "fleet: {cluster-check-in: 2s, rollup-every: 2s, retention-every: 10s}");
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.addAll(List.of("-jar", JAR.toString(), "run", "--config", config.toString()));
-    Process p = withDefaultSignals(cmd).redirectErrorStream(true).start();
+    ProcessBuilder pb = withDefaultSignals(cmd).redirectErrorStream(true);
+    pb.environment().put("FAKE_NVML_STATE", home.resolve("hardware").toString());
+    pb.environment().put("FAKE_NVML_DEVICE_COUNT", "2");
+    Process p = pb.start();
     started.add(p);
     BlockingQueue<String> out = lines(p);
     int port = Integer.parseInt(awaitLine(out, LISTEN).group(1));
