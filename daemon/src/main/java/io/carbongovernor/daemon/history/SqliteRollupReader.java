@@ -4,10 +4,8 @@ import io.carbongovernor.gpu.Energy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,11 +40,6 @@ final class SqliteRollupReader implements RollupReader {
       return jdbcUrl;
     }
     return "jdbc:sqlite:file:" + jdbcUrl.substring("jdbc:sqlite:".length()) + "?mode=ro";
-  }
-
-  /** A query's rows, one result each. */
-  private interface RowReader<T> {
-    T read(ResultSet rs) throws SQLException;
   }
 
   @Override
@@ -91,25 +84,8 @@ final class SqliteRollupReader implements RollupReader {
     return filter.node().isPresent() && !filter.node().get().equals(node);
   }
 
-  /**
-   * Runs one query. A value that breaks a unit's bounds (a negative energy, written by something
-   * other than the daemon) fails the read, named, rather than make a report of it.
-   */
-  private <T> List<T> query(String sql, Filter filter, RowReader<T> reader) throws HistoryReadException {
-    try (PreparedStatement ps = db.prepareStatement(sql)) {
-      bind(ps, filter);
-      List<T> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(reader.read(rs));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw new HistoryReadException(e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new HistoryReadException("the history holds a value out of range: " + e.getMessage(), e);
-    }
+  private <T> List<T> query(String sql, Filter filter, RollupQuery.RowReader<T> reader) throws HistoryReadException {
+    return RollupQuery.run(db, sql, ps -> bind(ps, filter), reader);
   }
 
   /** The SQL expression of the group key over a rollup table. */

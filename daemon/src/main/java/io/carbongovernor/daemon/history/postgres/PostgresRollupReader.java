@@ -5,10 +5,10 @@ import io.carbongovernor.daemon.history.HistoryException;
 import io.carbongovernor.daemon.history.HistoryReadException;
 import io.carbongovernor.daemon.history.Migrations;
 import io.carbongovernor.daemon.history.RollupColumns;
+import io.carbongovernor.daemon.history.RollupQuery;
 import io.carbongovernor.daemon.history.RollupReader;
 import io.carbongovernor.gpu.Energy;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -239,32 +239,12 @@ public final class PostgresRollupReader implements RollupReader {
     };
   }
 
-  /** A query's rows, one result each. */
-  private interface RowReader<T> {
-    T read(ResultSet rs) throws SQLException;
-  }
-
-  /**
-   * Runs one query. A value that breaks a unit's bounds (a negative energy, written by something
-   * other than a node) fails the read, named, rather than make a report of it.
-   */
-  private <T> List<T> query(Sql sql, RowReader<T> reader) throws HistoryReadException {
-    try (PreparedStatement ps = db.prepareStatement(sql.text.toString())) {
+  private <T> List<T> query(Sql sql, RollupQuery.RowReader<T> reader) throws HistoryReadException {
+    return RollupQuery.run(db, sql.text.toString(), ps -> {
       for (int i = 0; i < sql.params.size(); i++) {
         ps.setObject(i + 1, sql.params.get(i));
       }
-      List<T> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(reader.read(rs));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw new HistoryReadException(e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new HistoryReadException("the history holds a value out of range: " + e.getMessage(), e);
-    }
+    }, reader);
   }
 
   /** SQL text and its parameters, in the order they appear. */
