@@ -86,7 +86,10 @@ class MetricsProcessIT {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       body = response.body();
-      if (body.contains("carbon_governor_team_emissions_grams_total{")) {
+      // A scrape collects one family after another while the sampler runs: one that overlaps the
+      // first accounting can hold the team counters (collected last) but not the GPU's. Wait for both.
+      if (body.contains("carbon_governor_gpu_energy_joules_total{")
+          && body.contains("carbon_governor_team_emissions_grams_total{")) {
         return body;
       }
       Thread.sleep(200); // a real process samples on its own schedule (1 s here)
