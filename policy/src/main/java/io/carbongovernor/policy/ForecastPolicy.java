@@ -203,18 +203,56 @@ final class ForecastPolicy implements Policy {
     int n = window.size() + 1 + later.size();
     TimePrice pricing = new TimePrice(options);
     double price = pricing.calibrate(sortedSeen(seen), ahead, settings.budget());
-    Power target = options.limit(pricing.choose(current.getAsDouble(), price));
+    int choice = pricing.choose(current.getAsDouble(), price);
+    int bounded = input.job().isPresent() ? withinCeiling(input, options, input.job().get(), choice) : choice;
+    Power target = options.limit(bounded);
     String reason =
         String.format(
             Locale.ROOT,
             "forecast: team budget %.1f%%, time priced at %.1f g/h over %d slot(s) seen and forecast,"
-                + " now %.0f g/kWh -> %s",
+                + " now %.0f g/kWh -> %s%s",
             settings.budget() * 100,
             price * 3600,
             n,
             current.getAsDouble(),
-            target);
+            target,
+            bounded == choice ? "" : String.format(Locale.ROOT, " (the job's ceiling of %.1f%% holds it faster)",
+                settings.jobCeiling() * 100));
     return new LimitDecision(gpu.gpu(), target, reason);
+  }
+
+  /**
+   * {@code choice}, or the slowest faster option that keeps the job within its ceiling: after
+   * the current slot at that option, the work left must still fit at full speed before the job's
+   * start plus its full-speed time times one plus the ceiling. Full speed once it no longer fits.
+   */
+  private int withinCeiling(PolicyInput input, LimitOptions options, JobProgress job, int choice) {
+    double fullRate = options.epochsPerSecond(options.fullSpeed());
+    double fullSeconds = job.totalEpochs() / fullRate;
+    Instant ceiling = job.start().plusNanos(Math.round(fullSeconds * (1 + settings.jobCeiling()) * 1e9));
+    double slack = Duration.between(input.now(), ceiling).toNanos() / 1e9 - job.remainingEpochs() / fullRate;
+    Duration slot = slotLength(input);
+    if (input.signal().isPresent() && input.signal().get().covers(input.now())) {
+      slot = Duration.between(input.now(), input.signal().get().end());
+    }
+    double seconds = slot.toNanos() / 1e9;
+    int option = choice;
+    while (option != options.fullSpeed() && seconds * (1 - options.epochsPerSecond(option) / fullRate) > slack) {
+      option = faster(options, option);
+    }
+    return option;
+  }
+
+  /** The slowest option faster than {@code option}; full speed at the latest. */
+  private static int faster(LimitOptions options, int option) {
+    int next = options.fullSpeed();
+    for (int i = 0; i < options.size(); i++) {
+      double rate = options.epochsPerSecond(i);
+      if (rate > options.epochsPerSecond(option) && rate < options.epochsPerSecond(next)) {
+        next = i;
+      }
+    }
+    return next;
   }
 
   /**

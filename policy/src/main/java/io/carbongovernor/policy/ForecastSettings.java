@@ -14,7 +14,17 @@ import java.util.Objects;
  * @param window with a team's budget, the span of past intensities its price of time is
  *     calibrated on, so the span over which the budget holds on average; unused per job
  */
-public record ForecastSettings(double budget, Duration horizon, BudgetScope scope, Duration window) {
+public record ForecastSettings(double budget, Duration horizon, BudgetScope scope, Duration window, double jobCeiling) {
+
+  /**
+   * The scope a configuration gets unless it says otherwise: a team's budget, which holds on
+   * grids and GPUs it was never tuned on (at least 0.95 of the oracle's reduction at equal
+   * slowdown in every cell of {@code bench/stress-matrix}), where a per-job budget reached 0.88.
+   */
+  public static final BudgetScope DEFAULT_SCOPE = BudgetScope.TEAM;
+
+  /** A team's default bound on one job's slowdown, as a multiple of the budget. */
+  public static final double CEILING_FACTOR = 3;
 
   public static final Duration DEFAULT_HORIZON = Duration.ofHours(48);
 
@@ -38,7 +48,8 @@ public record ForecastSettings(double budget, Duration horizon, BudgetScope scop
      * A team's work as a whole is slowed by at most the budget on average: time gets a price,
      * calibrated so that over the intensities seen (and forecast) it would spend the budget, and
      * each slot takes the limit of least carbon plus priced time. Dirty days get more slowdown
-     * than clean ones; no single job is bounded.
+     * than clean ones; a known job is held within its full-speed time times one plus the job
+     * ceiling.
      */
     TEAM;
 
@@ -61,6 +72,20 @@ public record ForecastSettings(double budget, Duration horizon, BudgetScope scop
     if (window.compareTo(Duration.ofDays(1)) < 0 || window.compareTo(MAX_WINDOW) > 0) {
       throw new IllegalArgumentException("window must be within 1d and 366d, got " + words(window));
     }
+    if (!(jobCeiling >= budget) || jobCeiling > 10) {
+      throw new IllegalArgumentException(
+          "job ceiling must be within [budget, 10] (" + budget + " to 1000 %), got " + jobCeiling);
+    }
+  }
+
+  /** As the canonical constructor, a team's job ceiling the default: {@link #CEILING_FACTOR} times the budget. */
+  public ForecastSettings(double budget, Duration horizon, BudgetScope scope, Duration window) {
+    this(budget, horizon, scope, window, defaultCeiling(budget));
+  }
+
+  /** {@link #CEILING_FACTOR} times {@code budget}, at most 10 (1000 %). */
+  public static double defaultCeiling(double budget) {
+    return Math.min(10, Math.max(budget, CEILING_FACTOR * budget));
   }
 
   /** {@code 400d}, {@code 36h}, {@code 90m} as config files write them; else ISO-8601. */
@@ -89,11 +114,16 @@ public record ForecastSettings(double budget, Duration horizon, BudgetScope scop
 
   /** This budget, binding {@code value}. */
   public ForecastSettings withScope(BudgetScope value) {
-    return new ForecastSettings(budget, horizon, value, window);
+    return new ForecastSettings(budget, horizon, value, window, jobCeiling);
   }
 
   /** This budget, a team's held over {@code value}. */
   public ForecastSettings withWindow(Duration value) {
-    return new ForecastSettings(budget, horizon, scope, value);
+    return new ForecastSettings(budget, horizon, scope, value, jobCeiling);
+  }
+
+  /** This budget, a team's jobs each held within {@code value} (0.15: 15 % longer than at full speed). */
+  public ForecastSettings withJobCeiling(double value) {
+    return new ForecastSettings(budget, horizon, scope, window, value);
   }
 }

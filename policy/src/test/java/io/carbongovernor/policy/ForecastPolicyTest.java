@@ -116,6 +116,44 @@ class ForecastPolicyTest {
   }
 
   @Test
+  void aTeamBudgetHoldsAKnownJobWithinItsCeiling() {
+    // A week of 100 g hours, and 900 g now: the price throttles this hour to 200 W (0.8 epoch/s),
+    // which costs the job 0.2 h.
+    List<CarbonSignal> history = new ArrayList<>();
+    for (int h = 7 * 24; h >= 1; h--) {
+      history.add(TestWorld.slot(T0.minusSeconds(3600L * h), 100));
+    }
+    ForecastSettings team = new ForecastSettings(0.05, Duration.ofHours(48), ForecastSettings.BudgetScope.TEAM);
+    assertThat(team.jobCeiling()).isCloseTo(0.15, org.assertj.core.api.Assertions.within(1e-12));
+    // Four full-speed hours, one done in 1.5 h: 0.6 h left to the 15 % ceiling (4.6 h), 3 h of work.
+    Instant now = T0.plusSeconds(5400);
+    JobProgress behind = new JobProgress(T0, 14_400, 3600);
+    Policy policy = Policies.forecast(team);
+    PolicyInput dirty = new PolicyInput(now, Optional.of(TestWorld.slot(now, 900)), List.of(), List.of(STATE),
+        history, Optional.of(behind));
+    LimitDecision held = policy.decide(dirty).limits().get(0);
+    // 200 W would cost 0.2 h of the 0.1 h of slack: full speed.
+    assertThat(held.target()).isEqualTo(Power.ofWatts(300));
+    assertThat(held.reason()).contains("the job's ceiling of 15.0% holds it faster");
+    // With 1.1 h of slack left (a ceiling of 40 %) the same hour is throttled.
+    LimitDecision free = Policies.forecast(team.withJobCeiling(0.40)).decide(dirty).limits().get(0);
+    assertThat(free.target()).isEqualTo(Power.ofWatts(200));
+    assertThat(free.reason()).doesNotContain("ceiling");
+    // Without a known job nothing holds it.
+    PolicyInput unknown = new PolicyInput(now, Optional.of(TestWorld.slot(now, 900)), List.of(), List.of(STATE),
+        history, Optional.empty());
+    assertThat(policy.decide(unknown).limits().get(0).target()).isEqualTo(Power.ofWatts(200));
+  }
+
+  @Test
+  void aJobCeilingBelowTheBudgetIsRefused() {
+    ForecastSettings team = new ForecastSettings(0.05, Duration.ofHours(48), ForecastSettings.BudgetScope.TEAM);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> team.withJobCeiling(0.04))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("job ceiling must be within [budget, 10]");
+  }
+
+  @Test
   void aTeamsPriceWeighsEachSlotByItsLengthNotByCount() {
     // A week of clean hours, then two dirty hours, and a dirty hour now: 3 of 171 hours dirty.
     // Throttling them to 200 W costs 3 * 25 % / 171 = 0.44 % of time, within a 1 % budget. The
@@ -133,7 +171,9 @@ class ForecastPolicyTest {
       fine.add(new CarbonSignal("test", start, start.plusSeconds(300), CarbonIntensity.gramsPerKwh(900),
           SignalKind.AVERAGE, "test", false));
     }
-    ForecastSettings settings = new ForecastSettings(0.01, Duration.ofHours(48), ForecastSettings.BudgetScope.TEAM);
+    // The job's ceiling (3 % by default) would hold this four-hour job at full speed: loosen it.
+    ForecastSettings settings = new ForecastSettings(0.01, Duration.ofHours(48), ForecastSettings.BudgetScope.TEAM)
+        .withJobCeiling(0.5);
     CarbonSignal now = TestWorld.slot(T0, 900);
     LimitDecision byHours = Policies.forecast(settings)
         .decide(new PolicyInput(T0, Optional.of(now), List.of(), List.of(STATE), hourly, Optional.of(JOB)))

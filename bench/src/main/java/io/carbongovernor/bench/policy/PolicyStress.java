@@ -40,7 +40,10 @@ import java.util.regex.Pattern;
 public final class PolicyStress {
 
   /** Forecast's budgets, percent, swept for its frontier. */
-  static final double[] SWEEP = {0.25, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5, 10, 12.5, 15, 20, 25, 30};
+  static final double[] SWEEP = {0.25, 0.5, 1, 2, 3, 4, 5, 7.5, 10, 15, 20, 30};
+
+  /** The per-job scope's budgets, percent: its frontier is read between them, not bisected. */
+  static final double[] JOB_SWEEP = {1, 2.5, 5, 10, 20};
 
   /** Budgets beyond {@link #SWEEP}, run where Chase's or a cap's time change reaches them. */
   static final double[] SLOW_SWEEP = {40, 50, 60, 75, 100};
@@ -127,11 +130,17 @@ public final class PolicyStress {
       }
     }
     List<Cell> done = new ArrayList<>();
+    Files.createDirectories(out.toAbsolutePath().getParent());
     try {
       for (Future<Cell> f : cells) {
         Cell c = f.get();
         done.add(c);
         System.err.println(c.line());
+        // Written after every cell: a run cut short still leaves what it measured, marked so.
+        if (done.size() < cells.size()) {
+          Files.writeString(out, report(done, command + "` (cut short: " + done.size() + " of " + cells.size()
+              + " cells) `", (System.nanoTime() - began) / 6e10, threads));
+        }
       }
     } catch (ExecutionException e) {
       throw new IllegalStateException(e.getCause());
@@ -139,7 +148,6 @@ public final class PolicyStress {
       pool.shutdownNow();
     }
     double minutes = (System.nanoTime() - began) / 6e10;
-    Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, report(done, command, minutes, threads));
     System.err.println("wrote " + out);
   }
@@ -159,8 +167,10 @@ public final class PolicyStress {
       slowest = Math.max(slowest, r.timeChangePercent());
     }
     for (double b : SWEEP) {
-      jobs.add(ex.measure(Contenders.forecast(b), false));
       teams.add(ex.measure(Contenders.forecast(b, BudgetScope.TEAM), false));
+    }
+    for (double b : JOB_SWEEP) {
+      jobs.add(ex.measure(Contenders.forecast(b), false));
     }
     // Slow points (a low cap, eta near 1) lie beyond 30 %: reach them with larger budgets.
     for (double b : SLOW_SWEEP) {
@@ -169,8 +179,6 @@ public final class PolicyStress {
         teams.add(ex.measure(Contenders.forecast(b, BudgetScope.TEAM), false));
       }
     }
-    refine(ex, jobs, chases, BudgetScope.JOB);
-    refine(ex, jobs, statics, BudgetScope.JOB);
     refine(ex, teams, statics, BudgetScope.TEAM);
     refine(ex, teams, chases, BudgetScope.TEAM);
     List<Result> jobFrontier = Frontier.of(jobs);
@@ -236,46 +244,45 @@ public final class PolicyStress {
   }
 
   /**
-   * Where the frontier read between budgets lies above a point, runs `forecast` at budgets
-   * bisected until two runs bracket the point's time change within {@link #BRACKET} points (at
-   * most {@link #STEPS} runs), adding them to {@code runs}: the gap is then read between runs
-   * close on either side, not across a bend.
+   * Where the frontier read between budgets lies furthest above a point, runs `forecast` at
+   * budgets bisected until two runs bracket that point's time change within {@link #BRACKET}
+   * points (at most {@link #STEPS} runs), adding them to {@code runs}: the worst gap is then read
+   * between runs close on either side, not across a bend.
    */
   static void refine(Experiment ex, List<Result> runs, List<Result> points, BudgetScope scope) {
-    for (Result p : points) {
-      double t = p.timeChangePercent();
-      if (Frontier.carbonAt(Frontier.of(runs), t) - p.carbonChangePercent() <= 0) {
-        continue;
+    double[] worst = gap(List.of(Frontier.of(runs)), points);
+    if (worst[0] <= 0) {
+      return;
+    }
+    double t = points.get((int) worst[1]).timeChangePercent();
+    double lo = 0;
+    double hi = Double.NaN;
+    double loTime = 0;
+    double hiTime = Double.NaN;
+    for (Result r : runs) {
+      double b = r.contender().knobValue();
+      if (r.timeChangePercent() <= t && b > lo) {
+        lo = b;
+        loTime = r.timeChangePercent();
       }
-      double lo = 0;
-      double hi = Double.NaN;
-      double loTime = 0;
-      double hiTime = Double.NaN;
-      for (Result r : runs) {
-        double b = r.contender().knobValue();
-        if (r.timeChangePercent() <= t && b > lo) {
-          lo = b;
-          loTime = r.timeChangePercent();
-        }
-        if (r.timeChangePercent() >= t && (Double.isNaN(hi) || b < hi)) {
-          hi = b;
-          hiTime = r.timeChangePercent();
-        }
+      if (r.timeChangePercent() >= t && (Double.isNaN(hi) || b < hi)) {
+        hi = b;
+        hiTime = r.timeChangePercent();
       }
-      if (Double.isNaN(hi)) {
-        continue;
-      }
-      for (int step = 0; step < STEPS && hiTime - loTime > BRACKET; step++) {
-        double mid = (lo + hi) / 2;
-        Result r = ex.measure(Contenders.forecast(mid, scope), false);
-        runs.add(r);
-        if (r.timeChangePercent() <= t) {
-          lo = mid;
-          loTime = r.timeChangePercent();
-        } else {
-          hi = mid;
-          hiTime = r.timeChangePercent();
-        }
+    }
+    if (Double.isNaN(hi)) {
+      return;
+    }
+    for (int step = 0; step < STEPS && hiTime - loTime > BRACKET; step++) {
+      double mid = (lo + hi) / 2;
+      Result r = ex.measure(Contenders.forecast(mid, scope), false);
+      runs.add(r);
+      if (r.timeChangePercent() <= t) {
+        lo = mid;
+        loTime = r.timeChangePercent();
+      } else {
+        hi = mid;
+        hiTime = r.timeChangePercent();
       }
     }
   }
@@ -374,11 +381,12 @@ public final class PolicyStress {
         3. `forecast`'s frontier (either scope) is at or below every static cap at equal time
            change.
 
-        A frontier: `forecast`'s runs at budgets of 0.25 to 30 % (more where Chase or a cap is
-        slower), each scope read on its own, linear between its budgets, and bisected (at most 7
-        more runs) to within 0.1 points of time around any point it lies above. A gap is
-        `forecast` minus the other, in points of carbon change; at or below zero, `forecast` is at
-        or below it.
+        A frontier: `forecast`'s runs at its default scope at budgets of 0.25 to 30 % (more where
+        Chase or a cap is slower), linear between them, and bisected (at most 7 more runs) to
+        within 0.1 points of time around the Chase point and the cap it lies furthest above; the
+        per-job scope's at 1, 2.5, 5, 10 and 20 %, read between them only (a little high where it
+        bends). Each scope is read on its own. A gap is `forecast` minus the other, in points of
+        carbon change; at or below zero, `forecast` is at or below it.
 
         """);
     md.append(String.format(Locale.ROOT, """

@@ -119,8 +119,8 @@ final class SimulateCommand implements Callable<Integer> {
   double budget = 5;
 
   @Option(names = "--budget-scope", paramLabel = "job|team",
-      description = "whom forecast's budget binds: each job (default), or a team's jobs on average")
-  String budgetScope = "job";
+      description = "whom forecast's budget binds: a team's jobs on average, each within 3x the budget (default), or each job")
+  String budgetScope = ForecastSettings.DEFAULT_SCOPE.word();
 
   @Option(names = "--budget-window", paramLabel = "DURATION",
       description = "with --budget-scope team, the past the budget is held over (default 56d, 1d-366d)")

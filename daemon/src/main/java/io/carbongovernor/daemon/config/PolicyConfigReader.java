@@ -33,7 +33,7 @@ final class PolicyConfigReader {
           "static", Set.of("kind", "cap"),
           "bands", Set.of("kind", "bands"),
           "chase", Set.of("kind", "eta", "p-ref", "ci-ref"),
-          "forecast", Set.of("kind", "budget", "horizon", "budget-scope", "budget-window"));
+          "forecast", Set.of("kind", "budget", "horizon", "budget-scope", "budget-window", "job-ceiling"));
 
   /** Kinds that decide without a carbon signal, so they can serve as the fail-safe. */
   private static final Set<String> SIGNAL_FREE = Set.of("full-speed", "static");
@@ -136,20 +136,33 @@ final class PolicyConfigReader {
     Optional<Double> budget = map.get("budget").flatMap(v -> v.parsed(PolicyConfigReader::percent));
     Optional<Duration> horizon =
         map.get("horizon").flatMap(v -> v.asDuration(Duration.ofHours(1), Duration.ofDays(14)));
-    Scope scope = map.word("budget-scope", Scope.class, Scope.JOB);
+    Scope scope = map.word("budget-scope", Scope.class, Scope.valueOf(ForecastSettings.DEFAULT_SCOPE.name()));
     Optional<ConfigValue> windowValue = map.get("budget-window");
     Optional<Duration> window =
         windowValue.flatMap(v -> v.asDuration(Duration.ofDays(1), ForecastSettings.MAX_WINDOW));
     if (windowValue.isPresent() && scope == Scope.JOB) {
       windowValue.get().problem("applies only with budget-scope: team (a per-job budget holds for each job)");
     }
+    Optional<ConfigValue> ceilingValue = map.get("job-ceiling");
+    Optional<Double> ceiling = ceilingValue.flatMap(v -> v.parsed(PolicyConfigReader::percent));
+    double budgetValue = budget.orElse(DEFAULT_BUDGET);
+    if (ceilingValue.isPresent() && scope == Scope.JOB) {
+      ceilingValue.get().problem("applies only with budget-scope: team (a per-job budget is each job's bound)");
+    } else if (ceiling.isPresent() && ceiling.get() < budgetValue) {
+      ceilingValue.get().problem("must be at least the budget (" + number(budgetValue * 100) + "%), got "
+          + number(ceiling.get() * 100) + "%");
+    }
+    if (ceiling.isPresent() && (ceiling.get() < budgetValue || scope == Scope.JOB)) {
+      return Optional.empty();
+    }
     return Optional.of(
         Policies.forecast(
             new ForecastSettings(
-                budget.orElse(DEFAULT_BUDGET),
+                budgetValue,
                 horizon.orElse(ForecastSettings.DEFAULT_HORIZON),
                 ForecastSettings.BudgetScope.valueOf(scope.name()),
-                window.orElse(ForecastSettings.DEFAULT_WINDOW))));
+                window.orElse(ForecastSettings.DEFAULT_WINDOW),
+                ceiling.orElse(ForecastSettings.defaultCeiling(budgetValue)))));
   }
 
   /** {@code budget-scope}: whom forecast's budget binds. */

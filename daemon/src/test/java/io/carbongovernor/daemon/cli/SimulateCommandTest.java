@@ -127,6 +127,15 @@ class SimulateCommandTest {
   }
 
   @Test
+  void forecastIsATeamsBudgetUnlessToldOtherwise() {
+    assertThat(run(args("--policies", "forecast:10", "--format", "csv").toArray(String[]::new))).as(err).isZero();
+    assertThat(out).contains("forecast,budget=10%/team,");
+    assertThat(run(args("--policies", "forecast:10", "--budget-scope", "job", "--format", "csv")
+        .toArray(String[]::new))).as(err).isZero();
+    assertThat(out).contains("forecast,budget=10%,");
+  }
+
+  @Test
   void historyBeforeTheTraceSetsATeamsPriceOfTime() throws Exception {
     // The trace climbs 100 -> 400 g. A day of 50 g before it makes every hour of the trace the
     // dirtiest the team has seen, so its price of time buys more slowdown than on the trace alone.
@@ -222,7 +231,7 @@ class SimulateCommandTest {
     assertThat(err).contains("eta must be within [0, 1]");
     assertThat(run(args("--budget-scope", "everyone").toArray(String[]::new))).isEqualTo(2);
     assertThat(err).contains("--budget-scope must be job or team, got 'everyone'");
-    assertThat(run(args("--budget-window", "30d").toArray(String[]::new))).isEqualTo(2);
+    assertThat(run(args("--budget-scope", "job", "--budget-window", "30d").toArray(String[]::new))).isEqualTo(2);
     assertThat(err).contains("--budget-window applies only with --budget-scope team");
     assertThat(run(args("--budget-scope", "team", "--budget-window", "2y").toArray(String[]::new))).isEqualTo(2);
     assertThat(err).contains("--budget-window");

@@ -167,12 +167,47 @@ class PolicyConfigErrorsTest {
   }
 
   @Test
-  void forecastBudgetWindowWithoutATeamBudget() {
+  void forecastBudgetWindowWithAPerJobBudget() {
     assertOnly(
-        "default-policy: {kind: forecast, budget-window: 30d}\n",
+        "default-policy: {kind: forecast, budget-scope: job, budget-window: 30d}\n",
         7,
-        49,
+        68,
         "default-policy.budget-window: applies only with budget-scope: team (a per-job budget holds for each job)");
+  }
+
+  @Test
+  void forecastIsATeamsBudgetUnlessToldOtherwise() throws Exception {
+    // A team's price reads its whole window (56 days by default); a per-job plan 8 days.
+    GovernorConfig defaults = files.load(ConfigFiles.VALID + "default-policy: {kind: forecast}\n");
+    org.assertj.core.api.Assertions.assertThat(defaults.defaultPolicy().policy().historyNeeded())
+        .isEqualTo(java.time.Duration.ofDays(56));
+    GovernorConfig window = files.load(ConfigFiles.VALID + "default-policy: {kind: forecast, budget-window: 30d}\n");
+    org.assertj.core.api.Assertions.assertThat(window.defaultPolicy().policy().historyNeeded())
+        .isEqualTo(java.time.Duration.ofDays(30));
+    GovernorConfig job = files.load(ConfigFiles.VALID + "default-policy: {kind: forecast, budget-scope: job}\n");
+    org.assertj.core.api.Assertions.assertThat(job.defaultPolicy().policy().historyNeeded())
+        .isEqualTo(java.time.Duration.ofDays(8));
+    GovernorConfig ceiling =
+        files.load(ConfigFiles.VALID + "default-policy: {kind: forecast, budget: 5%, job-ceiling: 20%}\n");
+    org.assertj.core.api.Assertions.assertThat(ceiling.defaultPolicy().kind()).isEqualTo("forecast");
+  }
+
+  @Test
+  void forecastJobCeilingWithAPerJobBudget() {
+    assertOnly(
+        "default-policy: {kind: forecast, budget-scope: job, job-ceiling: 20%}\n",
+        7,
+        66,
+        "default-policy.job-ceiling: applies only with budget-scope: team (a per-job budget is each job's bound)");
+  }
+
+  @Test
+  void forecastJobCeilingBelowTheBudget() {
+    assertOnly(
+        "default-policy: {kind: forecast, budget: 5%, job-ceiling: 4%}\n",
+        7,
+        59,
+        "default-policy.job-ceiling: must be at least the budget (5%), got 4%");
   }
 
   @Test
