@@ -51,15 +51,15 @@ final class AdaptiveReference {
     List<CarbonSignal> seen = CarbonSignal.startingFrom(history, now.minus(window));
     int n = seen.size();
     double[] values = new double[n];
-    long[] seconds = new long[n];
     long total = 0;
+    long first = n == 0 ? 0 : seconds(seen.get(0));
     boolean even = true;
     for (int i = 0; i < n; i++) {
       CarbonSignal s = seen.get(i);
       values[i] = s.intensity().gramsPerKwh();
-      seconds[i] = Math.max(0, s.end().getEpochSecond() - s.start().getEpochSecond());
-      total += seconds[i];
-      even &= seconds[i] == seconds[0];
+      long length = seconds(s);
+      total += length;
+      even &= length == first;
     }
     if (total < ChaseSettings.MIN_REFERENCE_HISTORY.toSeconds()) {
       return new Reference(
@@ -71,9 +71,21 @@ final class AdaptiveReference {
               words(window.toSeconds()),
               words(ChaseSettings.MIN_REFERENCE_HISTORY.toSeconds())));
     }
-    double median = even ? median(sorted(values)) : median(values, seconds, total);
+    double median = even ? median(sorted(values)) : median(values, seconds(seen), total);
     return new Reference(
         median, String.format(Locale.ROOT, "median of the last %s, %d slot(s)", words(window.toSeconds()), n));
+  }
+
+  private static long seconds(CarbonSignal slot) {
+    return Math.max(0, slot.end().getEpochSecond() - slot.start().getEpochSecond());
+  }
+
+  private static long[] seconds(List<CarbonSignal> slots) {
+    long[] seconds = new long[slots.size()];
+    for (int i = 0; i < seconds.length; i++) {
+      seconds[i] = seconds(slots.get(i));
+    }
+    return seconds;
   }
 
   private double[] sorted(double[] inOrder) {
