@@ -3,6 +3,7 @@ package io.carbongovernor.policy;
 import io.carbongovernor.carbon.CarbonSignal;
 import io.carbongovernor.gpu.Power;
 import io.carbongovernor.gpu.PowerProfile;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,13 +20,21 @@ import java.util.OptionalInt;
  * <p>{@code CI_next} is the intensity of the interval the decision will run in: the current
  * signal, else the forecast slot covering now, else Chase's one-step model on recent history. A
  * GPU without a profile, or a tick with none of these, runs at full speed.
+ *
+ * <p>{@code CI_ref} is fixed (Chase's 750 g/kWh), or with an adaptive reference the median of the
+ * intensities seen over a window ({@link AdaptiveReference}): against a fixed 750 a clean grid
+ * (hydro, nuclear: tens of g/kWh) never looks dirty enough to slow for, against its own median
+ * its dirtier hours do.
  */
 final class ChasePolicy implements Policy {
 
   private final ChaseSettings settings;
+  /** Present with an adaptive reference. */
+  private final Optional<AdaptiveReference> adaptive;
 
   ChasePolicy(ChaseSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.adaptive = settings.referenceWindow().map(AdaptiveReference::new);
   }
 
   @Override
@@ -33,15 +42,18 @@ final class ChasePolicy implements Policy {
     return "chase";
   }
 
-  /** The one-step model fits on the last day. */
+  /** The one-step model fits on the last day; an adaptive reference reads its whole window. */
   @Override
-  public java.time.Duration historyNeeded() {
-    return java.time.Duration.ofDays(2);
+  public Duration historyNeeded() {
+    Duration model = Duration.ofDays(2);
+    return adaptive.map(a -> a.window().compareTo(model) > 0 ? a.window() : model).orElse(model);
   }
 
   @Override
   public Decision decide(PolicyInput input) {
     Optional<Estimate> next = nextIntensity(input);
+    Optional<AdaptiveReference.Reference> reference =
+        next.isEmpty() ? Optional.empty() : adaptive.map(a -> a.at(input.history(), input.now(), fixedReference()));
     List<LimitDecision> limits = new ArrayList<>();
     for (GpuState gpu : input.gpus()) {
       if (gpu.profile().isEmpty() || next.isEmpty()) {
@@ -49,16 +61,21 @@ final class ChasePolicy implements Policy {
         limits.add(new LimitDecision(gpu.gpu(), gpu.originalLimit(), "chase: " + why + "; full speed"));
         continue;
       }
-      limits.add(decide(gpu, gpu.profile().get(), next.get()));
+      limits.add(decide(gpu, gpu.profile().get(), next.get(), reference));
     }
     return new Decision(kind(), limits, OptionalInt.empty());
   }
 
-  private LimitDecision decide(GpuState gpu, PowerProfile profile, Estimate next) {
+  private double fixedReference() {
+    return settings.referenceIntensity().gramsPerKwh();
+  }
+
+  private LimitDecision decide(
+      GpuState gpu, PowerProfile profile, Estimate next, Optional<AdaptiveReference.Reference> reference) {
     LimitOptions options = LimitOptions.of(gpu, profile);
     double ref =
         settings.referencePower().orElse(gpu.gpu().constraints().max()).watts()
-            * settings.referenceIntensity().gramsPerKwh();
+            * reference.map(AdaptiveReference.Reference::gramsPerKwh).orElse(fixedReference());
     double eta = settings.eta();
     int best = options.fullSpeed();
     double bestCost = Double.POSITIVE_INFINITY;
@@ -71,11 +88,16 @@ final class ChasePolicy implements Policy {
       }
     }
     Power target = options.limit(best);
+    String referenceWords =
+        reference
+            .map(r -> String.format(Locale.ROOT, ", reference %.0f g/kWh (%s)", r.gramsPerKwh(), r.from()))
+            .orElse("");
     String reason =
         String.format(
             Locale.ROOT,
-            "chase: eta %.2f, next intensity %.0f g/kWh (%s) -> %s",
+            "chase: eta %.2f%s, next intensity %.0f g/kWh (%s) -> %s",
             eta,
+            referenceWords,
             next.gramsPerKwh,
             next.from,
             target);

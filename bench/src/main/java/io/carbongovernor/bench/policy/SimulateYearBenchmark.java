@@ -29,7 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * A year of hourly slots for one policy: a 24-hour ResNet-50 job on an A40 every day of the 2023
  * California trace (355 jobs, about 8,700 policy decisions), as {@code simulate} replays them.
  * The {@code oracle} case solves each job's least-carbon schedule at a 5 % budget instead; the
- * {@code -warm} case has the year before as history. Run from the repository root (it reads
+ * {@code -warm} case has the year before as history; {@code chase-adaptive} takes Chase's reference
+ * intensity as the median of the last 30 days, read from the history each decision. Run from the repository root (it reads
  * traces/ and bench/data/).
  */
 @State(Scope.Benchmark)
@@ -40,7 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class SimulateYearBenchmark {
 
-  @Param({"full-speed", "static", "chase", "forecast", "forecast-team", "forecast-team-year", "forecast-team-year-warm", "oracle"})
+  @Param({"full-speed", "static", "chase", "chase-adaptive", "forecast", "forecast-team", "forecast-team-year", "forecast-team-year-warm", "oracle"})
   public String policy;
 
   private Simulator simulator;
@@ -62,6 +63,7 @@ public class SimulateYearBenchmark {
       case "full-speed", "oracle" -> Policies.fullSpeed();
       case "static" -> Policies.staticCap(PowerCap.fractionOfMax(0.8));
       case "chase" -> Policies.chase(ChaseSettings.DEFAULTS);
+      case "chase-adaptive" -> Policies.chase(ChaseSettings.DEFAULTS.withAdaptiveReference(ChaseSettings.DEFAULT_REFERENCE_WINDOW));
       case "forecast" -> Policies.forecast(ForecastSettings.percent(5));
       case "forecast-team" -> Policies.forecast(ForecastSettings.percent(5).withScope(ForecastSettings.BudgetScope.TEAM));
       case "forecast-team-year", "forecast-team-year-warm" -> Policies.forecast(ForecastSettings.percent(5)

@@ -1,5 +1,6 @@
 package io.carbongovernor.daemon.cli;
 
+import io.carbongovernor.carbon.CarbonIntensity;
 import io.carbongovernor.carbon.CarbonTrace;
 import io.carbongovernor.carbon.TraceColumn;
 import io.carbongovernor.carbon.TraceFormatException;
@@ -126,6 +127,14 @@ final class SimulateCommand implements Callable<Integer> {
       description = "with --budget-scope team, the past the budget is held over (default 56d, 1d-366d)")
   String budgetWindow;
 
+  @Option(names = "--ci-ref", paramLabel = "G|adaptive",
+      description = "chase's reference intensity: gCO2eq/kWh (1-3000, default 750), or adaptive: the median of the intensities seen over --ci-ref-window")
+  String ciRef;
+
+  @Option(names = "--ci-ref-window", paramLabel = "DURATION",
+      description = "with --ci-ref adaptive, the past whose median is chase's reference (default 30d, 1d-366d)")
+  String ciRefWindow;
+
   @Option(names = "--format", paramLabel = "text|json|csv", description = "output format (default text)")
   String format = "text";
 
@@ -145,6 +154,37 @@ final class SimulateCommand implements Callable<Integer> {
 
   private Duration window() {
     return budgetWindow == null ? ForecastSettings.DEFAULT_WINDOW : duration("--budget-window", budgetWindow);
+  }
+
+  /** Chase's settings but for eta, from --ci-ref and --ci-ref-window. */
+  private ChaseSettings chaseBase() {
+    if (ciRef == null) {
+      if (ciRefWindow != null) {
+        throw usage("--ci-ref-window applies only with --ci-ref adaptive");
+      }
+      return ChaseSettings.DEFAULTS;
+    }
+    if (ciRef.strip().equals("adaptive")) {
+      Duration window = ciRefWindow == null ? ChaseSettings.DEFAULT_REFERENCE_WINDOW : duration("--ci-ref-window", ciRefWindow);
+      try {
+        return ChaseSettings.DEFAULTS.withAdaptiveReference(window);
+      } catch (IllegalArgumentException e) {
+        throw usage("--ci-ref-window: " + e.getMessage());
+      }
+    }
+    if (ciRefWindow != null) {
+      throw usage("--ci-ref-window applies only with --ci-ref adaptive");
+    }
+    double grams;
+    try {
+      grams = Double.parseDouble(ciRef.strip());
+    } catch (NumberFormatException e) {
+      throw usage("--ci-ref must be gCO2eq/kWh from 1 to 3000 or adaptive, got '" + ciRef + "'");
+    }
+    if (!(grams >= 1 && grams <= 3000)) {
+      throw usage("--ci-ref must be gCO2eq/kWh from 1 to 3000 or adaptive, got '" + ciRef + "'");
+    }
+    return new ChaseSettings(ChaseSettings.DEFAULTS.eta(), Optional.empty(), CarbonIntensity.gramsPerKwh(grams));
   }
 
   private ForecastSettings.BudgetScope scope() {
@@ -195,7 +235,8 @@ final class SimulateCommand implements Callable<Integer> {
     if (epochs != null && epochs <= 0) {
       throw usage("--epochs must be positive, got " + epochs);
     }
-    Map<String, Contender> chosen = contenders();
+    ChaseSettings chase = chaseBase();
+    Map<String, Contender> chosen = contenders(chase);
     CarbonTrace carbon = readTrace("--trace", trace, traceColumn);
     Optional<CarbonTrace> before = history == null ? Optional.empty() : Optional.of(readTrace("--history", history, traceColumn));
     ZeusProfiles profiles = readProfiles();
@@ -234,7 +275,9 @@ final class SimulateCommand implements Callable<Integer> {
     Map<String, List<Contender>> plan = new LinkedHashMap<>();
     Set<String> distinct = new HashSet<>();
     for (Map.Entry<String, Contender> e : chosen.entrySet()) {
-      plan.put(e.getKey(), Contenders.sweep(e.getKey(), simulator.options(), scope(), window()));
+      plan.put(e.getKey(), e.getKey().equals("chase")
+          ? Contenders.chaseSweep(chase)
+          : Contenders.sweep(e.getKey(), simulator.options(), scope(), window()));
       distinct.add(key(e.getValue()));
       plan.get(e.getKey()).forEach(c -> distinct.add(key(c)));
     }
@@ -275,7 +318,7 @@ final class SimulateCommand implements Callable<Integer> {
     return (c.name() + " " + c.knob()).strip();
   }
 
-  private Map<String, Contender> contenders() {
+  private Map<String, Contender> contenders(ChaseSettings chase) {
     Map<String, Contender> chosen = new LinkedHashMap<>();
     for (String item : policies) {
       String spec = item.strip();
@@ -290,7 +333,7 @@ final class SimulateCommand implements Callable<Integer> {
         throw usage("policy '" + name + "' is listed twice in --policies");
       }
       try {
-        chosen.put(name, contender(name, knob));
+        chosen.put(name, contender(name, knob, chase));
       } catch (IllegalArgumentException e) {
         throw usage("--policies " + spec + ": " + e.getMessage());
       }
@@ -301,7 +344,7 @@ final class SimulateCommand implements Callable<Integer> {
     return chosen;
   }
 
-  private Contender contender(String name, String knob) {
+  private Contender contender(String name, String knob, ChaseSettings chase) {
     switch (name) {
       case "full-speed" -> {
         if (knob != null) {
@@ -318,7 +361,7 @@ final class SimulateCommand implements Callable<Integer> {
             : Contenders.staticCap(PowerCap.watts(watts(knob)));
       }
       case "chase" -> {
-        return Contenders.chase(ChaseSettings.DEFAULTS.withEta(knob == null ? 0.5 : number(knob)));
+        return Contenders.chaseWithReference(chase.withEta(knob == null ? 0.5 : number(knob)));
       }
       case "forecast" -> {
         return Contenders.forecast(knob == null ? budget : percent(knob), scope(), window());

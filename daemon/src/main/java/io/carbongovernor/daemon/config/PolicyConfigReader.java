@@ -32,7 +32,7 @@ final class PolicyConfigReader {
           "full-speed", Set.of("kind"),
           "static", Set.of("kind", "cap"),
           "bands", Set.of("kind", "bands"),
-          "chase", Set.of("kind", "eta", "p-ref", "ci-ref"),
+          "chase", Set.of("kind", "eta", "p-ref", "ci-ref", "ci-ref-window"),
           "forecast", Set.of("kind", "budget", "horizon", "budget-scope", "budget-window", "job-ceiling"));
 
   /** Kinds that decide without a carbon signal, so they can serve as the fail-safe. */
@@ -113,15 +113,53 @@ final class PolicyConfigReader {
         map.get("eta").flatMap(v -> v.asNumber().filter(e -> inRange(v, e, 0, 1, "")));
     Optional<Power> pRef =
         map.get("p-ref").flatMap(v -> v.asPower(Power.ofWatts(1), Power.ofWatts(10_000)));
-    Optional<Double> ciRef =
-        map.get("ci-ref")
-            .flatMap(v -> v.asNumber().filter(g -> inRange(v, g, 1, 3000, " gCO2eq/kWh")));
-    return Optional.of(
-        Policies.chase(
-            new ChaseSettings(
-                eta.orElse(defaults.eta()),
-                pRef.or(defaults::referencePower),
-                ciRef.map(CarbonIntensity::gramsPerKwh).orElse(defaults.referenceIntensity()))));
+    Optional<ConfigValue> ciRefValue = map.get("ci-ref");
+    Optional<Reference> ciRef = ciRefValue.flatMap(PolicyConfigReader::reference);
+    boolean adaptive = ciRef.map(Reference::adaptive).orElse(false);
+    Optional<ConfigValue> windowValue = map.get("ci-ref-window");
+    Optional<Duration> window =
+        windowValue.flatMap(
+            v -> v.asDuration(ChaseSettings.MIN_REFERENCE_WINDOW, ChaseSettings.MAX_REFERENCE_WINDOW));
+    if (windowValue.isPresent() && !adaptive && (ciRefValue.isEmpty() || ciRef.isPresent())) {
+      windowValue.get().problem("applies only with ci-ref: adaptive (a fixed reference reads no history)");
+    }
+    ChaseSettings settings =
+        new ChaseSettings(
+            eta.orElse(defaults.eta()),
+            pRef.or(defaults::referencePower),
+            ciRef.flatMap(Reference::fixed).orElse(defaults.referenceIntensity()));
+    if (adaptive) {
+      settings = settings.withAdaptiveReference(window.orElse(ChaseSettings.DEFAULT_REFERENCE_WINDOW));
+    }
+    return Optional.of(Policies.chase(settings));
+  }
+
+  /** {@code ci-ref}: a fixed intensity, or the word {@code adaptive}. */
+  private record Reference(Optional<CarbonIntensity> fixed) {
+    boolean adaptive() {
+      return fixed.isEmpty();
+    }
+  }
+
+  private static final String ADAPTIVE = "adaptive";
+
+  private static Optional<Reference> reference(ConfigValue v) {
+    if (v.node().isString()) {
+      String word = v.node().asString().strip();
+      if (word.equals(ADAPTIVE)) {
+        return Optional.of(new Reference(Optional.empty()));
+      }
+      v.problem(
+          "expected a number from 1 to 3000 gCO2eq/kWh or "
+              + ADAPTIVE
+              + ", got "
+              + v.describe()
+              + Suggestions.didYouMean(word, List.of(ADAPTIVE)));
+      return Optional.empty();
+    }
+    return v.asNumber()
+        .filter(g -> inRange(v, g, 1, 3000, " gCO2eq/kWh"))
+        .map(g -> new Reference(Optional.of(CarbonIntensity.gramsPerKwh(g))));
   }
 
   private static boolean inRange(ConfigValue v, double value, double min, double max, String unit) {

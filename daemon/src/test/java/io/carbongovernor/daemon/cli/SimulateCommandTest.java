@@ -136,6 +136,40 @@ class SimulateCommandTest {
   }
 
   @Test
+  void anAdaptiveReferenceRunsAndSweepsChaseAgainstTheMedianSeen() throws Exception {
+    // A day at 10 g/kWh, then 100. On the toy workload (P_ref 300 W) eta 0.5 takes 200 W only
+    // above six times the reference: never against 750, but against the day's median of 10.
+    StringBuilder csv = new StringBuilder("time,value\n");
+    for (int h = 0; h < 30; h++) {
+      csv.append(java.time.Instant.parse("2026-03-01T00:00:00Z").plusSeconds(3600L * h)).append(',')
+          .append(h < 24 ? 10 : 100).append('\n');
+    }
+    Files.writeString(trace, csv);
+    List<String> common = List.of("simulate", "--trace", trace.toString(), "--profile", profile.toString(),
+        "--workload", "toy/net", "--batch-size", "8", "--epochs", "4320", "--start", "2026-03-02T00:00:00Z",
+        "--policies", "full-speed,chase", "--format", "json");
+    assertThat(run(common.toArray(String[]::new))).as(err).isZero();
+    JsonNode published = JsonMapper.builder().build().readTree(out);
+    assertThat(row(published, "chase", false).get("knob").asString()).isEqualTo("eta=0.5");
+    assertThat(row(published, "chase", false).get("carbon_change_pct").asDouble()).isCloseTo(0, offset(1e-9));
+
+    List<String> adaptive = new ArrayList<>(common);
+    adaptive.addAll(List.of("--ci-ref", "adaptive"));
+    assertThat(run(adaptive.toArray(String[]::new))).as(err).isZero();
+    JsonNode rows = JsonMapper.builder().build().readTree(out);
+    JsonNode chase = row(rows, "chase", false);
+    assertThat(chase.get("knob").asString()).isEqualTo("eta=0.5/adaptive");
+    // 200 W: 187.5 J an epoch instead of 200.
+    assertThat(chase.get("carbon_change_pct").asDouble()).isCloseTo(-6.25, offset(1e-6));
+    assertThat(rows.findValuesAsString("knob")).contains("eta=0/adaptive", "eta=1/adaptive").doesNotContain("eta=1");
+
+    adaptive.addAll(List.of("--ci-ref-window", "2d"));
+    assertThat(run(adaptive.toArray(String[]::new))).as(err).isZero();
+    assertThat(row(JsonMapper.builder().build().readTree(out), "chase", false).get("knob").asString())
+        .isEqualTo("eta=0.5/adaptive/2d");
+  }
+
+  @Test
   void historyBeforeTheTraceSetsATeamsPriceOfTime() throws Exception {
     // The trace climbs 100 -> 400 g. A day of 50 g before it makes every hour of the trace the
     // dirtiest the team has seen, so its price of time buys more slowdown than on the trace alone.
@@ -237,6 +271,16 @@ class SimulateCommandTest {
     assertThat(err).contains("--budget-window");
     assertThat(run(args("--budget-scope", "team", "--budget-window", "400d").toArray(String[]::new))).isEqualTo(2);
     assertThat(err).contains("--budget-window: window must be within 1d and 366d, got 400d");
+    assertThat(run(args("--ci-ref", "adaptiv").toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).contains("--ci-ref must be gCO2eq/kWh from 1 to 3000 or adaptive, got 'adaptiv'");
+    assertThat(run(args("--ci-ref", "0").toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).contains("--ci-ref must be gCO2eq/kWh from 1 to 3000 or adaptive, got '0'");
+    assertThat(run(args("--ci-ref-window", "30d").toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).contains("--ci-ref-window applies only with --ci-ref adaptive");
+    assertThat(run(args("--ci-ref", "500", "--ci-ref-window", "30d").toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).contains("--ci-ref-window applies only with --ci-ref adaptive");
+    assertThat(run(args("--ci-ref", "adaptive", "--ci-ref-window", "400d").toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).contains("--ci-ref-window: the reference window must be within 1d and 366d");
     assertThat(run(args("--format", "xml").toArray(String[]::new))).isEqualTo(2);
     assertThat(err).contains("--format must be text, json or csv");
     assertThat(run(args("--jobs-every", "1d").toArray(String[]::new))).isEqualTo(2);

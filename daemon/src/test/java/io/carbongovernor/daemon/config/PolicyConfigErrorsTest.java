@@ -148,6 +148,62 @@ class PolicyConfigErrorsTest {
   }
 
   @Test
+  void chaseReferenceIntensityMisspelt() {
+    assertOnly(
+        "default-policy:\n  kind: chase\n  ci-ref: adaptiv\n",
+        9,
+        11,
+        "default-policy.ci-ref: expected a number from 1 to 3000 gCO2eq/kWh or adaptive, got 'adaptiv'"
+            + " (did you mean 'adaptive'?)");
+  }
+
+  @Test
+  void chaseReferenceWindowBeyondAYear() {
+    assertOnly(
+        "default-policy: {kind: chase, ci-ref: adaptive, ci-ref-window: 400d}\n",
+        7,
+        64,
+        "default-policy.ci-ref-window: must be between 1d and 366d, got 400d");
+  }
+
+  @Test
+  void chaseReferenceWindowBelowADay() {
+    assertOnly(
+        "default-policy: {kind: chase, ci-ref: adaptive, ci-ref-window: 12h}\n",
+        7,
+        64,
+        "default-policy.ci-ref-window: must be between 1d and 366d, got 12h");
+  }
+
+  @Test
+  void chaseReferenceWindowWithAFixedReference() {
+    assertOnly(
+        "default-policy: {kind: chase, ci-ref: 500, ci-ref-window: 30d}\n",
+        7,
+        59,
+        "default-policy.ci-ref-window: applies only with ci-ref: adaptive (a fixed reference reads no history)");
+    assertOnly(
+        "default-policy: {kind: chase, ci-ref-window: 30d}\n",
+        7,
+        46,
+        "default-policy.ci-ref-window: applies only with ci-ref: adaptive (a fixed reference reads no history)");
+  }
+
+  @Test
+  void chaseWithAnAdaptiveReferenceReadsItsWindowOfHistory() throws Exception {
+    GovernorConfig month = files.load(ConfigFiles.VALID + "default-policy: {kind: chase, ci-ref: adaptive}\n");
+    org.assertj.core.api.Assertions.assertThat(month.defaultPolicy().policy().historyNeeded())
+        .isEqualTo(java.time.Duration.ofDays(30));
+    GovernorConfig year = files.load(
+        ConfigFiles.VALID + "default-policy:\n  kind: chase\n  eta: 0.4\n  ci-ref: adaptive\n  ci-ref-window: 366d\n");
+    org.assertj.core.api.Assertions.assertThat(year.defaultPolicy().policy().historyNeeded())
+        .isEqualTo(java.time.Duration.ofDays(366));
+    GovernorConfig fixed = files.load(ConfigFiles.VALID + "default-policy: {kind: chase, ci-ref: 500}\n");
+    org.assertj.core.api.Assertions.assertThat(fixed.defaultPolicy().policy().historyNeeded())
+        .isEqualTo(java.time.Duration.ofDays(2));
+  }
+
+  @Test
   void chaseAndForecastWithEveryKeyAreValid() throws Exception {
     GovernorConfig chase =
         files.load(ConfigFiles.VALID + "default-policy: {kind: chase, eta: 0.3, p-ref: 250W, ci-ref: 500}\n");

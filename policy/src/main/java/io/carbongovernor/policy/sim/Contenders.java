@@ -118,4 +118,50 @@ public final class Contenders {
     }
     return sweep;
   }
+
+  /**
+   * Chase with an adaptive reference over {@link ChaseSettings#DEFAULT_REFERENCE_WINDOW}: {@code
+   * CI_ref} the median intensity seen over the last 30 days, not 750. Its knob reads
+   * eta=0.5/adaptive.
+   */
+  public static Contender chaseAdaptive(double eta) {
+    return chaseAdaptive(eta, ChaseSettings.DEFAULT_REFERENCE_WINDOW);
+  }
+
+  /** As {@link #chaseAdaptive(double)} over {@code window}; one other than 30 days shows: eta=0.5/adaptive/60d. */
+  public static Contender chaseAdaptive(double eta, Duration window) {
+    return chaseWithReference(ChaseSettings.DEFAULTS.withEta(eta).withAdaptiveReference(window));
+  }
+
+  /**
+   * Chase at {@code settings}, its knob naming the reference intensity where it is not Chase's
+   * published 750: eta=0.5/adaptive, eta=0.5/adaptive/60d, eta=0.5/ci-ref=400.
+   */
+  public static Contender chaseWithReference(ChaseSettings settings) {
+    String knob = String.format(Locale.ROOT, "eta=%s", Experiment.percent(settings.eta()));
+    if (settings.referenceWindow().isPresent()) {
+      Duration window = settings.referenceWindow().get();
+      knob += "/adaptive";
+      if (!window.equals(ChaseSettings.DEFAULT_REFERENCE_WINDOW)) {
+        knob += "/" + window.toDays() + "d";
+      }
+    } else if (!settings.referenceIntensity().equals(ChaseSettings.DEFAULTS.referenceIntensity())) {
+      knob += "/ci-ref=" + Experiment.percent(settings.referenceIntensity().gramsPerKwh());
+    }
+    return Contender.of("chase", knob, settings.eta(), Policies.chase(settings));
+  }
+
+  /** Chase at {@code base} over each of {@link #ETAS}, as {@link #chaseWithReference} names them. */
+  public static List<Contender> chaseSweep(ChaseSettings base) {
+    List<Contender> sweep = new ArrayList<>();
+    for (double eta : ETAS) {
+      sweep.add(chaseWithReference(base.withEta(eta)));
+    }
+    return sweep;
+  }
+
+  /** Chase with an adaptive reference over {@code window} at each of {@link #ETAS}. */
+  public static List<Contender> chaseAdaptiveSweep(Duration window) {
+    return chaseSweep(ChaseSettings.DEFAULTS.withAdaptiveReference(window));
+  }
 }
