@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
@@ -150,10 +151,45 @@ final class ForecastPolicy implements Policy {
    * to the slot now.
    */
   private LimitDecision priced(PolicyInput input, GpuState gpu, LimitOptions options) {
+    Optional<TeamPrice> team = teamPrice(input, options);
+    if (team.isEmpty()) {
+      return fullSpeed(gpu, "no intensity known");
+    }
+    double price = team.get().gramsPerSecond();
+    double current = team.get().current();
+    Power target = team.get().target();
+    String reason =
+        String.format(
+            Locale.ROOT,
+            "forecast: team budget %.1f%%, time priced at %.1f g/h over %d slot(s) seen and forecast,"
+                + " now %.0f g/kWh -> %s",
+            settings.budget() * 100,
+            price * 3600,
+            team.get().slots(),
+            current,
+            target);
+    return new LimitDecision(gpu.gpu(), target, reason);
+  }
+
+  /**
+   * A team's price of time for {@code input}.
+   *
+   * @param gramsPerSecond the price
+   * @param current the slot now's expected intensity, g/kWh
+   * @param slots the slots seen and forecast it was calibrated on, the slot now among them
+   * @param target the limit it chooses for the slot now
+   */
+  record TeamPrice(double gramsPerSecond, double current, int slots, Power target) {}
+
+  /**
+   * The price of time that spends the team's budget over the window seen, the slot now and the
+   * forecast after it; empty when the slot now has no expected intensity.
+   */
+  Optional<TeamPrice> teamPrice(PolicyInput input, LimitOptions options) {
     Instant now = input.now();
     OptionalDouble current = expected(input, now);
     if (current.isEmpty()) {
-      return fullSpeed(gpu, "no intensity known");
+      return Optional.empty();
     }
     Instant until = now.plus(settings.horizon());
     List<CarbonSignal> window = CarbonSignal.startingFrom(input.history(), now.minus(settings.window()));
@@ -204,17 +240,7 @@ final class ForecastPolicy implements Policy {
     TimePrice pricing = new TimePrice(options);
     double price = pricing.calibrate(sortedSeen(seen), ahead, settings.budget());
     Power target = options.limit(pricing.choose(current.getAsDouble(), price));
-    String reason =
-        String.format(
-            Locale.ROOT,
-            "forecast: team budget %.1f%%, time priced at %.1f g/h over %d slot(s) seen and forecast,"
-                + " now %.0f g/kWh -> %s",
-            settings.budget() * 100,
-            price * 3600,
-            n,
-            current.getAsDouble(),
-            target);
-    return new LimitDecision(gpu.gpu(), target, reason);
+    return Optional.of(new TeamPrice(price, current.getAsDouble(), n, target));
   }
 
   /**
