@@ -4,7 +4,6 @@ import io.carbongovernor.carbon.CarbonSignal;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -12,9 +11,10 @@ import java.util.TreeMap;
  * calibrated on, carried from one decision to the next. The next window is usually this one a slot
  * on (a slot or two back when a replay starts its next job), or the same window for another GPU
  * or tick: it is brought up to date by removing the slots that left and inserting those that came,
- * instead of reading every slot and sorting them again. Slots are matched by identity: a signal
- * is immutable, so the same object holds the same intensity and length; a slot replaced by another
- * object counts as one out and one in.
+ * instead of reading every slot and sorting them again. Which slots those are, positions tell
+ * where both windows are views of one {@link SignalHistory}; otherwise the slots are matched by
+ * identity (a signal is immutable, so the same object holds the same intensity and length, and a
+ * slot replaced by another object counts as one out and one in).
  *
  * <p>Slots count by their length: each stands as {@link #copies} values of its intensity, in
  * units of the {@link #unit} (the shortest length among the window and the lengths the caller
@@ -34,13 +34,8 @@ final class SortedWindow {
   /** More slots in or out than this and the window is read anew: cheaper than that many moves. */
   private static final int MAX_CHANGES = 64;
 
-  private static final CarbonSignal[] NONE = {};
-
-  /** The window, oldest first: the first {@link #count} entries. */
-  private CarbonSignal[] slots = NONE;
-  private int count;
-  /** The array the next window is read into, then swapped with {@link #slots}. */
-  private CarbonSignal[] spare = NONE;
+  /** The window, oldest first; immutable, as every window handed in must be. */
+  private List<CarbonSignal> slots = List.of();
   /** How many slots of the window have each length, in seconds. */
   private final TreeMap<Long, Integer> lengths = new TreeMap<>();
   private long unit = MIN_UNIT_SECONDS;
@@ -73,24 +68,15 @@ final class SortedWindow {
   }
 
   /**
-   * This window becomes {@code window} (oldest first, by start), its unit the shortest of its
-   * slots and {@code shortestElsewhere} seconds (the current slot's length and the forecast's).
+   * This window becomes {@code window} (oldest first, by start; immutable, since it is kept to
+   * compare the next window with), its unit the shortest of its slots and {@code
+   * shortestElsewhere} seconds (the current slot's length and the forecast's).
    */
   void advanceTo(List<CarbonSignal> window, long shortestElsewhere) {
-    int n = window.size();
-    if (spare.length < n) {
-      spare = new CarbonSignal[Math.max(n, spare.length + spare.length / 2)];
+    if (!update(window, shortestElsewhere)) {
+      rebuild(window, shortestElsewhere);
     }
-    CarbonSignal[] next = window.toArray(spare);
-    if (next != spare) {
-      throw new IllegalStateException("the window's list copied itself into a new array");
-    }
-    if (!update(next, n, shortestElsewhere)) {
-      rebuild(next, n, shortestElsewhere);
-    }
-    spare = slots;
-    slots = next;
-    count = n;
+    slots = window;
   }
 
   /**
@@ -98,51 +84,67 @@ final class SortedWindow {
    * leaving them to {@link #rebuild}, when the windows barely overlap, too many slots differ or
    * the unit changes.
    */
-  private boolean update(CarbonSignal[] next, int n, long shortestElsewhere) {
+  private boolean update(List<CarbonSignal> next, long shortestElsewhere) {
+    int n = next.size();
+    int count = slots.size();
     if (count == 0 || n == 0) {
       return false;
     }
     // The overlap: next[a, a + k) against slots[b, b + k), one of a and b zero.
-    int a = 0;
-    int b = 0;
-    if (next[0].start().isBefore(slots[0].start())) {
-      a = indexOf(next, n, slots[0]);
-    } else {
-      b = indexOf(slots, count, next[0]);
-    }
-    if (a < 0 || b < 0) {
-      return false;
-    }
-    int k = Math.min(n - a, count - b);
-    int outside = a + (n - a - k) + b + (count - b - k);
-    if (outside > MAX_CHANGES) {
-      return false;
-    }
+    int a;
+    int b;
+    int k;
     int replaced = 0;
-    for (int i = 0; i < k; i++) {
-      if (next[a + i] != slots[b + i]) {
-        if (outside + replaced == MAX_CHANGES) {
-          return false;
+    if (next instanceof SignalHistory now && slots instanceof SignalHistory then && now.sharesSignalsWith(then)) {
+      // Views of one array: the same position is the same slot.
+      int first = Math.max(now.offset(), then.offset());
+      a = first - now.offset();
+      b = first - then.offset();
+      k = Math.min(now.offset() + n, then.offset() + count) - first;
+      if (k <= 0 || a + (n - a - k) + b + (count - b - k) > MAX_CHANGES) {
+        return false;
+      }
+    } else {
+      a = 0;
+      b = 0;
+      if (next.get(0).start().isBefore(slots.get(0).start())) {
+        a = indexOf(next, slots.get(0));
+      } else {
+        b = indexOf(slots, next.get(0));
+      }
+      if (a < 0 || b < 0) {
+        return false;
+      }
+      k = Math.min(n - a, count - b);
+      int outside = a + (n - a - k) + b + (count - b - k);
+      if (outside > MAX_CHANGES) {
+        return false;
+      }
+      for (int i = 0; i < k; i++) {
+        if (next.get(a + i) != slots.get(b + i)) {
+          if (outside + replaced == MAX_CHANGES) {
+            return false;
+          }
+          changed[replaced++] = i;
         }
-        changed[replaced++] = i;
       }
     }
     // Lengths first: a new unit changes every slot's copies.
     for (int i = 0; i < b; i++) {
-      countLength(slots[i], -1);
+      countLength(slots.get(i), -1);
     }
     for (int i = b + k; i < count; i++) {
-      countLength(slots[i], -1);
+      countLength(slots.get(i), -1);
     }
     for (int i = 0; i < a; i++) {
-      countLength(next[i], 1);
+      countLength(next.get(i), 1);
     }
     for (int i = a + k; i < n; i++) {
-      countLength(next[i], 1);
+      countLength(next.get(i), 1);
     }
     for (int c = 0; c < replaced; c++) {
-      countLength(slots[b + changed[c]], -1);
-      countLength(next[a + changed[c]], 1);
+      countLength(slots.get(b + changed[c]), -1);
+      countLength(next.get(a + changed[c]), 1);
     }
     if (unitFor(shortestElsewhere) != unit) {
       return false;
@@ -154,46 +156,46 @@ final class SortedWindow {
     in.addAll(next, 0, a);
     in.addAll(next, a + k, n);
     for (int c = 0; c < replaced; c++) {
-      out.add(slots[b + changed[c]]);
-      in.add(next[a + changed[c]]);
+      out.add(slots.get(b + changed[c]));
+      in.add(next.get(a + changed[c]));
     }
     return out.applyWith(in);
   }
 
-  /** The index in {@code inOrder}'s first {@code size} of {@code slot} itself, found by its start; or -1. */
-  private static int indexOf(CarbonSignal[] inOrder, int size, CarbonSignal slot) {
+  /** The index in {@code inOrder} of {@code slot} itself, found by its start; or -1. */
+  private static int indexOf(List<CarbonSignal> inOrder, CarbonSignal slot) {
     Instant start = slot.start();
     int lo = 0;
-    int hi = size;
+    int hi = inOrder.size();
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (inOrder[mid].start().isBefore(start)) {
+      if (inOrder.get(mid).start().isBefore(start)) {
         lo = mid + 1;
       } else {
         hi = mid;
       }
     }
-    return lo < size && inOrder[lo] == slot ? lo : -1;
+    return lo < inOrder.size() && inOrder.get(lo) == slot ? lo : -1;
   }
 
   /** Reads {@code next} anew: lengths, unit and values. */
-  private void rebuild(CarbonSignal[] next, int n, long shortestElsewhere) {
+  private void rebuild(List<CarbonSignal> next, long shortestElsewhere) {
     lengths.clear();
-    for (int i = 0; i < n; i++) {
-      countLength(next[i], 1);
+    for (CarbonSignal s : next) {
+      countLength(s, 1);
     }
     unit = unitFor(shortestElsewhere);
     int total = 0;
-    for (int i = 0; i < n; i++) {
-      total += copies(seconds(next[i]), unit);
+    for (CarbonSignal s : next) {
+      total += copies(seconds(s), unit);
     }
     if (scratch.length < total) {
       scratch = new double[total];
     }
     int v = 0;
-    for (int i = 0; i < n; i++) {
-      double value = next[i].intensity().gramsPerKwh();
-      for (int c = copies(seconds(next[i]), unit); c > 0; c--) {
+    for (CarbonSignal s : next) {
+      double value = s.intensity().gramsPerKwh();
+      for (int c = copies(seconds(s), unit); c > 0; c--) {
         scratch[v++] = value;
       }
     }
@@ -214,9 +216,9 @@ final class SortedWindow {
     private double[] list = new double[8];
     private int size;
 
-    void addAll(CarbonSignal[] slots, int from, int to) {
+    void addAll(List<CarbonSignal> slots, int from, int to) {
       for (int i = from; i < to; i++) {
-        add(slots[i]);
+        add(slots.get(i));
       }
     }
 

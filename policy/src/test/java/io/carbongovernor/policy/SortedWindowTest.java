@@ -61,6 +61,8 @@ class SortedWindowTest {
       series.add(slot(t, seconds, random.nextInt(50) * 10)); // many equal values
       t = t.plusSeconds(seconds);
     }
+    // Windows are views of one history, as a replay hands them, or lists of their own.
+    SignalHistory history = SignalHistory.of(series);
     SortedWindow window = new SortedWindow();
     int from = 0;
     int to = 0;
@@ -84,11 +86,12 @@ class SortedWindowTest {
         CarbonSignal old = series.get(i);
         series.set(i, slot(old.start(), old.end().getEpochSecond() - old.start().getEpochSecond(),
             random.nextBoolean() ? old.intensity().gramsPerKwh() : random.nextInt(50) * 10));
+        history = SignalHistory.of(series);
       } // else: the same window again, as for a second GPU
       to = Math.min(to, series.size());
       from = Math.min(from, to);
       long shortestElsewhere = random.nextInt(10) == 0 ? 600 : 3600;
-      List<CarbonSignal> slots = series.subList(from, to);
+      List<CarbonSignal> slots = random.nextInt(4) == 0 ? List.copyOf(series.subList(from, to)) : history.subList(from, to);
       window.advanceTo(slots, shortestElsewhere);
       assertReadAfresh(window, slots, shortestElsewhere, "step " + step + ", slots " + from + " to " + to);
     }
