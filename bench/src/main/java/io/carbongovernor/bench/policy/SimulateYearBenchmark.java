@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A year of hourly slots for one policy: a 24-hour ResNet-50 job on an A40 or a V100 every day of
- * a bundled 2023 trace (355 jobs, about 8,700 policy decisions), as {@code simulate} replays them.
+ * a bundled 2023 trace (355 jobs, about 9,300 policy decisions), as {@code simulate} replays them.
  * The {@code oracle} case solves each job's least-carbon schedule at a 5 % budget instead; the
  * {@code -warm} case has a year before as history: California's 2022 for California, and for a
  * zone with no earlier year here the trace itself a year earlier (what the price reads costs the
