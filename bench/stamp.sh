@@ -1,6 +1,7 @@
 # Sourced by the scripts that write bench/results/: what a result was measured on, for its header.
 # stamp_start before the measurement, stamp_end after it, then stamp_header COMMAND prints the
-# header's Markdown table. Run from the repository root.
+# header's Markdown table, between <!-- stamp ... --> and <!-- /stamp --> lines. Run from the
+# repository root.
 
 # The commit measured; "-dirty" when the tree differs from it outside bench/results/ (results
 # written by an earlier run do not change what is measured).
@@ -38,6 +39,7 @@ stamp_header() {
     machine="$machine, $BENCH_MACHINE"
   fi
   cat <<HEADER
+<!-- stamp: what this page was measured on -->
 | | |
 |---|---|
 | command | \`$1\` (from the repository root, after \`mvn -B -q -DskipTests package\`) |
@@ -46,5 +48,6 @@ stamp_header() {
 | JVM | $STAMP_JVM |
 | machine | $machine |
 | load average (1, 5, 15 min, \`uptime\`) | $STAMP_LOAD_START at start; $STAMP_LOAD_END at end |
+<!-- /stamp -->
 HEADER
 }
