@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Chase's {@code CI_ref} taken from the zone's own history: the median intensity of the slots that
@@ -25,11 +24,6 @@ final class AdaptiveReference {
   record Reference(double gramsPerKwh, String from) {}
 
   private final Duration window;
-  /**
-   * The last window seen, sorted: the next tick's window is usually the same one slot on, so
-   * sorting it anew is a removal and an insertion. Only speeds things up; decisions are the same.
-   */
-  private final AtomicReference<SortedWindow> lastSeen = new AtomicReference<>();
 
   AdaptiveReference(Duration window) {
     this.window = window;
@@ -88,11 +82,10 @@ final class AdaptiveReference {
     return seconds;
   }
 
-  private double[] sorted(double[] inOrder) {
-    SortedWindow last = lastSeen.get();
-    SortedWindow next = last == null ? SortedWindow.of(inOrder) : last.advancedTo(inOrder);
-    lastSeen.set(next);
-    return next.sorted();
+  private static double[] sorted(double[] inOrder) {
+    double[] sorted = inOrder.clone();
+    java.util.Arrays.sort(sorted);
+    return sorted;
   }
 
   /** The median of values in increasing order: the middle one, or the mean of the middle two. */

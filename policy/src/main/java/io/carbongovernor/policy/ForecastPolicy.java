@@ -9,9 +9,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Spends a slowdown budget on the dirtiest expected slots. With a per-job budget, every tick it
@@ -30,10 +30,11 @@ final class ForecastPolicy implements Policy {
   private final ForecastSettings settings;
   private final HistoryForecaster forecaster;
   /**
-   * The last window seen, sorted: the next tick's window is usually the same one slot on, so
-   * sorting it anew is a removal and an insertion. Only speeds things up; decisions are the same.
+   * A team's window as last seen, sorted: the next tick's window is usually the same one slot on,
+   * so sorting it anew is a removal and an insertion. Only speeds things up; decisions are the
+   * same. Guarded by itself.
    */
-  private final AtomicReference<SortedWindow> lastSeen = new AtomicReference<>();
+  private final SortedWindow seen = new SortedWindow();
 
   ForecastPolicy(ForecastSettings settings, HistoryForecaster forecaster) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -150,60 +151,13 @@ final class ForecastPolicy implements Policy {
    * to the slot now.
    */
   private LimitDecision priced(PolicyInput input, GpuState gpu, LimitOptions options) {
-    Instant now = input.now();
-    OptionalDouble current = expected(input, now);
-    if (current.isEmpty()) {
+    Optional<TeamPrice> team = teamPrice(input, options);
+    if (team.isEmpty()) {
       return fullSpeed(gpu, "no intensity known");
     }
-    Instant until = now.plus(settings.horizon());
-    List<CarbonSignal> window = CarbonSignal.startingFrom(input.history(), now.minus(settings.window()));
-    List<CarbonSignal> later = new ArrayList<>();
-    for (CarbonSignal s : input.forecast()) {
-      if (s.start().isAfter(now) && s.start().isBefore(until)) {
-        later.add(s);
-      }
-    }
-    // Slots count by their length: one source's half-hours beside another's hours, or five-minute
-    // slots beside hours, must not weigh double or twelvefold. Each slot stands as that many copies
-    // of the shortest length among them; slots of one length (the usual case) once each.
-    long nowSeconds = slotLength(input).toSeconds();
-    double[] seen = new double[window.size()];
-    boolean even = true;
-    for (int i = 0; i < seen.length; i++) {
-      CarbonSignal s = window.get(i);
-      seen[i] = s.intensity().gramsPerKwh();
-      even &= seconds(s) == nowSeconds;
-    }
-    for (CarbonSignal s : later) {
-      even &= seconds(s) == nowSeconds;
-    }
-    double[] forecast;
-    int nowCopies = 1;
-    if (even) {
-      forecast = new double[later.size()];
-      for (int i = 0; i < forecast.length; i++) {
-        forecast[i] = later.get(i).intensity().gramsPerKwh();
-      }
-    } else {
-      long unit = nowSeconds;
-      for (CarbonSignal s : window) {
-        unit = Math.min(unit, seconds(s));
-      }
-      for (CarbonSignal s : later) {
-        unit = Math.min(unit, seconds(s));
-      }
-      unit = Math.max(MIN_WEIGHT_UNIT_SECONDS, unit);
-      seen = expanded(window, unit);
-      forecast = expanded(later, unit);
-      nowCopies = copies(nowSeconds, unit);
-    }
-    double[] ahead = Arrays.copyOf(forecast, forecast.length + nowCopies);
-    Arrays.fill(ahead, forecast.length, ahead.length, current.getAsDouble());
-    Arrays.sort(ahead);
-    int n = window.size() + 1 + later.size();
-    TimePrice pricing = new TimePrice(options);
-    double price = pricing.calibrate(sortedSeen(seen), ahead, settings.budget());
-    int choice = pricing.choose(current.getAsDouble(), price);
+    double price = team.get().gramsPerSecond();
+    double current = team.get().current();
+    int choice = options.indexOf(team.get().target());
     int bounded = input.job().isPresent() ? withinCeiling(input, options, input.job().get(), choice) : choice;
     Power target = options.limit(bounded);
     String reason =
@@ -213,8 +167,8 @@ final class ForecastPolicy implements Policy {
                 + " now %.0f g/kWh -> %s%s",
             settings.budget() * 100,
             price * 3600,
-            n,
-            current.getAsDouble(),
+            team.get().slots(),
+            current,
             target,
             bounded == choice ? "" : String.format(Locale.ROOT, " (the job's ceiling of %.1f%% holds it faster)",
                 settings.jobCeiling() * 100));
@@ -256,44 +210,73 @@ final class ForecastPolicy implements Policy {
   }
 
   /**
-   * The shortest slot a team's price weighs on its own (WattTime's); shorter ones, such as a slot
-   * cut at the end of a trace, count as this long. It bounds the copies: a year of hours beside
-   * one five-minute slot costs what a year of five-minute slots does.
+   * A team's price of time for {@code input}.
+   *
+   * @param gramsPerSecond the price
+   * @param current the slot now's expected intensity, g/kWh
+   * @param slots the slots seen and forecast it was calibrated on, the slot now among them
+   * @param target the limit it chooses for the slot now
    */
-  private static final long MIN_WEIGHT_UNIT_SECONDS = 300;
+  record TeamPrice(double gramsPerSecond, double current, int slots, Power target) {}
 
-  /** How many units of {@code unit} seconds a slot of {@code seconds} stands for; at least one. */
-  private static int copies(long seconds, long unit) {
-    return (int) Math.max(1, Math.round((double) seconds / unit));
+  /**
+   * The price of time that spends the team's budget over the window seen, the slot now and the
+   * forecast after it; empty when the slot now has no expected intensity.
+   */
+  Optional<TeamPrice> teamPrice(PolicyInput input, LimitOptions options) {
+    Instant now = input.now();
+    OptionalDouble current = expected(input, now);
+    if (current.isEmpty()) {
+      return Optional.empty();
+    }
+    Instant until = now.plus(settings.horizon());
+    List<CarbonSignal> window = CarbonSignal.startingFrom(input.history(), now.minus(settings.window()));
+    List<CarbonSignal> later = new ArrayList<>();
+    for (CarbonSignal s : input.forecast()) {
+      if (s.start().isAfter(now) && s.start().isBefore(until)) {
+        later.add(s);
+      }
+    }
+    // Slots count by their length: one source's half-hours beside another's hours, or five-minute
+    // slots beside hours, must not weigh double or twelvefold. Each slot stands as that many copies
+    // of the shortest length among them; slots of one length (the usual case) once each.
+    long nowSeconds = slotLength(input).toSeconds();
+    long shortest = nowSeconds;
+    for (CarbonSignal s : later) {
+      shortest = Math.min(shortest, SortedWindow.seconds(s));
+    }
+    TimePrice pricing = new TimePrice(options);
+    double price;
+    synchronized (seen) {
+      seen.advanceTo(window, shortest);
+      long unit = seen.unit();
+      double[] ahead = expanded(later, unit, SortedWindow.copies(nowSeconds, unit), current.getAsDouble());
+      Arrays.sort(ahead);
+      price = pricing.calibrate(seen.sorted(), seen.size(), ahead, settings.budget());
+    }
+    Power target = options.limit(pricing.choose(current.getAsDouble(), price));
+    return Optional.of(new TeamPrice(price, current.getAsDouble(), window.size() + 1 + later.size(), target));
   }
 
-  private static long seconds(CarbonSignal slot) {
-    return slot.end().getEpochSecond() - slot.start().getEpochSecond();
-  }
-
-  /** The slots' intensities in order, each as many times as its length holds {@code unit}. */
-  private static double[] expanded(List<CarbonSignal> slots, long unit) {
-    int total = 0;
+  /**
+   * The slots' intensities in order, each as many times as its length holds {@code unit}, then
+   * {@code copies} of {@code last}.
+   */
+  private static double[] expanded(List<CarbonSignal> slots, long unit, int copies, double last) {
+    int total = copies;
     for (CarbonSignal s : slots) {
-      total += copies(seconds(s), unit);
+      total += SortedWindow.copies(SortedWindow.seconds(s), unit);
     }
     double[] values = new double[total];
     int k = 0;
     for (CarbonSignal s : slots) {
       double v = s.intensity().gramsPerKwh();
-      for (int c = copies(seconds(s), unit); c > 0; c--) {
+      for (int c = SortedWindow.copies(SortedWindow.seconds(s), unit); c > 0; c--) {
         values[k++] = v;
       }
     }
+    Arrays.fill(values, k, total, last);
     return values;
-  }
-
-  /** {@code seen} (time order) in increasing order, from the last window where it overlaps. */
-  private double[] sortedSeen(double[] seen) {
-    SortedWindow last = lastSeen.get();
-    SortedWindow next = last == null ? SortedWindow.of(seen) : last.advancedTo(seen);
-    lastSeen.set(next);
-    return next.sorted();
   }
 
   /** Expected grams of a plan, the job stopping once the work is done. */

@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param forecast future slots in time order, possibly empty
  * @param gpus the GPUs this decision covers
  * @param history past slots in time order (the most recent last), possibly empty; policies that
- *     forecast from history read it when {@code forecast} falls short
+ *     forecast from history read it when {@code forecast} falls short. Copied, unless it is a
+ *     {@link SignalHistory} (immutable already): a year of slots per tick is worth not copying
  * @param job the progress of the job these GPUs run, when it is known
  */
 public record PolicyInput(
@@ -30,7 +31,7 @@ public record PolicyInput(
     Objects.requireNonNull(signal, "signal");
     forecast = List.copyOf(forecast);
     gpus = List.copyOf(gpus);
-    history = List.copyOf(history);
+    history = history instanceof SignalHistory shared ? shared : List.copyOf(history);
     Objects.requireNonNull(job, "job");
   }
 

@@ -15,6 +15,12 @@ import java.util.Arrays;
  * is the line {@code watts / rate / 3.6e6 * x + 1 / rate}, and the lower envelope of those lines
  * splits x into runs, one option each, from the fastest (small x) to the most frugal (large x).
  * Immutable.
+ *
+ * <p>The price is found by bisection, each step counting the slots of each run by binary search
+ * in the sorted window. A count at a price lies between the counts at any lower and any higher
+ * price, so each step searches only between the counts at the bisection's two ends: after a few
+ * steps a count is one comparison, where a search of the whole window took its logarithm. The
+ * counts, and so every step and the price, are the same as by searching the whole window.
  */
 final class TimePrice {
 
@@ -26,6 +32,10 @@ final class TimePrice {
   private final int[] runs;
   /** {@code breaks[j]}: the x from which {@code runs[j + 1]} takes over from {@code runs[j]}. */
   private final double[] breaks;
+  /** {@code stretch[j]}: the time a slot takes at {@code runs[j]} over the time at full speed. */
+  private final double[] stretch;
+  /** The slowdown at price 0: every slot at the most frugal option. */
+  private final double frugal;
 
   TimePrice(LimitOptions options) {
     this.options = options;
@@ -64,6 +74,12 @@ final class TimePrice {
     }
     this.runs = Arrays.copyOf(r, count + 1);
     this.breaks = Arrays.copyOf(b, count);
+    double full = options.epochsPerSecond(options.fullSpeed());
+    this.stretch = new double[runs.length];
+    for (int j = 0; j < runs.length; j++) {
+      stretch[j] = full / options.epochsPerSecond(runs[j]);
+    }
+    this.frugal = full / options.epochsPerSecond(runs[runs.length - 1]) - 1;
   }
 
   private double slope(int option) {
@@ -93,25 +109,39 @@ final class TimePrice {
    * 0 when even the most frugal option everywhere stays within it.
    */
   double calibrate(double[] sorted, double budget) {
-    return calibrate(sorted, EMPTY, budget);
+    return calibrate(sorted, sorted.length, EMPTY, budget);
   }
 
   /** {@link #calibrate(double[], double)} over the slots of two windows, each sorted, as one. */
   double calibrate(double[] sorted, double[] more, double budget) {
-    if (slowdown(sorted, more, 0) <= budget) {
+    return calibrate(sorted, sorted.length, more, budget);
+  }
+
+  /**
+   * {@link #calibrate(double[], double[], double)} over the first {@code size} values of {@code
+   * sorted} and all of {@code more}.
+   */
+  double calibrate(double[] sorted, int size, double[] more, double budget) {
+    Counts counts = new Counts(sorted, size, more);
+    if (counts.slowdownAt(0) <= budget) {
       return 0;
     }
     double hi = 1e-6;
-    while (slowdown(sorted, more, hi) > budget && hi < 1e12) {
+    while (counts.slowdownAt(hi) > budget && hi < 1e12) {
+      counts.priceIsLow(); // every later price is higher
       hi *= 2;
     }
+    counts.priceIsHigh();
+    counts.lowFromZero();
     double lo = 0;
     for (int i = 0; i < BISECTIONS; i++) {
       double mid = 0.5 * (lo + hi);
-      if (slowdown(sorted, more, mid) > budget) {
+      if (counts.slowdownAt(mid) > budget) {
         lo = mid;
+        counts.priceIsLow();
       } else {
         hi = mid;
+        counts.priceIsHigh();
       }
     }
     return hi;
@@ -119,33 +149,89 @@ final class TimePrice {
 
   /** The slowdown of the rule at {@code price} over slots whose intensities are {@code sorted}. */
   double slowdown(double[] sorted, double price) {
-    return slowdown(sorted, EMPTY, price);
+    return new Counts(sorted, sorted.length, EMPTY).slowdownAt(price);
   }
 
-  private double slowdown(double[] sorted, double[] more, double price) {
-    int n = sorted.length + more.length;
-    if (n == 0) {
-      return 0;
+  /**
+   * The slots of each run at a price, counted in two sorted windows between bounds: for each
+   * break, the counts at a lower price bound a count from below, those at a higher one from above.
+   */
+  private final class Counts {
+    private final double[] sorted;
+    private final int size;
+    private final double[] more;
+    /** Per break: the counts at the last price, at the highest price known low, the lowest known high. */
+    private final int[] seen;
+    private final int[] seenLow;
+    private final int[] seenHigh;
+    private final int[] ahead;
+    private final int[] aheadLow;
+    private final int[] aheadHigh;
+
+    Counts(double[] sorted, int size, double[] more) {
+      this.sorted = sorted;
+      this.size = size;
+      this.more = more;
+      int b = breaks.length;
+      seen = new int[b];
+      seenLow = new int[b];
+      seenHigh = new int[b];
+      ahead = new int[b];
+      aheadLow = new int[b];
+      aheadHigh = new int[b];
+      Arrays.fill(seenHigh, size);
+      Arrays.fill(aheadHigh, more.length);
     }
-    double full = options.epochsPerSecond(options.fullSpeed());
-    if (price <= 0) {
-      return full / options.epochsPerSecond(runs[runs.length - 1]) - 1;
+
+    /** The slowdown at {@code price}; its counts are kept for {@link #priceIsLow}/{@link #priceIsHigh}. */
+    double slowdownAt(double price) {
+      int n = size + more.length;
+      if (n == 0) {
+        return 0;
+      }
+      if (price <= 0) {
+        return frugal;
+      }
+      double time = 0;
+      int from = 0;
+      for (int j = 0; j < runs.length; j++) {
+        // Slots with x in (breaks[j - 1], breaks[j]] run at runs[j].
+        int to;
+        if (j < breaks.length) {
+          double value = breaks[j] * price;
+          seen[j] = upperBound(sorted, seenLow[j], seenHigh[j], value);
+          ahead[j] = upperBound(more, aheadLow[j], aheadHigh[j], value);
+          to = seen[j] + ahead[j];
+        } else {
+          to = n;
+        }
+        time += (to - from) * stretch[j];
+        from = to;
+      }
+      return time / n - 1;
     }
-    double time = 0;
-    int from = 0;
-    for (int j = 0; j < runs.length; j++) {
-      // Slots with x in (breaks[j - 1], breaks[j]] run at runs[j].
-      int to = j < breaks.length ? upperBound(sorted, breaks[j] * price) + upperBound(more, breaks[j] * price) : n;
-      time += (to - from) * (full / options.epochsPerSecond(runs[j]));
-      from = to;
+
+    /** The last price is below every price asked from now on. */
+    void priceIsLow() {
+      System.arraycopy(seen, 0, seenLow, 0, seen.length);
+      System.arraycopy(ahead, 0, aheadLow, 0, ahead.length);
     }
-    return time / n - 1;
+
+    /** The last price is above every price asked from now on. */
+    void priceIsHigh() {
+      System.arraycopy(seen, 0, seenHigh, 0, seen.length);
+      System.arraycopy(ahead, 0, aheadHigh, 0, ahead.length);
+    }
+
+    /** Prices from zero up may be asked from now on. */
+    void lowFromZero() {
+      Arrays.fill(seenLow, 0);
+      Arrays.fill(aheadLow, 0);
+    }
   }
 
-  /** The number of values at most {@code value}. */
-  private static int upperBound(double[] sorted, double value) {
-    int lo = 0;
-    int hi = sorted.length;
+  /** The number of values at most {@code value}, known to be in {@code [lo, hi]}. */
+  private static int upperBound(double[] sorted, int lo, int hi, double value) {
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
       if (sorted[mid] <= value) {

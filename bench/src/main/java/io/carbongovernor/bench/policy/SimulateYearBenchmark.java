@@ -10,7 +10,9 @@ import io.carbongovernor.policy.PowerCap;
 import io.carbongovernor.policy.sim.Simulator;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,12 +28,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * A year of hourly slots for one policy: a 24-hour ResNet-50 job on an A40 every day of the 2023
- * California trace (355 jobs, about 8,700 policy decisions), as {@code simulate} replays them.
+ * A year of hourly slots for one policy: a 24-hour ResNet-50 job on an A40 or a V100 every day of
+ * a bundled 2023 trace (355 jobs, about 9,300 policy decisions), as {@code simulate} replays them.
  * The {@code oracle} case solves each job's least-carbon schedule at a 5 % budget instead; the
- * {@code -warm} case has the year before as history; {@code chase-adaptive} takes Chase's reference
- * intensity as the median of the last 30 days, read from the history each decision. Run from the repository root (it reads
- * traces/ and bench/data/).
+ * {@code -warm} case has a year before as history: California's 2022 for California, and for a
+ * zone with no earlier year here the trace itself a year earlier (what the price reads costs the
+ * same whatever the values). Run from the repository root (it reads traces/ and bench/data/).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,6 +46,12 @@ public class SimulateYearBenchmark {
   @Param({"full-speed", "static", "chase", "chase-adaptive", "forecast", "forecast-team", "forecast-team-year", "forecast-team-year-warm", "oracle"})
   public String policy;
 
+  @Param({"US-CAL-CISO_2023_hourly", "GB_2023_hourly", "DE-LU_2023_hourly"})
+  public String trace;
+
+  @Param({"a40", "v100"})
+  public String gpu;
+
   private Simulator simulator;
   private List<Instant> starts;
   private double epochs;
@@ -51,11 +59,13 @@ public class SimulateYearBenchmark {
 
   @Setup
   public void setUp() throws IOException {
-    CarbonTrace trace = CarbonTrace.read(Path.of(System.getProperty("trace", "traces/US-CAL-CISO_2023_hourly.csv")));
-    simulator = Simulator.create(trace, PolicyMatrix.gpu("a40"), ZeusProfiles.bundled("a40").profile("imagenet/resnet50", 256));
+    CarbonTrace year = CarbonTrace.read(Path.of("traces", trace + ".csv"));
+    simulator = Simulator.create(year, PolicyMatrix.gpu(gpu), ZeusProfiles.bundled(gpu).profile("imagenet/resnet50", 256));
     if (policy.endsWith("-warm")) {
       // A year of history before the trace: the team's window is full from the first decision.
-      simulator = simulator.withHistory(CarbonTrace.read(Path.of("bench/data/CISO_2022_eia930_lifecycle.csv")));
+      simulator = simulator.withHistory(trace.startsWith("US-CAL-CISO")
+          ? CarbonTrace.read(Path.of("bench/data/CISO_2022_eia930_lifecycle.csv"))
+          : yearEarlier(year));
     }
     epochs = PolicyMatrix.dayOfWork(simulator);
     starts = PolicyMatrix.dailyStarts(simulator, epochs);
@@ -70,6 +80,16 @@ public class SimulateYearBenchmark {
           .withScope(ForecastSettings.BudgetScope.TEAM).withWindow(ForecastSettings.MAX_WINDOW));
       default -> throw new IllegalArgumentException(policy);
     };
+  }
+
+  /** {@code year}'s slots 365 days earlier: a stand-in for the year before where none is bundled. */
+  static CarbonTrace yearEarlier(CarbonTrace year) {
+    Duration back = Duration.ofDays(365);
+    List<CarbonTrace.Slot> slots = new ArrayList<>();
+    for (CarbonTrace.Slot s : year.slots()) {
+      slots.add(new CarbonTrace.Slot(s.start().minus(back), s.end().minus(back), s.intensity(), s.estimated()));
+    }
+    return CarbonTrace.of(year.zone().orElse("history"), slots);
   }
 
   @Benchmark

@@ -21,22 +21,22 @@ import java.util.Locale;
 /**
  * A team's frontier against Chase's in steady state: the year simulated with the year before it
  * as history, as a daemon that has run for a year holds it, next to the same year simulated cold
- * (nothing before 1 January). Usage: {@code SteadyStateFrontier OUT.md COMMAND TRACE COLUMN
- * HISTORY}.
+ * (nothing before 1 January). Usage: {@code SteadyStateFrontier OUT.md TRACE COLUMN HISTORY}; the
+ * page has a line {@code {{header}}} where {@code bench/steady-state} puts what it was run on.
  */
 public final class SteadyStateFrontier {
 
   private SteadyStateFrontier() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 5) {
-      System.err.println("usage: SteadyStateFrontier OUT.md COMMAND TRACE direct|lifecycle HISTORY");
+    if (args.length != 4) {
+      System.err.println("usage: SteadyStateFrontier OUT.md TRACE direct|lifecycle HISTORY");
       System.exit(2);
     }
     Path out = Path.of(args[0]);
-    Path tracePath = Path.of(args[2]);
-    TraceColumn column = TraceColumn.fromWord(args[3]);
-    Path historyPath = Path.of(args[4]);
+    Path tracePath = Path.of(args[1]);
+    TraceColumn column = TraceColumn.fromWord(args[2]);
+    Path historyPath = Path.of(args[3]);
     CarbonTrace trace = CarbonTrace.read(tracePath, column);
     CarbonTrace history = CarbonTrace.read(historyPath);
     long began = System.nanoTime();
@@ -71,8 +71,8 @@ public final class SteadyStateFrontier {
     String name = tracePath.getFileName().toString();
     StringBuilder md = new StringBuilder();
     md.append("# A team's budget in steady state\n\n");
-    md.append("Produced by `").append(args[1]).append("` in ").append(String.format(Locale.ROOT, "%.1f min", minutes))
-        .append(".\n\n");
+    md.append("{{header}}\n\n");
+    md.append("The simulations took ").append(String.format(Locale.ROOT, "%.1f min", minutes)).append(".\n\n");
     md.append(String.format(Locale.ROOT, """
         `%s` (%s column) simulated as in the policy matrix (one 24 h job a day from day 8, the
         same jobs throughout), twice: **cold**, with nothing before 1 January, as the matrix runs

@@ -11,10 +11,10 @@ import io.carbongovernor.policy.JobProgress;
 import io.carbongovernor.policy.LimitOptions;
 import io.carbongovernor.policy.Policy;
 import io.carbongovernor.policy.PolicyInput;
+import io.carbongovernor.policy.SignalHistory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,7 +38,7 @@ public final class Simulator {
   private final List<GpuState> gpus;
   private final int foresightSlots;
   /** Signals from before the trace that policies see as history, then the trace's own. */
-  private final List<CarbonSignal> seen;
+  private final SignalHistory seen;
   /** Where the trace's first slot is in {@link #seen}. */
   private final int priorCount;
 
@@ -46,14 +46,11 @@ public final class Simulator {
     this.trace = trace;
     this.foresightSlots = foresightSlots;
     this.priorCount = prior.size();
-    if (prior.isEmpty()) {
-      this.seen = trace.signals;
-    } else {
-      List<CarbonSignal> all = new ArrayList<>(prior.size() + trace.size());
-      all.addAll(prior);
-      all.addAll(trace.signals);
-      this.seen = Collections.unmodifiableList(all);
-    }
+    List<CarbonSignal> all = new ArrayList<>(prior.size() + trace.size());
+    all.addAll(prior);
+    all.addAll(trace.signals);
+    // One array, each slot's history a view of it: nothing copied per slot.
+    this.seen = SignalHistory.of(all);
     this.gpu = gpu;
     this.profile = profile;
     this.options = LimitOptions.of(gpu, gpu.defaultLimit(), profile);
