@@ -393,7 +393,7 @@ public final class PolicyMatrix {
   }
 
   /** The least-carbon result whose time change is within the budget (full speed always is). */
-  private static Result bestWithin(List<Result> sweep, double budget) {
+  static Result bestWithin(List<Result> sweep, double budget) {
     Result best = null;
     for (Result r : sweep) {
       if (r.timeChangePercent() <= budget + 1e-9
@@ -555,15 +555,15 @@ public final class PolicyMatrix {
     acc[1] += actual > 0 ? e / actual : 0;
   }
 
-  private static String cell(Result r) {
+  static String cell(Result r) {
     return String.format(Locale.ROOT, "%+.2f %% (%+.2f %%)", r.carbonChangePercent(), r.timeChangePercent());
   }
 
-  private static String frac(double value) {
+  static String frac(double value) {
     return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.3f", value);
   }
 
-  private static String pct(double value) {
+  static String pct(double value) {
     return (value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value)) + " %";
   }
 }

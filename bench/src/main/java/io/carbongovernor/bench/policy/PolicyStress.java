@@ -204,11 +204,11 @@ public final class PolicyStress {
       belowShare += team.oracleFraction() < GOAL_SHARE ? 1 : 0;
       if (!(team.oracleFraction() >= worstShare)) {
         worstShare = team.oracleFraction();
-        worstShareAt = where + " | " + pct(b);
+        worstShareAt = where + " | " + PolicyMatrix.pct(b);
       }
       if (!(f.oracleFraction() >= worstJobShare)) {
         worstJobShare = f.oracleFraction();
-        worstJobShareAt = where + " | " + pct(b);
+        worstJobShareAt = where + " | " + PolicyMatrix.pct(b);
       }
       // Chase held to the budget over every 8-week stretch: the least-carbon eta whose worst
       // stretch stays within it (eta 0, full speed, always does).
@@ -223,12 +223,12 @@ public final class PolicyStress {
       stretchOver += held > 1e-9 ? 1 : 0;
       if (held > stretchGap) {
         stretchGap = held;
-        stretchGapAt = where + " | " + pct(b);
+        stretchGapAt = where + " | " + PolicyMatrix.pct(b);
       }
-      Result bestStatic = bestWithin(statics, b);
-      rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s %s | %s %s |%n", where, pct(b), cell(f),
-          frac(f.oracleFraction()), cell(team), frac(team.oracleFraction()),
-          cell(heldChase), heldChase.contender().knob(), cell(bestStatic), bestStatic.contender().knob()));
+      Result bestStatic = PolicyMatrix.bestWithin(statics, b);
+      rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s %s | %s %s |%n", where, PolicyMatrix.pct(b), PolicyMatrix.cell(f),
+          PolicyMatrix.frac(f.oracleFraction()), PolicyMatrix.cell(team), PolicyMatrix.frac(team.oracleFraction()),
+          PolicyMatrix.cell(heldChase), heldChase.contender().knob(), PolicyMatrix.cell(bestStatic), bestStatic.contender().knob()));
     }
     double[] chaseGap = gap(List.of(teamFrontier), chases);
     double[] chaseGapAll = gap(List.of(jobFrontier, teamFrontier), chases);
@@ -236,7 +236,7 @@ public final class PolicyStress {
     double[] staticGap = gap(List.of(jobFrontier, teamFrontier), statics);
     String line = String.format(Locale.ROOT, "| %s | %+.2f (%s) | %+.2f | %+.2f | %+.2f (%s) | %s | %s |", where,
         chaseGap[0], chases.get((int) chaseGap[1]).contender().knob(), chaseGapAll[0], jobChaseGap[0], staticGap[0],
-        statics.get((int) staticGap[1]).contender().knob(), frac(worstShare), frac(worstJobShare));
+        statics.get((int) staticGap[1]).contender().knob(), PolicyMatrix.frac(worstShare), PolicyMatrix.frac(worstJobShare));
     return new Cell(where, rows, belowShare, stretchOver, worstShare, worstShareAt, worstJobShare, worstJobShareAt,
         jobChaseGap[0], chaseGap[0],
         where + " | " + chases.get((int) chaseGap[1]).contender().knob(), chaseGapAll[0], stretchGap, stretchGapAt,
@@ -309,17 +309,6 @@ public final class PolicyStress {
       }
     }
     return new double[] {worst, at};
-  }
-
-  private static Result bestWithin(List<Result> sweep, double budget) {
-    Result best = null;
-    for (Result r : sweep) {
-      if (r.timeChangePercent() <= budget + 1e-9
-          && (best == null || r.carbonChangePercent() < best.carbonChangePercent())) {
-        best = r;
-      }
-    }
-    return best;
   }
 
   static String report(List<Cell> cells, String command, double minutes, int threads) {
@@ -403,12 +392,12 @@ public final class PolicyStress {
         above Chase's sweep (%s): a per-job guarantee costs that much against a policy whose
         slowdown follows the grid from day to day.
 
-        """, below, budgetCells, share.worstShareAt(), frac(share.worstShare()),
+        """, below, budgetCells, share.worstShareAt(), PolicyMatrix.frac(share.worstShare()),
         over, cells.size(), chase.chaseGapAt(), chase.chaseGap(),
         overAll, cells.size(), chaseAll.where(), chaseAll.chaseGapAll(),
         stretchOver, budgetCells, stretch.stretchGapAt(), stretch.stretchGap(),
         staticOver, cells.size(), statics.staticGapAt(), statics.staticGap(),
-        frac(jobShare.worstJobShare()), jobShare.worstJobShareAt(), jobBelow, cells.size(),
+        PolicyMatrix.frac(jobShare.worstJobShare()), jobShare.worstJobShareAt(), jobBelow, cells.size(),
         jobChase.jobChaseGap(), jobChase.where()));
     md.append("""
         ## Cells
@@ -436,17 +425,5 @@ public final class PolicyStress {
         """);
     md.append(frontiers);
     return md.toString();
-  }
-
-  static String cell(Result r) {
-    return String.format(Locale.ROOT, "%+.2f %% (%+.2f %%)", r.carbonChangePercent(), r.timeChangePercent());
-  }
-
-  static String pct(double b) {
-    return (b == Math.rint(b) ? String.valueOf((long) b) : String.valueOf(b)) + " %";
-  }
-
-  static String frac(double f) {
-    return Double.isNaN(f) ? "n/a" : String.format(Locale.ROOT, "%.3f", f);
   }
 }
