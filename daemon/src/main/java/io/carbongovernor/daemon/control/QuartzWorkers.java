@@ -24,8 +24,10 @@ public final class QuartzWorkers implements ThreadPool {
   private static final Logger log = LoggerFactory.getLogger("control");
 
   private final ReentrantLock lock = new ReentrantLock();
-  /** Signalled when a job is handed over, a worker becomes idle, or the pool shuts down. */
-  private final Condition changed = lock.newCondition();
+  /** Signalled once per job handed over, and to all at shutdown: wakes one idle worker. */
+  private final Condition jobHandedOver = lock.newCondition();
+  /** Signalled when a worker becomes idle, and at shutdown: wakes the scheduler's thread. */
+  private final Condition workerIdle = lock.newCondition();
   private final Queue<Runnable> handedOver = new ArrayDeque<>();
   private final List<Thread> workers = new ArrayList<>();
 
@@ -92,14 +94,14 @@ public final class QuartzWorkers implements ThreadPool {
     lock.lock();
     try {
       while (idle == 0 && !shutdown) {
-        changed.awaitUninterruptibly();
+        workerIdle.awaitUninterruptibly();
       }
       if (shutdown) {
         return false;
       }
       idle--;
       handedOver.add(job);
-      changed.signalAll();
+      jobHandedOver.signal();
       return true;
     } finally {
       lock.unlock();
@@ -112,7 +114,7 @@ public final class QuartzWorkers implements ThreadPool {
     lock.lock();
     try {
       while (idle == 0 && !shutdown) {
-        changed.awaitUninterruptibly();
+        workerIdle.awaitUninterruptibly();
       }
       return shutdown ? 0 : idle;
     } finally {
@@ -126,7 +128,8 @@ public final class QuartzWorkers implements ThreadPool {
     lock.lock();
     try {
       shutdown = true;
-      changed.signalAll();
+      jobHandedOver.signalAll();
+      workerIdle.signalAll();
     } finally {
       lock.unlock();
     }
@@ -153,9 +156,9 @@ public final class QuartzWorkers implements ThreadPool {
       lock.lock();
       try {
         idle++;
-        changed.signalAll();
+        workerIdle.signalAll();
         while (handedOver.isEmpty() && !shutdown) {
-          changed.awaitUninterruptibly();
+          jobHandedOver.awaitUninterruptibly();
         }
         job = handedOver.poll();
         if (job == null) {
