@@ -338,6 +338,41 @@ class DebPackageIT {
   @Test
   void launcherOfAnUnpackedCopyRunsTheDaemonWithoutWarningsAndStopsCleanly() throws Exception {
     Path root = Commands.unpack(deb, dir.resolve("root"));
+    Path config = daemonConfig(root);
+    Process daemon = start(Commands.launcher(root, "run", "--config", config.toString()).redirectErrorStream(true));
+    BlockingQueue<String> lines = Commands.lines(daemon);
+
+    List<String> seen = Commands.until(lines, l -> l.contains("controlling"), 60);
+    daemon.toHandle().destroy();
+    assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(daemon.exitValue()).as(String.join("\n", seen)).isZero();
+    // The history database (sqlite-jdbc's native library) is open, and JDK 22+ said nothing
+    // about native access: the launcher's --enable-native-access covers it.
+    assertThat(dir.resolve("state/history.db")).exists();
+    assertThat(seen).noneMatch(l -> l.startsWith("WARNING"));
+  }
+
+  @Test
+  void launcherRunsTheDaemonWithoutTheJvmsPerformanceDataFile() throws Exception {
+    Path root = Commands.unpack(deb, dir.resolve("root"));
+    Process daemon =
+        start(Commands.launcher(root, "run", "--config", daemonConfig(root).toString()).redirectErrorStream(true));
+    BlockingQueue<String> lines = Commands.lines(daemon);
+    Commands.until(lines, l -> l.contains("controlling"), 60);
+
+    // A JVM that keeps the file (as this one does) updates it 20 times a second on JDK 17, the
+    // biggest part of an idle daemon's CPU; the launcher turns it off (-XX:-UsePerfData).
+    Path perfData = Path.of("/tmp", "hsperfdata_" + System.getProperty("user.name"));
+    assertThat(perfData.resolve(Long.toString(ProcessHandle.current().pid()))).exists();
+    assertThat(perfData.resolve(Long.toString(daemon.pid()))).doesNotExist();
+    daemon.toHandle().destroy();
+    assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(daemon.exitValue()).isZero();
+  }
+
+  /** A daemon on 2 simulated GPUs and the package's trace, its state under the test's directory. */
+  private Path daemonConfig(Path root) throws IOException {
     Path teams = Files.createDirectories(dir.resolve("teams.d"));
     Path config = dir.resolve("governor.yaml");
     Files.writeString(
@@ -357,18 +392,7 @@ class DebPackageIT {
             "api: {listen: 127.0.0.1:0, socket: " + dir.resolve("run/api.sock") + "}",
             "teams-dir: " + teams,
             ""));
-    Process daemon = start(Commands.launcher(root, "run", "--config", config.toString()).redirectErrorStream(true));
-    BlockingQueue<String> lines = Commands.lines(daemon);
-
-    List<String> seen = Commands.until(lines, l -> l.contains("controlling"), 60);
-    daemon.toHandle().destroy();
-    assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
-
-    assertThat(daemon.exitValue()).as(String.join("\n", seen)).isZero();
-    // The history database (sqlite-jdbc's native library) is open, and JDK 22+ said nothing
-    // about native access: the launcher's --enable-native-access covers it.
-    assertThat(dir.resolve("state/history.db")).exists();
-    assertThat(seen).noneMatch(l -> l.startsWith("WARNING"));
+    return config;
   }
 
   private Process start(ProcessBuilder pb) throws IOException {

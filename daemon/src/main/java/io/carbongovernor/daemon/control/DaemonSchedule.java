@@ -40,9 +40,10 @@ public final class DaemonSchedule implements AutoCloseable {
     // Quartz keeps schedulers in a JVM-wide registry by name; tests run several daemons.
     props.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, "carbon-governor-" + INSTANCES.incrementAndGet());
     props.setProperty(StdSchedulerFactory.PROP_SCHED_MAKE_SCHEDULER_THREAD_DAEMON, "true");
-    // One thread per task: the sampler keeps sampling while a tick waits on a slow GPU.
+    // One thread per task: the sampler keeps sampling while a tick waits on a slow GPU. Idle
+    // workers wait without waking up (Quartz's own pool looks for work twice a second).
+    props.setProperty(StdSchedulerFactory.PROP_THREAD_POOL_CLASS, QuartzWorkers.class.getName());
     props.setProperty("org.quartz.threadPool.threadCount", "2");
-    props.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
     props.setProperty(StdSchedulerFactory.PROP_JOB_STORE_CLASS, "org.quartz.simpl.RAMJobStore");
     props.setProperty("org.quartz.jobStore.misfireThreshold", Long.toString(misfireThreshold.toMillis()));
     try {

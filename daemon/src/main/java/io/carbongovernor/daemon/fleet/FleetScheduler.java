@@ -1,5 +1,6 @@
 package io.carbongovernor.daemon.fleet;
 
+import io.carbongovernor.daemon.control.QuartzWorkers;
 import io.carbongovernor.daemon.history.DatabaseLogin;
 import io.carbongovernor.daemon.history.Migrations;
 import io.carbongovernor.daemon.history.postgres.PostgresConnections;
@@ -83,8 +84,8 @@ public final class FleetScheduler implements AutoCloseable {
     p.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, NAME);
     p.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_ID, node.instance());
     p.setProperty(StdSchedulerFactory.PROP_SCHED_MAKE_SCHEDULER_THREAD_DAEMON, "true");
+    p.setProperty(StdSchedulerFactory.PROP_THREAD_POOL_CLASS, QuartzWorkers.class.getName());
     p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(WORKERS));
-    p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
     p.setProperty("org.quartz.threadPool.threadNamePrefix", NAME + "-worker");
     p.setProperty(StdSchedulerFactory.PROP_JOB_STORE_CLASS, "org.quartz.impl.jdbcjobstore.JobStoreTX");
     p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");

@@ -12,13 +12,13 @@ final class ConfigMetrics {
 
   ConfigMetrics(PrometheusRegistry registry) {
     reloads =
-        Counter.builder()
+        Counter.builder().withoutExemplars()
             .name("carbon_governor_config_reloads_total")
             .help("Configuration reloads, by result: applied, or rejected (the configuration in force stays)")
             .labelNames("result")
             .register(registry);
     lastSuccessful =
-        Gauge.builder()
+        Gauge.builder().withoutExemplars()
             .name("carbon_governor_config_last_reload_successful")
             .help("1 when the last reload was applied (or none was asked for), 0 when it was rejected")
             .register(registry);

@@ -22,6 +22,10 @@ import java.util.function.Supplier;
  * sampler as events happen, and by in-memory snapshots (source health, the safety layer's state,
  * the history's failure counts) at scrape time, so a scrape does no I/O. The local API serves the
  * registry at {@code GET /metrics}.
+ *
+ * <p>No series keeps exemplars: the daemon has no traces for one to point to, and the client's
+ * exemplar sampler re-arms each series on a timer thread after every update, which would wake that
+ * thread dozens of times per sample pass.
  */
 public final class DaemonMetrics implements TickListener, SampleListener {
 
@@ -101,7 +105,7 @@ public final class DaemonMetrics implements TickListener, SampleListener {
 
   private static void buildInfo(PrometheusRegistry registry) {
     String version = DaemonMetrics.class.getPackage().getImplementationVersion();
-    Gauge.builder()
+    Gauge.builder().withoutExemplars()
         .name("carbon_governor_build_info")
         .help("Always 1; the daemon's version in a label")
         .labelNames("version")

@@ -23,7 +23,7 @@ public final class FleetMetrics implements FleetRunListener {
   }
 
   public static FleetMetrics register(PrometheusRegistry registry) {
-    Counter runs = Counter.builder()
+    Counter runs = Counter.builder().withoutExemplars()
         .name("carbon_governor_fleet_job_runs_total")
         .help("Fleet-wide jobs this node ran (each fires once for the fleet, on one node), by job and outcome")
         .labelNames("job", "outcome")
@@ -33,7 +33,7 @@ public final class FleetMetrics implements FleetRunListener {
         runs.labelValues(job, outcome.word());
       }
     }
-    Gauge up = Gauge.builder()
+    Gauge up = Gauge.builder().withoutExemplars()
         .name("carbon_governor_fleet_scheduler_up")
         .help("1 while this node's fleet scheduler runs (schema checked, jobs declared), 0 while it waits"
             + " for the database at start or after it stopped")

@@ -33,7 +33,7 @@ final class GpuMetrics {
         gauge(registry, "carbon_governor_gpu_enforced_power_limit",
             "Power limit the GPU enforced at the last sample (lower when another cap applies), in watts");
     energy =
-        Counter.builder()
+        Counter.builder().withoutExemplars()
             .name("carbon_governor_gpu_energy_joules")
             .unit(Unit.JOULES)
             .help("Energy the GPU used, as measured and accounted by the daemon's sampler")
@@ -72,7 +72,8 @@ final class GpuMetrics {
   }
 
   private static Gauge gauge(PrometheusRegistry registry, String name, String help) {
-    return Gauge.builder().name(name).unit(Units.WATTS).help(help).labelNames(GpuLabels.names()).register(registry);
+    return Gauge.builder().withoutExemplars().name(name).unit(Units.WATTS).help(help).labelNames(GpuLabels.names())
+        .register(registry);
   }
 
   private static void fromState(

@@ -47,6 +47,7 @@ final class TeamMetrics {
   }
 
   private static Counter counter(PrometheusRegistry registry, String name, Unit unit, String help) {
-    return Counter.builder().name(name).unit(unit).help(help).labelNames("team").register(registry);
+    return Counter.builder().withoutExemplars().name(name).unit(unit).help(help).labelNames("team")
+        .register(registry);
   }
 }

@@ -28,7 +28,7 @@ final class TickMetrics {
 
   TickMetrics(PrometheusRegistry registry) {
     duration =
-        Histogram.builder()
+        Histogram.builder().withoutExemplars()
             .name("carbon_governor_tick_duration_seconds")
             .unit(Unit.SECONDS)
             .help("Wall-clock time of one control tick: read the signal, decide, apply, record")
@@ -36,13 +36,13 @@ final class TickMetrics {
             .classicUpperBounds(BUCKETS)
             .register(registry);
     ticks =
-        Counter.builder()
+        Counter.builder().withoutExemplars()
             .name("carbon_governor_ticks_total")
             .help("Control ticks run, by result (completed or failed)")
             .labelNames("result")
             .register(registry);
     decisions =
-        Counter.builder()
+        Counter.builder().withoutExemplars()
             .name("carbon_governor_decisions_total")
             .help("Per-GPU decisions, by outcome (applied, unchanged, held-by-operator, shadow, failed) and policy kind")
             .labelNames("outcome", "policy")

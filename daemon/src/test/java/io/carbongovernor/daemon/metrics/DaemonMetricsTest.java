@@ -7,6 +7,8 @@ import io.carbongovernor.carbon.CarbonSignal;
 import io.carbongovernor.carbon.SignalKind;
 import io.carbongovernor.carbon.SourceHealth;
 import io.carbongovernor.daemon.control.TickReport;
+import io.carbongovernor.daemon.fleet.FleetJob;
+import io.carbongovernor.daemon.fleet.FleetOutcome;
 import io.carbongovernor.daemon.history.EnergyRecord;
 import io.carbongovernor.daemon.history.HistoryHealth;
 import io.carbongovernor.daemon.history.HistoryProblem;
@@ -19,7 +21,10 @@ import io.carbongovernor.gpu.LimitOutcome;
 import io.carbongovernor.gpu.Power;
 import io.carbongovernor.gpu.SimulatedGpuControl;
 import io.carbongovernor.gpu.SimulatedGpus;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.tracer.common.SpanContext;
+import io.prometheus.metrics.tracer.initializer.SpanContextSupplier;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -262,6 +267,57 @@ class DaemonMetricsTest {
         "carbon_governor_gpu_power_watts", "carbon_governor_gpu_energy_joules_total",
         "carbon_governor_team_emissions_grams_total", "carbon_governor_tick_duration_seconds_count");
     assertThat(text).contains("jvm_memory_used_bytes").contains("jvm_threads_current");
+  }
+
+  @Test
+  void noSeriesSamplesExemplarsEvenWithinATrace() throws IOException {
+    // A sampled trace is where the client would attach an exemplar, and re-arm its sampler on a
+    // timer thread after each update; the daemon's updates never do either.
+    SpanContextSupplier.setSpanContext(new SampledSpan());
+    try {
+      DaemonMetrics traced = DaemonMetrics.create(gpus, health::get, history::get);
+      FleetMetrics fleet = FleetMetrics.register(traced.registry());
+      traced.completed(tick(Optional.of(signal("trace", 300)), Optional.empty(), Map.of(gpu0, Power.ofWatts(180))),
+          Duration.ofMillis(1));
+      traced.failed(Duration.ofMillis(1));
+      traced.sampled(gpu0, gpus.sample(gpu0));
+      traced.accounted(List.of(energy(gpu0, "ml", 10, 10, Optional.of(300.0))));
+      traced.reloaded(true);
+      fleet.ran(FleetJob.ROLLUP, FleetOutcome.OK);
+      fleet.schedulerUp(true);
+
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      OpenMetricsTextFormatWriter.create().write(out, traced.registry().scrape());
+      String text = out.toString(StandardCharsets.UTF_8);
+
+      assertThat(text).contains("carbon_governor_gpu_energy_joules_total{").doesNotContain(SampledSpan.TRACE);
+    } finally {
+      SpanContextSupplier.setSpanContext(null);
+    }
+  }
+
+  /** The span an OpenTelemetry agent would report for a traced request, sampled. */
+  private static final class SampledSpan implements SpanContext {
+
+    static final String TRACE = "0af7651916cd43dd8448eb211c80319c";
+
+    @Override
+    public String getCurrentTraceId() {
+      return TRACE;
+    }
+
+    @Override
+    public String getCurrentSpanId() {
+      return "b7ad6b7169203331";
+    }
+
+    @Override
+    public boolean isCurrentSpanSampled() {
+      return true;
+    }
+
+    @Override
+    public void markCurrentSpanAsExemplar() {}
   }
 
   private static org.assertj.core.data.Offset<Double> within() {
