@@ -106,7 +106,7 @@ class CarbonGovernorProcessIT {
         "--policies", "full-speed,chase,forecast:5%", "--format", "json");
     assertThat(sim.exit()).as(sim.output()).isZero();
     assertThat(sim.output()).contains("\"policy\" : \"chase\"").contains("\"knob\" : \"eta=0.5\"")
-        .contains("\"knob\" : \"budget=5%\"").contains("\"oracle_fraction\"");
+        .contains("\"knob\" : \"budget=5%/team\"").contains("\"oracle_fraction\"");
 
     Finished bad = runToEnd("simulate", "--trace", TRACES.resolve("US-CAL-CISO_2023_hourly.csv").toString(),
         "--profile", profile.toString(), "--workload", "imagenet/resnet51", "--batch-size", "256");
