@@ -60,19 +60,18 @@ public final class PolicyMatrix {
   static final double[] HULL_BUDGETS = {0.25, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5, 10, 12.5, 15, 20, 25, 30};
 
   /** How close in time (points) two runs must come around a point's time change to read between them. */
-  static final double BRACKET = 0.1;
+  static final double BRACKET = 0.02;
   /** The most runs spent on one point's time change. */
-  static final int STEPS = 7;
+  static final int STEPS = 10;
 
   private PolicyMatrix() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length < 3) {
-      System.err.println("usage: PolicyMatrix OUT.md COMMAND TRACE...");
+    if (args.length < 2) {
+      System.err.println("usage: PolicyMatrix OUT.md TRACE...");
       System.exit(2);
     }
     Path out = Path.of(args[0]);
-    String command = args[1];
     StringBuilder md = new StringBuilder();
     StringBuilder matrix = new StringBuilder();
     StringBuilder frontiers = new StringBuilder();
@@ -87,7 +86,7 @@ public final class PolicyMatrix {
     double teamOver = Double.NEGATIVE_INFINITY;
     double worstOfTeamOracle = Double.POSITIVE_INFINITY;
     String worstWhere = "";
-    for (int t = 2; t < args.length; t++) {
+    for (int t = 1; t < args.length; t++) {
       Path file = Path.of(args[t]);
       CarbonTrace trace = CarbonTrace.read(file);
       String name = file.getFileName().toString().replaceFirst("_hourly\\.csv$", "").replaceFirst("\\.csv$", "");
@@ -158,8 +157,10 @@ public final class PolicyMatrix {
     double minutes = (System.nanoTime() - began) / 6e10;
 
     md.append("# Policy matrix\n\n");
-    md.append("Produced by `").append(command).append("` in ")
-        .append(String.format(Locale.ROOT, "%.1f min", minutes)).append(".\n\n");
+    // The script that runs this fills {{header}} with the command, commit, times and load.
+    md.append("{{header}}\n\n");
+    md.append(String.format(Locale.ROOT, "Ran in %.1f min. Its figures are simulated outcomes, not timings: the load "
+        + "changes how long it takes, never what it reports.%n%n", minutes));
     md.append("""
         Each cell replays one job a day on the trace, from 8 days in (so the history forecasters
         have a week behind them) to the last day a job fits; each job does the epochs that take
@@ -208,8 +209,8 @@ public final class PolicyMatrix {
         and, for a team, the window it holds the budget over (the default 56 days, or a year and
         a day: in the simulation, all of the trace before the decision). At t it is the best of
         its budget sweeps' frontier there (0.25 to 30 %, linear between points) and `forecast` at
-        time change t itself, read between two runs whose budgets were searched (at most 7 runs)
-        until their time changes bracket t within 0.1 points (or the slowest run within t). Zero
+        time change t itself, read between two runs whose budgets were searched (at most 10 runs)
+        until their time changes bracket t within 0.02 points (or the slowest run within t). Zero
         or below: `forecast`'s frontier is at or below that point. The next columns hold
         `forecast` to one variant. The last two measure against the **team oracle**: the least
         carbon the same jobs reach together for each total time with the whole trace known, each
