@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       GpusCommand.class,
       SourcesCommand.class,
       SimulateCommand.class,
+      WhenCommand.class,
       RestoreCommand.class,
       ReportCommand.class,
       CommandLine.HelpCommand.class

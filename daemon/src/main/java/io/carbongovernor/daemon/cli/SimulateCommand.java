@@ -16,7 +16,11 @@ import io.carbongovernor.policy.ChaseSettings;
 import io.carbongovernor.policy.ForecastSettings;
 import io.carbongovernor.policy.PowerCap;
 import io.carbongovernor.policy.sim.Contender;
+import io.carbongovernor.policy.defer.DeferSettings;
 import io.carbongovernor.policy.sim.Contenders;
+import io.carbongovernor.policy.sim.DeferContender;
+import io.carbongovernor.policy.sim.DeferResult;
+import io.carbongovernor.policy.sim.DeferralExperiment;
 import io.carbongovernor.policy.sim.Experiment;
 import io.carbongovernor.policy.sim.Result;
 import io.carbongovernor.policy.sim.Simulator;
@@ -134,6 +138,21 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--ci-ref-window", paramLabel = "DURATION",
       description = "with --ci-ref adaptive, the past whose median is chase's reference (default 30d, 1d-366d)")
   String ciRefWindow;
+
+  @Option(names = "--slack", paramLabel = "DURATION",
+      description = "jobs that may finish up to DURATION after their full-speed time: compare run-now, defer (the"
+          + " planned start), forecast (power limits from arrival), defer+forecast and the oracle of start and limits"
+          + " together, all held to the same deadline (instead of the policies and sweeps)")
+  String slack;
+
+  @Option(names = "--margin", paramLabel = "DURATION",
+      description = "with --slack, the planner's safety margin before the deadline (default 15m)")
+  String margin;
+
+  @Option(names = "--perfect-forecast", paramLabel = "DURATION",
+      description = "give policies and the planner the trace's next DURATION as their forecast (default: none, the"
+          + " history forecaster only): what a forecasting source is worth")
+  String perfectForecast;
 
   @Option(names = "--format", paramLabel = "text|json|csv", description = "output format (default text)")
   String format = "text";
@@ -263,7 +282,21 @@ final class SimulateCommand implements Callable<Integer> {
         throw invalid("--history " + history + ": " + e.getMessage());
       }
     }
+    if (perfectForecast != null) {
+      Duration horizon = duration("--perfect-forecast", perfectForecast);
+      if (horizon.compareTo(simulator.slotLength()) < 0 || horizon.compareTo(Duration.ofDays(14)) > 0) {
+        throw usage("--perfect-forecast must be from one slot (" + Durations.format(simulator.slotLength())
+            + ") to 14d, got " + perfectForecast);
+      }
+      simulator = simulator.withPerfectForecast(horizon);
+    }
     double work = epochs != null ? epochs : Math.ceil(Duration.ofHours(24).toSeconds() / simulator.fullSpeedSeconds(1));
+    if (slack != null) {
+      return deferral(simulator, work);
+    }
+    if (margin != null) {
+      throw usage("--margin applies only with --slack");
+    }
     List<Instant> starts = starts(simulator, work);
     Experiment experiment;
     try {
@@ -304,6 +337,76 @@ final class SimulateCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /**
+   * Jobs with a deadline: each contender held to it, measured against running at once and against
+   * the oracle of start and limits together at --budget.
+   */
+  private int deferral(Simulator simulator, double work) {
+    var parsed = spec.commandLine().getParseResult();
+    for (String option : List.of("--policies", "--budget-scope", "--budget-window", "--ci-ref", "--ci-ref-window")) {
+      if (parsed.hasMatchedOption(option)) {
+        throw usage(option + " does not apply with --slack: its contenders are run-now, defer, forecast (per-job"
+            + " budget), defer+forecast and oracle");
+      }
+    }
+    Duration slackTime = duration("--slack", slack);
+    if (slackTime.compareTo(Duration.ofDays(30)) > 0) {
+      throw usage("--slack must be at most 30d, got " + slack);
+    }
+    Duration marginTime = margin == null ? DeferSettings.DEFAULTS.margin() : duration("--margin", margin);
+    if (marginTime.compareTo(slackTime) > 0 && !slackTime.isZero()) {
+      throw usage("--margin " + margin + " is longer than --slack " + slack + ": no job could wait at all");
+    }
+    List<Instant> arrivals = arrivals(simulator, work, slackTime);
+    DeferralExperiment experiment;
+    try {
+      experiment = DeferralExperiment.of(simulator, arrivals, work, slackTime, marginTime);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    List<DeferContender> contenders = DeferContender.all(budget);
+    List<DeferResult> results;
+    try (Progress progress = parent.progressBar("simulate", 1)) {
+      progress.next("deferral");
+      results = experiment.measure(contenders, DeferContender.oracle(budget));
+    }
+    DeferralOutput output = new DeferralOutput(experiment, simulator, trace, results, budget);
+    PrintWriter out = spec.commandLine().getOut();
+    switch (format) {
+      case "json" -> output.json(out);
+      case "csv" -> output.csv(out);
+      default -> output.text(out);
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private List<Instant> arrivals(Simulator simulator, double work, Duration slackTime) {
+    double window = simulator.fullSpeedSeconds(work) + slackTime.toSeconds();
+    if (timing != null && timing.start != null) {
+      Instant start = instant(timing.start);
+      if (start.isBefore(simulator.traceStart()) || start.plusSeconds((long) Math.ceil(window)).isAfter(simulator.traceEnd())) {
+        throw usage("a job of " + fmt(work) + " epochs arriving at " + timing.start + " with " + slack
+            + " of slack has its deadline outside the trace (" + simulator.traceStart() + " to "
+            + simulator.traceEnd() + ")");
+      }
+      return List.of(start);
+    }
+    Duration every = timing != null && timing.every != null ? duration("--jobs-every", timing.every) : Duration.ofDays(1);
+    if (every.isZero()) {
+      throw usage("--jobs-every must be above 0");
+    }
+    Duration spanLength = span == null ? Duration.between(simulator.traceStart(), simulator.traceEnd()) : duration("--span", span);
+    List<Instant> arrivals = DeferralExperiment.arrivals(simulator, simulator.traceStart().plus(WARM_UP), every,
+        spanLength, work, slackTime);
+    if (arrivals.isEmpty()) {
+      throw usage("no job of " + fmt(work) + " epochs with " + slack + " of slack fits in the trace ("
+          + simulator.traceStart() + " to " + simulator.traceEnd() + ") after its first "
+          + Durations.format(WARM_UP) + " of history; give a longer trace, fewer --epochs, less --slack or --start");
+    }
+    return arrivals;
   }
 
   /** Each policy and knob once: a chosen knob is usually also a step of its sweep. */

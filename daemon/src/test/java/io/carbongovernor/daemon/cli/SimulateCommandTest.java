@@ -343,4 +343,73 @@ class SimulateCommandTest {
     assertThat(err).isEqualTo("simulate: --profile h100: no such file, and no bundled profile of that name"
         + " (bundled: a40, v100)\n");
   }
+
+  /** Four days of hours at 400 g/kWh but 50 from 10:00 to 18:00 each day, from 2026-03-01. */
+  private Path dailyWindowTrace() throws Exception {
+    StringBuilder csv = new StringBuilder("time,value\n");
+    java.time.Instant t = java.time.Instant.parse("2026-03-01T00:00:00Z");
+    for (int h = 0; h < 96; h++, t = t.plusSeconds(3600)) {
+      csv.append(t).append(',').append(h % 24 >= 10 && h % 24 < 18 ? 50 : 400).append('\n');
+    }
+    Path file = dir.resolve("window.csv");
+    Files.writeString(file, csv);
+    return file;
+  }
+
+  @Test
+  void withSlackItComparesTheDeferralContendersAtEqualDeadline() throws Exception {
+    // 6 h of work at full speed (1 epoch/s), arriving at 01:00 with 18 h of slack: deferring to
+    // the window at 10:00 runs all 6 h at 50 instead of at 400.
+    int code = run("simulate", "--trace", dailyWindowTrace().toString(), "--profile", profile.toString(), "--workload",
+        "toy/net", "--batch-size", "8", "--epochs", "21600", "--start", "2026-03-01T01:00:00Z", "--slack", "18h",
+        "--perfect-forecast", "48h", "--format", "json");
+    assertThat(code).as(err).isZero();
+    JsonNode rows = JsonMapper.builder().build().readTree(out);
+    List<String> names = new ArrayList<>();
+    rows.forEach(r -> names.add(r.get("contender").asString()));
+    assertThat(names).containsExactly("run-now", "defer", "forecast", "defer+forecast", "oracle");
+    for (JsonNode r : rows) {
+      assertThat(r.get("late_starts").asInt()).isZero();
+      assertThat(r.get("missed_deadlines").asInt()).isZero();
+    }
+    assertThat(rows.get(1).get("carbon_change_pct").asDouble()).isCloseTo(-87.5, offset(1e-6));
+    assertThat(rows.get(1).get("mean_delay_h").asDouble()).isCloseTo(9, offset(1e-9));
+    assertThat(rows.get(3).get("oracle_share").asDouble()).isGreaterThan(0.99);
+    assertThat(rows.get(4).get("oracle_share").asDouble()).isCloseTo(1, offset(1e-9));
+  }
+
+  @Test
+  void withSlackTextAndCsvShowEveryContender() throws Exception {
+    String[] common = {"simulate", "--trace", dailyWindowTrace().toString(), "--profile", profile.toString(),
+        "--workload", "toy/net", "--batch-size", "8", "--epochs", "21600", "--start", "2026-03-01T01:00:00Z",
+        "--slack", "18h"};
+    List<String> text = new ArrayList<>(List.of(common));
+    assertThat(run(text.toArray(String[]::new))).as(err).isZero();
+    assertThat(out).contains("6.00 h at full speed), 18h of slack").contains("defer+forecast").contains("oracle");
+    List<String> csv = new ArrayList<>(List.of(common));
+    csv.addAll(List.of("--format", "csv"));
+    assertThat(run(csv.toArray(String[]::new))).as(err).isZero();
+    assertThat(out.lines().findFirst().orElseThrow()).isEqualTo(String.join(",", DeferralOutput.KEYS));
+    assertThat(out.lines().count()).isEqualTo(6);
+  }
+
+  @Test
+  void slackOptionsThatDoNotFitAreUsageErrors() throws Exception {
+    String trace = dailyWindowTrace().toString();
+    String[][] cases = {
+      {"--slack", "4d"},
+      {"--slack", "18h", "--policies", "chase"},
+      {"--slack", "1h", "--margin", "2h"},
+      {"--margin", "1h"},
+      {"--slack", "soon"},
+      {"--slack", "18h", "--perfect-forecast", "1m"},
+    };
+    for (String[] c : cases) {
+      List<String> args = new ArrayList<>(List.of("simulate", "--trace", trace, "--profile", profile.toString(),
+          "--workload", "toy/net", "--batch-size", "8", "--epochs", "21600", "--start", "2026-03-01T01:00:00Z"));
+      args.addAll(List.of(c));
+      assertThat(run(args.toArray(String[]::new))).as(String.join(" ", c) + ": " + err).isEqualTo(2);
+      assertThat(err).as(String.join(" ", c)).startsWith("simulate: ");
+    }
+  }
 }

@@ -251,6 +251,62 @@ public final class Simulator {
   }
 
   /**
+   * The least carbon any start and schedule of the measured limits reach for a job that arrives
+   * at {@code arrival}, runs without pause once started, takes at most {@code maxRunSeconds} from
+   * its start, and finishes by {@code deadline}: the oracle for start time and limits together.
+   * Starts are the arrival and every slot boundary after it (where a queue that looks each slot
+   * could start it); for each, {@link #oracle} is exact over the limits.
+   *
+   * @return empty when no start finishes in time, even at full speed
+   * @throws IllegalArgumentException when the deadline is past the trace's end
+   */
+  public Optional<JobOutcome> jointOracle(Instant arrival, double epochs, Instant deadline, double maxRunSeconds) {
+    Optional<JobOutcome> best = Optional.empty();
+    double full = fullSpeedSeconds(epochs);
+    for (Instant start : startsFrom(arrival, deadline)) {
+      Instant end = start.plusNanos(Math.round(maxRunSeconds * 1e9));
+      Instant due = end.isBefore(deadline) ? end : deadline;
+      if (Duration.between(start, due).toNanos() / 1e9 < full * (1 - 1e-12)) {
+        continue;
+      }
+      JobOutcome o = solve(start, epochs, due, 0);
+      if (best.isEmpty() || o.grams() < best.get().grams()) {
+        best = Optional.of(o);
+      }
+    }
+    return best;
+  }
+
+  /** The arrival and every slot boundary after it, before {@code until}. */
+  public List<Instant> startsFrom(Instant arrival, Instant until) {
+    int slot = firstSlot(arrival);
+    List<Instant> starts = new ArrayList<>();
+    starts.add(arrival);
+    for (int k = slot + 1; k < trace.size() && trace.start(k).isBefore(until); k++) {
+      starts.add(trace.start(k));
+    }
+    return starts;
+  }
+
+  /**
+   * What a planner knows at {@code now}, as a daemon would: the current slot's signal, then the
+   * forecast this simulator gives (the trace's next slots under {@link #withPerfectForecast}, else
+   * none).
+   */
+  public List<CarbonSignal> knownAt(Instant now) {
+    int slot = firstSlot(now);
+    List<CarbonSignal> known = new ArrayList<>();
+    known.add(trace.signals.get(slot));
+    known.addAll(forecast(slot));
+    return known;
+  }
+
+  /** The slots that started before the one covering {@code now}, at most {@code reach} back. */
+  public List<CarbonSignal> historyAt(Instant now, Duration reach) {
+    return history(firstSlot(now), reach.toSeconds());
+  }
+
+  /**
    * The signals that start at most {@code reach} seconds before trace slot {@code slot}, reaching
    * into the history before the trace. By time, not count: the history may have gaps or other
    * slot lengths.
