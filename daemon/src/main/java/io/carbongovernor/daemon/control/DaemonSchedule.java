@@ -1,8 +1,10 @@
 package io.carbongovernor.daemon.control;
 
 import java.time.Duration;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
@@ -25,6 +27,8 @@ public final class DaemonSchedule implements AutoCloseable {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final Scheduler scheduler;
+  /** Each task's interval, by name, in the order added. */
+  private final Map<String, Duration> tasks = new LinkedHashMap<>();
 
   private DaemonSchedule(Scheduler scheduler) {
     this.scheduler = scheduler;
@@ -58,27 +62,40 @@ public final class DaemonSchedule implements AutoCloseable {
     try {
       scheduler.getContext().put(name, task);
       JobDetail job = JobBuilder.newJob(ScheduledRun.class).withIdentity(name, GROUP).storeDurably().build();
-      Trigger trigger =
-          TriggerBuilder.newTrigger()
-              .withIdentity(name + "-every-" + interval.toMillis() + "ms", GROUP)
-              .forJob(job)
-              .startNow()
-              .withSchedule(
-                  SimpleScheduleBuilder.simpleSchedule()
-                      .withIntervalInMilliseconds(interval.toMillis())
-                      .repeatForever()
-                      .withMisfireHandlingInstructionNextWithRemainingCount())
-              .build();
-      scheduler.scheduleJob(job, Set.of(trigger), true);
+      scheduler.addJob(job, true);
+      tasks.put(name, interval);
       return this;
     } catch (SchedulerException e) {
       throw new IllegalStateException("cannot schedule " + name + ": " + e.getMessage(), e);
     }
   }
 
+  /**
+   * Starts every task: its first run at once, then one every interval from now. The first run is
+   * a trigger of its own, which Quartz fires even late: a repeating trigger that started when the
+   * task was added, before a slow start (history opened, the API bound, a loaded machine), would
+   * count its first run as missed past the threshold and skip it for a whole interval.
+   */
   public void start() {
     try {
       scheduler.start();
+      long now = System.currentTimeMillis();
+      for (Map.Entry<String, Duration> t : tasks.entrySet()) {
+        long every = t.getValue().toMillis();
+        Trigger trigger =
+            TriggerBuilder.newTrigger()
+                .withIdentity(t.getKey() + "-every-" + every + "ms", GROUP)
+                .forJob(t.getKey(), GROUP)
+                .startAt(new Date(now + every))
+                .withSchedule(
+                    SimpleScheduleBuilder.simpleSchedule()
+                        .withIntervalInMilliseconds(every)
+                        .repeatForever()
+                        .withMisfireHandlingInstructionNextWithRemainingCount())
+                .build();
+        scheduler.scheduleJob(trigger);
+        scheduler.triggerJob(JobKey.jobKey(t.getKey(), GROUP));
+      }
     } catch (SchedulerException e) {
       throw new IllegalStateException("cannot start the schedule: " + e.getMessage(), e);
     }

@@ -36,4 +36,21 @@ class DaemonScheduleTest {
       }
     }
   }
+
+  @Test
+  void theFirstRunHappensAtStartHoweverLongAfterTheTaskWasAdded() throws Exception {
+    // A daemon adds its tasks, then opens history and binds its API: on a loaded machine that
+    // takes seconds, far past a one-second misfire threshold. The first tick must still run at
+    // start, not an interval later.
+    CountDownLatch ran = new CountDownLatch(1);
+    try (DaemonSchedule schedule =
+        DaemonSchedule.create(Duration.ofMillis(1)).every("tick", Duration.ofHours(1), ran::countDown)) {
+      long added = System.currentTimeMillis();
+      while (System.currentTimeMillis() < added + 20) {
+        Thread.onSpinWait(); // the wall clock Quartz reads must pass the threshold: no sleep to trust
+      }
+      schedule.start();
+      assertThat(ran.await(60, TimeUnit.SECONDS)).as("the first run, within a minute of an hourly schedule's start").isTrue();
+    }
+  }
 }
