@@ -11,7 +11,6 @@ import io.carbongovernor.gpu.GpuControl;
 import io.carbongovernor.gpu.GpuException;
 import io.carbongovernor.gpu.GpuProcess;
 import io.carbongovernor.gpu.GpuSample;
-import io.carbongovernor.gpu.NvmlGpuControl;
 import io.carbongovernor.gpu.ProcessOwner;
 import io.carbongovernor.gpu.ProcessOwners;
 import java.io.PrintWriter;
@@ -24,9 +23,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Lists the GPUs of the configured backend with their limits, power, energy and processes. Reads only. */
@@ -73,7 +72,7 @@ final class GpusCommand implements Callable<Integer> {
     List<Row> rows = new ArrayList<>();
     Optional<String> driver;
     try (GpuControl gpus = GpuBackendFactory.create(loaded, Clock.systemUTC())) {
-      driver = gpus instanceof NvmlGpuControl nvml ? nvml.driverVersion() : Optional.empty();
+      driver = gpus.driverVersion();
       ProcessOwners owners = ProcessOwners.system();
       for (Gpu gpu : gpus.gpus()) {
         rows.add(read(gpus, owners, gpu));
