@@ -29,10 +29,11 @@ public interface GpuBackend {
   String software();
 
   /**
-   * What else this machine has when the library cannot be loaded, for the message that says so
-   * (e.g. an older library of the same vendor that this backend does not use); empty when nothing.
+   * What else this machine has when {@code library} cannot be loaded, for the message that says
+   * so (e.g. an older library of the same vendor that this backend does not use); empty when
+   * nothing.
    */
-  default Optional<String> missingLibraryHint() {
+  default Optional<String> missingLibraryHint(String library) {
     return Optional.empty();
   }
 
