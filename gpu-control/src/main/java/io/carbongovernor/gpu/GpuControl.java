@@ -24,6 +24,11 @@ public interface GpuControl extends AutoCloseable {
   /** Compute processes running on the GPU. */
   List<GpuProcess> processes(Gpu gpu);
 
+  /** Whose GPUs these are, as {@link GpuBackend#vendor()} names them; {@code simulated} for none. */
+  default String vendor() {
+    return "unknown";
+  }
+
   /** The GPU driver's version, e.g. {@code 550.54.15}; empty where the backend cannot say. */
   default Optional<String> driverVersion() {
     return Optional.empty();

@@ -145,6 +145,21 @@ public final class GuardedGpuControl implements GpuControl {
   }
 
   @Override
+  public String vendor() {
+    return backend.vendor();
+  }
+
+  @Override
+  public Optional<String> driverVersion() {
+    return backend.driverVersion();
+  }
+
+  @Override
+  public List<String> notControlled() {
+    return backend.notControlled();
+  }
+
+  @Override
   public List<GpuProcess> processes(Gpu gpu) {
     return backend.processes(gpu);
   }

@@ -74,6 +74,11 @@ final class SimulatedGpuBackend implements SimulatedGpuControl {
   }
 
   @Override
+  public String vendor() {
+    return "simulated";
+  }
+
+  @Override
   public synchronized List<Gpu> gpus() {
     open();
     return gpus;

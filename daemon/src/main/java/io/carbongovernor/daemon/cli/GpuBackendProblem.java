@@ -29,7 +29,7 @@ final class GpuBackendProblem {
     String where = "'backend: simulated' under 'gpu:' in " + config.sourceFile();
     if (g.is(GpuFault.LIBRARY_NOT_FOUND)) {
       String reason = loaderReason(g, library);
-      String also = b.missingLibraryHint().map(h -> " " + h).orElse("");
+      String also = b.missingLibraryHint(library).map(h -> " " + h + ".").orElse("");
       if (library.contains("/")) {
         return "cannot load " + b.libraryLabel() + " from " + library + " (" + key + "): " + reason
             + ". Point " + key + " at the " + b.software() + "'s " + b.defaultLibrary() + " or leave it out, or, to run"

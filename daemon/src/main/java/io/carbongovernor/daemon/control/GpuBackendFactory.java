@@ -65,8 +65,7 @@ public final class GpuBackendFactory {
             + backend.name() + "-library: " + library + "): " + e.getMessage() + ". Backend " + backend.name()
             + " needs the " + backend.software() + "'s " + backend.defaultLibrary() + ". To run without "
             + backend.vendor() + " GPUs, set `backend: simulated` under `gpu:`; to watch decisions on real GPUs "
-            + "without changing any limit, set `mode: shadow`."
-            + backend.missingLibraryHint().filter(h -> e.is(GpuFault.LIBRARY_NOT_FOUND)).map(h -> " " + h).orElse(""), e);
+            + "without changing any limit, set `mode: shadow`.", e);
       }
       throw new StartupException(
           "cannot initialise " + backend.libraryLabel() + " (" + library + "): " + e.getMessage(), e);

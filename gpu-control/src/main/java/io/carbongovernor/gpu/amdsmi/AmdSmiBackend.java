@@ -271,6 +271,11 @@ final class AmdSmiBackend implements GpuControl {
   }
 
   @Override
+  public String vendor() {
+    return "AMD";
+  }
+
+  @Override
   public synchronized List<Gpu> gpus() {
     open();
     return gpus;

@@ -66,6 +66,7 @@ final class NvmlBackend implements NvmlGpuControl {
   private final Duration firstRetry;
   private final Duration maxRetry;
   private final Map<String, Device> devices = new LinkedHashMap<>();
+  private final List<String> skipped = new ArrayList<>();
   private final List<Gpu> gpus;
   private int inits;
   private boolean closed;
@@ -133,6 +134,7 @@ final class NvmlBackend implements NvmlGpuControl {
         // Counted devices include ones this process may not open (NO_PERMISSION) or that are lost.
         log.atWarn().addKeyValue("gpu", "gpu" + index).addKeyValue("code", e.code()).addKeyValue("error", e.getMessage())
             .log("GPU skipped: cannot be read, not controlled");
+        skipped.add("gpu" + index + ": cannot be read, not controlled: " + e.getMessage());
       }
     }
     log.atInfo().addKeyValue("library", library).addKeyValue("gpus", found.size())
@@ -193,6 +195,16 @@ final class NvmlBackend implements NvmlGpuControl {
 
   private static Power milliwatts(IntByReference ref) {
     return Power.ofMilliwatts(Integer.toUnsignedLong(ref.intValue()));
+  }
+
+  @Override
+  public synchronized List<String> notControlled() {
+    return List.copyOf(skipped);
+  }
+
+  @Override
+  public String vendor() {
+    return "NVIDIA";
   }
 
   @Override
