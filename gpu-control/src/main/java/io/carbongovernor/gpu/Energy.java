@@ -2,7 +2,7 @@ package io.carbongovernor.gpu;
 
 import java.util.Locale;
 
-/** Energy, held in millijoules as NVML's total-energy counter reports it. */
+/** Energy, held in millijoules as NVML's total-energy counter reports it (AMD SMI's counts microjoules). */
 public record Energy(long millijoules) implements Comparable<Energy> {
 
   public static final Energy ZERO = new Energy(0);
@@ -17,6 +17,14 @@ public record Energy(long millijoules) implements Comparable<Energy> {
 
   public static Energy ofMillijoules(long millijoules) {
     return new Energy(millijoules);
+  }
+
+  /** From microjoules, as AMD SMI's energy counter times its resolution gives; rounded down. */
+  public static Energy ofMicrojoules(double microjoules) {
+    if (!(microjoules >= 0) || Double.isInfinite(microjoules)) {
+      throw new IllegalArgumentException("energy must be finite and >= 0, got " + microjoules + " uJ");
+    }
+    return new Energy((long) (microjoules / 1000.0));
   }
 
   public static Energy ofJoules(double joules) {

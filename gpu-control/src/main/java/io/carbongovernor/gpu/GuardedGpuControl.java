@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>reads the current limit; a value neither this layer set nor last read means someone else
- *       (e.g. {@code nvidia-smi -pl}) changed it: the GPU is held for the operator and left alone
+ *       (e.g. {@code nvidia-smi -pl}, {@code amd-smi set --power-cap}) changed it: the GPU is held for the operator and left alone
  *       until its limit is back at the original or at the last value set here;
  *   <li>clamps the request into the GPU's {@code [min, max]};
  *   <li>skips changes smaller than the minimum step, except a return to the original limit;
@@ -32,11 +32,12 @@ import org.slf4j.LoggerFactory;
  * ledger does not know the daemon for was changed by an operator since, and is left as it is.
  *
  * A failure on one GPU becomes that GPU's {@link LimitOutcome} and never stops the others. A GPU
- * whose setter answers {@code NVML_ERROR_NO_PERMISSION} continues in shadow mode on its own. A GPU
- * that was lost ({@code NVML_ERROR_GPU_IS_LOST}) and answers again may have been reset to its
+ * whose setter is refused ({@link GpuFault#NO_PERMISSION}) continues in shadow mode on its own. A
+ * GPU that was lost ({@link GpuFault#GPU_LOST}) and answers again may have been reset to its
  * default limit; that is not taken for an operator's change, so control resumes. {@link #close()}
  * closes the backend and the ledger but changes no limit; call {@link #restoreAll()} first.
- * Thread-safe.
+ * Thread-safe. This layer decides on {@link GpuFault}s only: it knows no vendor, and a vendor's
+ * return codes reach it only as the opaque {@link GpuException#code()} it logs and reports.
  */
 public final class GuardedGpuControl implements GpuControl {
 
@@ -53,6 +54,7 @@ public final class GuardedGpuControl implements GpuControl {
     boolean held;
     boolean lost;
     String shadowReason;
+    String shadowCode;
   }
 
   /** Why a GPU whose setter was refused continues in shadow mode. */
@@ -143,6 +145,21 @@ public final class GuardedGpuControl implements GpuControl {
   }
 
   @Override
+  public String vendor() {
+    return backend.vendor();
+  }
+
+  @Override
+  public Optional<String> driverVersion() {
+    return backend.driverVersion();
+  }
+
+  @Override
+  public List<String> notControlled() {
+    return backend.notControlled();
+  }
+
+  @Override
   public List<GpuProcess> processes(Gpu gpu) {
     return backend.processes(gpu);
   }
@@ -156,10 +173,11 @@ public final class GuardedGpuControl implements GpuControl {
   public void setPowerLimit(Gpu gpu, Power limit) {
     LimitOutcome outcome = apply(Map.of(gpu, limit)).get(0);
     if (outcome.status() == LimitOutcome.Status.FAILED) {
-      throw new GpuException(outcome.errorCode().orElse(LimitOutcome.UNEXPECTED), outcome.detail());
+      throw new GpuException(outcome.fault().orElse(GpuFault.UNKNOWN), outcome.errorCode().orElse(LimitOutcome.UNEXPECTED),
+          outcome.detail());
     }
     if (outcome.status() == LimitOutcome.Status.SHADOW && !shadow) {
-      throw new GpuException(NvmlReturn.NO_PERMISSION.codeName(), outcome.detail());
+      throw new GpuException(GpuFault.NO_PERMISSION, shadowCode(gpu), outcome.detail());
     }
   }
 
@@ -262,11 +280,11 @@ public final class GuardedGpuControl implements GpuControl {
       current = backend.sample(gpu).limit();
     } catch (GpuException e) {
       log.atWarn().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("code", e.code()).log("cannot read GPU");
-      if (NvmlReturn.GPU_IS_LOST.is(e) || NvmlReturn.RESET_REQUIRED.is(e)) {
+      if (e.is(GpuFault.GPU_LOST)) {
         t.lost = true;
       }
       return new LimitOutcome(gpu, LimitOutcome.Status.FAILED, requested, target, Optional.empty(), clamped,
-          Optional.of(e.code()), "read failed: " + e.getMessage());
+          Optional.of(e.code()), "read failed: " + e.getMessage(), Optional.of(e.fault()));
     }
     if (t.startupLimit == null) {
       t.startupLimit = current;
@@ -316,8 +334,9 @@ public final class GuardedGpuControl implements GpuControl {
     try {
       backend.setPowerLimit(gpu, c.target());
     } catch (GpuException e) {
-      if (NvmlReturn.NO_PERMISSION.is(e)) {
+      if (e.is(GpuFault.NO_PERMISSION)) {
         t.shadowReason = NO_PERMISSION_REASON;
+        t.shadowCode = e.code();
         log.atError().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("code", e.code())
             .log("setting power limits needs root or the CAP_SYS_ADMIN capability; this GPU continues in shadow mode "
                 + "(run the daemon as root or grant it CAP_SYS_ADMIN, then restart it)");
@@ -325,10 +344,17 @@ public final class GuardedGpuControl implements GpuControl {
         log.atWarn().addKeyValue("gpu", gpu.label()).addKeyValue("uuid", gpu.uuid()).addKeyValue("to", c.target()).addKeyValue("code", e.code())
             .log("setting power limit failed");
       }
-      return c.outcome(LimitOutcome.Status.FAILED, Optional.of(e.code()), "set failed: " + e.getMessage());
+      return new LimitOutcome(gpu, LimitOutcome.Status.FAILED, c.requested(), c.target(), Optional.of(c.current()),
+          c.clamped(), Optional.of(e.code()), "set failed: " + e.getMessage(), Optional.of(e.fault()));
     }
     t.lastSet = c.target();
     return c.outcome(LimitOutcome.Status.APPLIED, Optional.empty(), c.current() + " -> " + c.target() + readBack(gpu, t, c.target()));
+  }
+
+  /** The backend's code for the refusal that put the GPU in shadow mode. */
+  private synchronized String shadowCode(Gpu gpu) {
+    Track t = tracks.get(gpu.uuid());
+    return t != null && t.shadowCode != null ? t.shadowCode : GpuFault.NO_PERMISSION.name();
   }
 
   /** Holds the GPU when its limit moved without us; releases it when the operator's limit is gone. */

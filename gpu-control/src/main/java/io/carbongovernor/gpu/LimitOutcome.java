@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param clamped whether {@code target} differs from {@code requested}
  * @param errorCode the backend's failure code when {@code status} is {@link Status#FAILED}
  * @param detail a short human explanation
+ * @param fault the vendor-neutral kind of failure when the backend failed
  */
 public record LimitOutcome(
     Gpu gpu,
@@ -21,7 +22,8 @@ public record LimitOutcome(
     Optional<Power> previous,
     boolean clamped,
     Optional<String> errorCode,
-    String detail) {
+    String detail,
+    Optional<GpuFault> fault) {
 
   public enum Status {
     /** The limit was set (possibly clamped). */
@@ -50,6 +52,13 @@ public record LimitOutcome(
     Objects.requireNonNull(previous, "previous");
     Objects.requireNonNull(errorCode, "errorCode");
     Objects.requireNonNull(detail, "detail");
+    Objects.requireNonNull(fault, "fault");
+  }
+
+  /** An outcome that is no backend failure. */
+  public LimitOutcome(Gpu gpu, Status status, Power requested, Power target, Optional<Power> previous, boolean clamped,
+      Optional<String> errorCode, String detail) {
+    this(gpu, status, requested, target, previous, clamped, errorCode, detail, Optional.empty());
   }
 
   /** Whether the GPU's limit was changed. */

@@ -2,7 +2,7 @@ package io.carbongovernor.gpu;
 
 import java.util.Locale;
 
-/** Electrical power, held in milliwatts as NVML reports it. */
+/** Electrical power, held in milliwatts (NVML reports milliwatts, AMD SMI microwatts). */
 public record Power(long milliwatts) implements Comparable<Power> {
 
   public static final Power ZERO = new Power(0);
@@ -15,6 +15,19 @@ public record Power(long milliwatts) implements Comparable<Power> {
 
   public static Power ofMilliwatts(long milliwatts) {
     return new Power(milliwatts);
+  }
+
+  /** From microwatts, as AMD SMI reports power caps; rounded down to the milliwatt. */
+  public static Power ofMicrowatts(long microwatts) {
+    if (microwatts < 0) {
+      throw new IllegalArgumentException("power cannot be negative: " + microwatts + " uW");
+    }
+    return new Power(microwatts / 1000);
+  }
+
+  /** In microwatts, as AMD SMI takes a power cap. */
+  public long microwatts() {
+    return Math.multiplyExact(milliwatts, 1000L);
   }
 
   public static Power ofWatts(double watts) {

@@ -19,7 +19,7 @@ final class SimulatedGpuBackend implements SimulatedGpuControl {
     double energyMillijoules;
     Instant integratedUntil;
     int setCalls;
-    String failure;
+    GpuFault failure;
     boolean failSetsOnly;
     List<GpuProcess> processes;
 
@@ -74,6 +74,11 @@ final class SimulatedGpuBackend implements SimulatedGpuControl {
   }
 
   @Override
+  public String vendor() {
+    return "simulated";
+  }
+
+  @Override
   public synchronized List<Gpu> gpus() {
     open();
     return gpus;
@@ -96,7 +101,7 @@ final class SimulatedGpuBackend implements SimulatedGpuControl {
     s.setCalls++;
     check(s, true);
     if (!s.gpu.constraints().contains(limit)) {
-      throw new GpuException("NVML_ERROR_INVALID_ARGUMENT",
+      throw new GpuException(GpuFault.INVALID_ARGUMENT,
           "power limit " + limit + " outside " + s.gpu.constraints() + " on " + s.gpu.uuid());
     }
     integrate(s);
@@ -138,14 +143,14 @@ final class SimulatedGpuBackend implements SimulatedGpuControl {
   }
 
   @Override
-  public synchronized void fail(Gpu gpu, String code) {
+  public synchronized void fail(Gpu gpu, GpuFault code) {
     State s = hookState(gpu);
     s.failure = code;
     s.failSetsOnly = false;
   }
 
   @Override
-  public synchronized void failSets(Gpu gpu, String code) {
+  public synchronized void failSets(Gpu gpu, GpuFault code) {
     State s = hookState(gpu);
     s.failure = code;
     s.failSetsOnly = true;
@@ -206,7 +211,7 @@ final class SimulatedGpuBackend implements SimulatedGpuControl {
         return s;
       }
     }
-    throw new GpuException("NVML_ERROR_NOT_FOUND", "no simulated GPU " + gpu.uuid());
+    throw new GpuException(GpuFault.NOT_FOUND, "no simulated GPU " + gpu.uuid());
   }
 
   private State hookState(Gpu gpu) {
@@ -220,7 +225,7 @@ final class SimulatedGpuBackend implements SimulatedGpuControl {
 
   private void open() {
     if (closed) {
-      throw new GpuException("NVML_ERROR_UNINITIALIZED", "simulated GPUs closed");
+      throw new GpuException(GpuFault.LIBRARY_UNUSABLE, "simulated GPUs closed");
     }
   }
 }

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Simulated GPUs (backend {@code simulated}) plus the hooks tests use to play the world around
- * the daemon: an operator's {@code nvidia-smi -pl}, a GPU falling off the bus, a missing
+ * the daemon: an operator's {@code nvidia-smi -pl} or {@code amd-smi set --power-cap}, a GPU falling off the bus, a missing
  * permission. Created by {@link SimulatedGpus}. Thread-safe.
  */
 public interface SimulatedGpuControl extends GpuControl {
@@ -15,12 +15,12 @@ public interface SimulatedGpuControl extends GpuControl {
 
   /**
    * From now on every operation on the GPU ({@code sample}, {@code setPowerLimit}, {@code
-   * processes}) throws {@link GpuException} with {@code code}, e.g. {@code NVML_ERROR_GPU_IS_LOST}.
+   * processes}) throws {@link GpuException} with {@code fault}, e.g. {@link GpuFault#GPU_LOST}.
    */
-  void fail(Gpu gpu, String code);
+  void fail(Gpu gpu, GpuFault fault);
 
-  /** From now on only {@code setPowerLimit} throws, e.g. with {@code NVML_ERROR_NO_PERMISSION}. */
-  void failSets(Gpu gpu, String code);
+  /** From now on only {@code setPowerLimit} throws, e.g. with {@link GpuFault#NO_PERMISSION}. */
+  void failSets(Gpu gpu, GpuFault fault);
 
   /** Ends a failure set by {@link #fail} or {@link #failSets}. */
   void recover(Gpu gpu);

@@ -3,6 +3,9 @@ package io.carbongovernor.gpu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carbongovernor.gpu.EnergyReading.Source;
+import io.carbongovernor.gpu.nvml.FakeNvml;
+import io.carbongovernor.gpu.nvml.NvmlGpuControl;
+import io.carbongovernor.gpu.nvml.NvmlGpus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

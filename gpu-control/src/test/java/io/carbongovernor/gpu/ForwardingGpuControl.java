@@ -3,11 +3,11 @@ package io.carbongovernor.gpu;
 import java.util.List;
 
 /** A backend that forwards to another; tests override a method to observe or misbehave. */
-class ForwardingGpuControl implements GpuControl {
+public class ForwardingGpuControl implements GpuControl {
 
   final GpuControl delegate;
 
-  ForwardingGpuControl(GpuControl delegate) {
+  public ForwardingGpuControl(GpuControl delegate) {
     this.delegate = delegate;
   }
 

@@ -211,8 +211,8 @@ class GuardedGpuControlTest {
 
   @Test
   void oneGpuFailingNeverStopsTheOthers() {
-    sim.fail(gpu1, "NVML_ERROR_GPU_IS_LOST");
-    sim.failSets(gpu2, "NVML_ERROR_NO_PERMISSION");
+    sim.fail(gpu1, GpuFault.GPU_LOST);
+    sim.failSets(gpu2, GpuFault.NO_PERMISSION);
     GuardedGpuControl guard = GuardedGpuControl.create(sim, ledger());
     Map<Gpu, Power> targets = new LinkedHashMap<>();
     targets.put(gpu2, w(200));
@@ -221,11 +221,11 @@ class GuardedGpuControlTest {
     List<LimitOutcome> outcomes = guard.apply(targets);
     assertThat(outcomes).extracting(o -> o.gpu().index()).containsExactly(0, 1, 2);
     assertThat(outcomes).extracting(LimitOutcome::status).containsExactly(Status.APPLIED, Status.FAILED, Status.FAILED);
-    assertThat(outcomes.get(1).errorCode()).contains("NVML_ERROR_GPU_IS_LOST");
-    assertThat(outcomes.get(2).errorCode()).contains("NVML_ERROR_NO_PERMISSION");
+    assertThat(outcomes.get(1).errorCode()).contains("GPU_LOST");
+    assertThat(outcomes.get(2).errorCode()).contains("NO_PERMISSION");
     assertThat(sim.sample(gpu0).limit()).isEqualTo(w(200));
     assertThatThrownBy(() -> guard.setPowerLimit(gpu2, w(150)))
-        .isInstanceOfSatisfying(GpuException.class, e -> assertThat(e.code()).isEqualTo("NVML_ERROR_NO_PERMISSION"));
+        .isInstanceOfSatisfying(GpuException.class, e -> assertThat(e.code()).isEqualTo("NO_PERMISSION"));
   }
 
   @Test
@@ -283,12 +283,12 @@ class GuardedGpuControlTest {
   void failedRestoresStayInTheLedger() {
     GuardedGpuControl guard = GuardedGpuControl.create(sim, ledger());
     guard.apply(Map.of(gpu0, w(200), gpu1, w(200), gpu2, w(200)));
-    sim.failSets(gpu1, "NVML_ERROR_NO_PERMISSION");
+    sim.failSets(gpu1, GpuFault.NO_PERMISSION);
     sim.setLimitExternally(gpu2, W300);
     List<RestoreResult> results = guard.restoreAll();
     assertThat(results).extracting(RestoreResult::status).containsExactly(RestoreResult.Status.RESTORED,
         RestoreResult.Status.FAILED, RestoreResult.Status.ALREADY_AT_ORIGINAL);
-    assertThat(results.get(1).errorCode()).contains("NVML_ERROR_NO_PERMISSION");
+    assertThat(results.get(1).errorCode()).contains("NO_PERMISSION");
     assertThat(Ledger.read(stateDir).originalLimits()).containsOnlyKeys(gpu1.uuid());
     sim.recover(gpu1);
     assertThat(guard.restoreAll()).allMatch(RestoreResult::succeeded);

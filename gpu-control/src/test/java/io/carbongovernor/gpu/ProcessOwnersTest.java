@@ -2,6 +2,9 @@ package io.carbongovernor.gpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.carbongovernor.gpu.nvml.FakeNvml;
+import io.carbongovernor.gpu.nvml.NvmlGpuControl;
+import io.carbongovernor.gpu.nvml.NvmlGpus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

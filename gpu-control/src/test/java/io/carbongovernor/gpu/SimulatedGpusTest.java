@@ -84,7 +84,7 @@ class SimulatedGpusTest {
   @Test
   void rejectsLimitsOutsideConstraintsLikeNvml() {
     assertThatThrownBy(() -> sim.setPowerLimit(gpu0, Power.ofWatts(99)))
-        .isInstanceOfSatisfying(GpuException.class, e -> assertThat(e.code()).isEqualTo("NVML_ERROR_INVALID_ARGUMENT"));
+        .isInstanceOfSatisfying(GpuException.class, e -> assertThat(e.code()).isEqualTo("INVALID_ARGUMENT"));
     assertThat(sim.setCalls(gpu0)).isEqualTo(1);
     assertThat(sim.sample(gpu0).limit()).isEqualTo(Power.ofWatts(300));
   }
@@ -92,13 +92,13 @@ class SimulatedGpusTest {
   @Test
   void failureHooks() {
     Gpu gpu1 = sim.gpus().get(1);
-    sim.fail(gpu0, "NVML_ERROR_GPU_IS_LOST");
-    sim.failSets(gpu1, "NVML_ERROR_NO_PERMISSION");
-    assertThatThrownBy(() -> sim.sample(gpu0)).hasMessageContaining("NVML_ERROR_GPU_IS_LOST");
+    sim.fail(gpu0, GpuFault.GPU_LOST);
+    sim.failSets(gpu1, GpuFault.NO_PERMISSION);
+    assertThatThrownBy(() -> sim.sample(gpu0)).hasMessageContaining("GPU_LOST");
     assertThatThrownBy(() -> sim.processes(gpu0)).isInstanceOf(GpuException.class);
     assertThat(sim.sample(gpu1).limit()).isEqualTo(Power.ofWatts(300));
     assertThatThrownBy(() -> sim.setPowerLimit(gpu1, Power.ofWatts(200)))
-        .isInstanceOfSatisfying(GpuException.class, e -> assertThat(e.code()).isEqualTo("NVML_ERROR_NO_PERMISSION"));
+        .isInstanceOfSatisfying(GpuException.class, e -> assertThat(e.code()).isEqualTo("NO_PERMISSION"));
     assertThat(sim.setCalls(gpu1)).isEqualTo(1);
     assertThat(sim.totalSetCalls()).isEqualTo(1);
     sim.recover(gpu0);
@@ -161,6 +161,6 @@ class SimulatedGpusTest {
   @Test
   void closedBackendFails() {
     sim.close();
-    assertThatThrownBy(sim::gpus).isInstanceOf(GpuException.class).hasMessageContaining("NVML_ERROR_UNINITIALIZED");
+    assertThatThrownBy(sim::gpus).isInstanceOf(GpuException.class).hasMessageContaining("LIBRARY_UNUSABLE");
   }
 }

@@ -1,8 +1,8 @@
 package io.carbongovernor.bench.gpu;
 
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.net.URISyntaxException;
 import jnr.ffi.LibraryLoader;
 
 /**

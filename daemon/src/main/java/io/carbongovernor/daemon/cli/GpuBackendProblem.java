@@ -1,8 +1,10 @@
 package io.carbongovernor.daemon.cli;
 
 import io.carbongovernor.daemon.config.GovernorConfig;
+import io.carbongovernor.gpu.GpuBackend;
+import io.carbongovernor.gpu.GpuBackends;
 import io.carbongovernor.gpu.GpuException;
-import io.carbongovernor.gpu.NvmlReturn;
+import io.carbongovernor.gpu.GpuFault;
 import java.util.Optional;
 
 /**
@@ -15,28 +17,36 @@ final class GpuBackendProblem {
 
   /** What went wrong and what to do, on one line. */
   static String describe(RuntimeException e, GovernorConfig config) {
-    Optional<GpuException> nvml = nvmlCause(e);
-    String library = config.gpu().nvmlLibrary();
-    String where = "'backend: simulated' under 'gpu:' in " + config.sourceFile();
-    if (nvml.isPresent() && NvmlReturn.LIBRARY_NOT_FOUND.is(nvml.get())) {
-      String reason = loaderReason(nvml.get(), library);
-      if (library.contains("/")) {
-        return "cannot load NVML from " + library + " (gpu.nvml-library): " + reason
-            + ". Point gpu.nvml-library at the NVIDIA driver's libnvidia-ml.so.1 or leave it out, or, to run"
-            + " without NVIDIA GPUs, set " + where + ".";
-      }
-      return "cannot load NVML (" + library + "): the NVIDIA driver is not installed, or its library is not"
-          + " where the loader looks (" + reason + "). Install the NVIDIA driver, or, to run without NVIDIA GPUs,"
-          + " set " + where + ".";
+    Optional<GpuException> cause = gpuCause(e);
+    Optional<GpuBackend> backend = GpuBackends.named(config.gpu().backend().word());
+    if (cause.isEmpty() || backend.isEmpty()) {
+      return oneLine(e.getMessage());
     }
-    if (nvml.isPresent() && NvmlReturn.FUNCTION_NOT_FOUND.is(nvml.get())) {
-      return "the NVML library " + library + " is not a usable NVIDIA driver library (" + oneLine(nvml.get().getMessage())
-          + "). Update the NVIDIA driver, or set " + where + ".";
+    GpuBackend b = backend.get();
+    GpuException g = cause.get();
+    String library = config.gpu().library(b.name()).orElse(b.defaultLibrary());
+    String key = "gpu." + b.name() + "-library";
+    String where = "'backend: simulated' under 'gpu:' in " + config.sourceFile();
+    if (g.is(GpuFault.LIBRARY_NOT_FOUND)) {
+      String reason = loaderReason(g, library);
+      String also = b.missingLibraryHint(library).map(h -> " " + h + ".").orElse("");
+      if (library.contains("/")) {
+        return "cannot load " + b.libraryLabel() + " from " + library + " (" + key + "): " + reason
+            + ". Point " + key + " at the " + b.software() + "'s " + b.defaultLibrary() + " or leave it out, or, to run"
+            + " without " + b.vendor() + " GPUs, set " + where + "." + also;
+      }
+      return "cannot load " + b.libraryLabel() + " (" + library + "): the " + b.software() + " is not installed, or its"
+          + " library is not where the loader looks (" + reason + "). Install the " + b.software() + ", or, to run"
+          + " without " + b.vendor() + " GPUs, set " + where + "." + also;
+    }
+    if (g.is(GpuFault.LIBRARY_UNUSABLE)) {
+      return "the " + b.libraryLabel() + " library " + library + " is not a usable " + b.software() + " library ("
+          + oneLine(g.getMessage()) + "). Update the " + b.software() + ", or set " + where + ".";
     }
     return oneLine(e.getMessage());
   }
 
-  private static Optional<GpuException> nvmlCause(Throwable e) {
+  private static Optional<GpuException> gpuCause(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof GpuException g) {
         return Optional.of(g);

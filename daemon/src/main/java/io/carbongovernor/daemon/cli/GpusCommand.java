@@ -3,6 +3,7 @@ package io.carbongovernor.daemon.cli;
 import io.carbongovernor.daemon.config.ConfigLoader;
 import io.carbongovernor.daemon.config.FileChecks;
 import io.carbongovernor.daemon.config.GovernorConfig;
+import io.carbongovernor.daemon.config.GpuConfig;
 import io.carbongovernor.daemon.config.InvalidConfigException;
 import io.carbongovernor.daemon.control.GpuBackendFactory;
 import io.carbongovernor.daemon.control.StartupException;
@@ -11,7 +12,6 @@ import io.carbongovernor.gpu.GpuControl;
 import io.carbongovernor.gpu.GpuException;
 import io.carbongovernor.gpu.GpuProcess;
 import io.carbongovernor.gpu.GpuSample;
-import io.carbongovernor.gpu.NvmlGpuControl;
 import io.carbongovernor.gpu.ProcessOwner;
 import io.carbongovernor.gpu.ProcessOwners;
 import java.io.PrintWriter;
@@ -24,9 +24,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Lists the GPUs of the configured backend with their limits, power, energy and processes. Reads only. */
@@ -39,7 +39,9 @@ import tools.jackson.databind.json.JsonMapper;
           + " energy, SM clock and utilisation; each compute process with its user.",
       "Reads only: no limit is changed. With `backend: simulated` the GPUs shown are simulated by this"
           + " command, not those of a running daemon.",
-      "Exit 0 when every GPU was read, 1 otherwise."
+      "GPUs the backend sees but does not control (e.g. an AMD GPU split into compute partitions) are"
+          + " listed with why and what to do.",
+      "Exit 0 when every GPU was read and is controllable, 1 otherwise."
     })
 final class GpusCommand implements Callable<Integer> {
 
@@ -72,8 +74,12 @@ final class GpusCommand implements Callable<Integer> {
     }
     List<Row> rows = new ArrayList<>();
     Optional<String> driver;
+    List<String> notControlled;
+    String vendor;
     try (GpuControl gpus = GpuBackendFactory.create(loaded, Clock.systemUTC())) {
-      driver = gpus instanceof NvmlGpuControl nvml ? nvml.driverVersion() : Optional.empty();
+      driver = gpus.driverVersion();
+      notControlled = gpus.notControlled();
+      vendor = gpus.vendor();
       ProcessOwners owners = ProcessOwners.system();
       for (Gpu gpu : gpus.gpus()) {
         rows.add(read(gpus, owners, gpu));
@@ -83,14 +89,16 @@ final class GpusCommand implements Callable<Integer> {
       err.flush();
       return ExitCodes.RUNTIME_FAILURE;
     }
-    String backend = loaded.gpu().backend().word();
+    // With backend auto, which vendor's library was chosen.
+    String backend = loaded.gpu().backend().word() + (loaded.gpu().backend() == GpuConfig.Backend.AUTO ? " (" + vendor + ")" : "");
     if (format == Format.json) {
-      out.println(json(backend, driver, rows));
+      out.println(json(backend, driver, rows, notControlled));
     } else {
-      text(out, backend, driver, rows);
+      text(out, backend, driver, rows, notControlled);
     }
     out.flush();
-    return rows.stream().allMatch(r -> r.error().isEmpty()) ? ExitCodes.OK : ExitCodes.RUNTIME_FAILURE;
+    return rows.stream().allMatch(r -> r.error().isEmpty()) && notControlled.isEmpty()
+        ? ExitCodes.OK : ExitCodes.RUNTIME_FAILURE;
   }
 
   private static Row read(GpuControl gpus, ProcessOwners owners, Gpu gpu) {
@@ -104,10 +112,14 @@ final class GpusCommand implements Callable<Integer> {
     }
   }
 
-  private static void text(PrintWriter out, String backend, Optional<String> driver, List<Row> rows) {
+  private static void text(PrintWriter out, String backend, Optional<String> driver, List<Row> rows,
+      List<String> notControlled) {
     out.printf("%d GPU(s), backend %s%s%n", rows.size(), backend,
         driver.map(d -> ", driver " + d)
             .orElse(backend.equals("simulated") ? " (simulated by this command, not a running daemon's GPUs)" : ""));
+    for (String why : notControlled) {
+      out.printf("not controlled: %s%n", why);
+    }
     for (Row r : rows) {
       Gpu g = r.gpu();
       out.printf("%n%s  %s  %s%n", g.label(), g.uuid(), g.name());
@@ -141,7 +153,7 @@ final class GpusCommand implements Callable<Integer> {
     return String.format(Locale.ROOT, "%d MiB", bytes >> 20);
   }
 
-  private static String json(String backend, Optional<String> driver, List<Row> rows) {
+  private static String json(String backend, Optional<String> driver, List<Row> rows, List<String> notControlled) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("backend", backend);
     doc.put("driver_version", driver.orElse(null));
@@ -180,6 +192,7 @@ final class GpusCommand implements Callable<Integer> {
       gpus.add(m);
     }
     doc.put("gpus", gpus);
+    doc.put("not_controlled", notControlled);
     return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(doc);
   }
 }

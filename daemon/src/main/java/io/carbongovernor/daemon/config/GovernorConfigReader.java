@@ -43,7 +43,7 @@ final class GovernorConfigReader {
           "site-api",
           "history",
           "fleet");
-  static final Set<String> GPU_KEYS = Set.of("backend", "nvml-library", "min-change", "simulated", "lock-dir");
+  static final Set<String> GPU_KEYS = Set.of("backend", "nvml-library", "amdsmi-library", "min-change", "simulated", "lock-dir");
   static final Set<String> SIMULATED_KEYS =
       Set.of("count", "model", "workload", "batch-size", "work", "real-processes");
   static final Set<String> CARBON_KEYS = Set.of("max-age", "fetch-budget", "sources");
@@ -111,14 +111,16 @@ final class GovernorConfigReader {
   }
 
   private static GpuConfig defaultGpu() {
-    return new GpuConfig(Backend.NVML, "libnvidia-ml.so.1", Power.ofWatts(5), defaultSimulated(), GpuLocks.DEFAULT_DIR);
+    return new GpuConfig(Backend.NVML, GpuConfig.DEFAULT_NVML_LIBRARY, GpuConfig.DEFAULT_AMDSMI_LIBRARY, Power.ofWatts(5),
+        defaultSimulated(), GpuLocks.DEFAULT_DIR);
   }
 
   private static GpuConfig gpu(ConfigMap gpu) {
     gpu.allowOnly(GPU_KEYS);
     return new GpuConfig(
         gpu.word("backend", Backend.class, Backend.NVML),
-        gpu.string("nvml-library", "libnvidia-ml.so.1"),
+        gpu.string("nvml-library", GpuConfig.DEFAULT_NVML_LIBRARY),
+        gpu.string("amdsmi-library", GpuConfig.DEFAULT_AMDSMI_LIBRARY),
         gpu.get("min-change")
             .flatMap(v -> v.asPower(Power.ZERO, Power.ofWatts(50)))
             .orElse(Power.ofWatts(5)),

@@ -61,7 +61,7 @@ public final class LedgerRestore {
    * process: none.
    */
   static GpuLocks hostLocks(GovernorConfig config, Collection<String> uuids) {
-    if (config.gpu().backend() == GpuConfig.Backend.SIMULATED) {
+    if (!config.gpu().backend().real()) {
       return GpuLocks.none();
     }
     return GpuLocks.acquire(config.gpu().lockDir(), uuids, config.stateDir());

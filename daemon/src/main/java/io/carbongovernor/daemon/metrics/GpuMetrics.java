@@ -25,8 +25,10 @@ final class GpuMetrics {
   private final Gauge limit;
   private final Gauge enforced;
   private final Counter energy;
+  private final GpuLabels labels;
 
   GpuMetrics(PrometheusRegistry registry, GuardedGpuControl gpus) {
+    labels = GpuLabels.forVendor(gpus.vendor());
     power = gauge(registry, "carbon_governor_gpu_power", "Board power draw at the last sample, in watts");
     limit = gauge(registry, "carbon_governor_gpu_power_limit", "Power limit set on the GPU at the last sample, in watts");
     enforced =
@@ -37,7 +39,7 @@ final class GpuMetrics {
             .name("carbon_governor_gpu_energy_joules")
             .unit(Unit.JOULES)
             .help("Energy the GPU used, as measured and accounted by the daemon's sampler")
-            .labelNames(GpuLabels.names())
+            .labelNames(labels.names())
             .register(registry);
     fromState(registry, gpus, "carbon_governor_gpu_original_power_limit",
         "Limit the GPU had before the daemon changed it, where stop and restore return it, in watts",
@@ -51,39 +53,39 @@ final class GpuMetrics {
   }
 
   void sampled(Gpu gpu, GpuSample sample) {
-    String[] labels = GpuLabels.of(gpu);
-    power.labelValues(labels).set(sample.power().watts());
-    limit.labelValues(labels).set(sample.limit().watts());
-    enforced.labelValues(labels).set(sample.enforcedLimit().watts());
+    String[] values = labels.of(gpu);
+    power.labelValues(values).set(sample.power().watts());
+    limit.labelValues(values).set(sample.limit().watts());
+    enforced.labelValues(values).set(sample.enforcedLimit().watts());
   }
 
   /** An unreadable GPU's last readings are stale: its series go until it answers again. */
   void unreadable(Gpu gpu) {
-    String[] labels = GpuLabels.of(gpu);
-    power.remove(labels);
-    limit.remove(labels);
-    enforced.remove(labels);
+    String[] values = labels.of(gpu);
+    power.remove(values);
+    limit.remove(values);
+    enforced.remove(values);
   }
 
   void accounted(List<EnergyRecord> records) {
     for (EnergyRecord r : records) {
-      energy.labelValues(GpuLabels.of(r.gpu())).inc(r.energy().joules());
+      energy.labelValues(labels.of(r.gpu())).inc(r.energy().joules());
     }
   }
 
-  private static Gauge gauge(PrometheusRegistry registry, String name, String help) {
-    return Gauge.builder().withoutExemplars().name(name).unit(Units.WATTS).help(help).labelNames(GpuLabels.names())
+  private Gauge gauge(PrometheusRegistry registry, String name, String help) {
+    return Gauge.builder().withoutExemplars().name(name).unit(Units.WATTS).help(help).labelNames(labels.names())
         .register(registry);
   }
 
-  private static void fromState(
+  private void fromState(
       PrometheusRegistry registry,
       GuardedGpuControl gpus,
       String name,
       String help,
       Unit unit,
       ToDoubleFunction<GpuControlState> value) {
-    var builder = GaugeWithCallback.builder().name(name).help(help).labelNames(GpuLabels.names());
+    var builder = GaugeWithCallback.builder().name(name).help(help).labelNames(labels.names());
     if (unit != null) {
       builder.unit(unit);
     }
@@ -94,7 +96,7 @@ final class GpuMetrics {
               for (Gpu gpu : gpus.gpus()) {
                 GpuControlState s = states.get(gpu.uuid());
                 if (s != null) {
-                  cb.call(value.applyAsDouble(s), GpuLabels.of(gpu));
+                  cb.call(value.applyAsDouble(s), labels.of(gpu));
                 }
               }
             })

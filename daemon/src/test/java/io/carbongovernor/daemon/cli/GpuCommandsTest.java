@@ -105,6 +105,39 @@ class GpuCommandsTest {
   }
 
   @Test
+  void withoutAmdSmiGpusSaysSoOnOneLineAndNamesAnOlderRocmSmi() throws IOException {
+    Path rocm = Files.createDirectories(dir.resolve("rocm"));
+    Path cfg = config("gpu: {backend: amdsmi, amdsmi-library: " + rocm.resolve("libamd_smi.so") + "}");
+    CommandRun run = CommandRun.of("gpus", "--config", cfg.toString());
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err().lines()).as(run.err()).hasSize(1);
+    assertThat(run.err())
+        .contains("cannot load AMD SMI from " + rocm.resolve("libamd_smi.so") + " (gpu.amdsmi-library): ")
+        .contains("No such file or directory")
+        .contains("to run without AMD GPUs, set 'backend: simulated'")
+        .doesNotContain("ROCm SMI");
+
+    Files.writeString(rocm.resolve("librocm_smi64.so.7"), "");
+    run = CommandRun.of("gpus", "--config", cfg.toString());
+    assertThat(run.err().lines()).as(run.err()).hasSize(1);
+    assertThat(run.err()).contains("ROCm SMI (" + rocm.resolve("librocm_smi64.so.7") + ") is installed, but the amdsmi"
+        + " backend needs AMD SMI (libamd_smi.so, ROCm 6 or newer)");
+  }
+
+  @Test
+  void autoWithoutAnyVendorLibrarySaysWhatEachAnswered() throws IOException {
+    Path cfg = config("gpu: {backend: auto, nvml-library: /nonexistent/libnvidia-ml.so.1,"
+        + " amdsmi-library: /nonexistent/libamd_smi.so}");
+    CommandRun run = CommandRun.of("gpus", "--config", cfg.toString());
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err().lines()).as(run.err()).hasSize(1);
+    assertThat(run.err())
+        .contains("gpu.backend: auto found no vendor library that sees a GPU")
+        .contains("amdsmi (/nonexistent/libamd_smi.so): cannot load AMD SMI library")
+        .contains("nvml (/nonexistent/libnvidia-ml.so.1): cannot load NVML library");
+  }
+
+  @Test
   void aConfiguredNvmlPathThatIsMissingIsNamedOnOneLine() throws IOException {
     Path cfg = config("gpu: {backend: nvml, nvml-library: /nonexistent/libnvidia-ml.so.1}");
     CommandRun run = CommandRun.of("gpus", "--config", cfg.toString());

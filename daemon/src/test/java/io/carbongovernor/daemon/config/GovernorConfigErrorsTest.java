@@ -360,6 +360,19 @@ class GovernorConfigErrorsTest {
   }
 
   @Test
+  void amdsmiAndAutoBackendsWithTheirLibraries() throws Exception {
+    GovernorConfig amd = files.load(ConfigFiles.VALID + "gpu: {backend: amdsmi, amdsmi-library: /opt/rocm/lib/libamd_smi.so}\n");
+    assertThat(amd.gpu().backend()).isEqualTo(GpuConfig.Backend.AMDSMI);
+    assertThat(amd.gpu().library("amdsmi")).contains("/opt/rocm/lib/libamd_smi.so");
+    assertThat(amd.gpu().library("nvml")).contains("libnvidia-ml.so.1");
+    GovernorConfig auto = files.load(ConfigFiles.VALID + "gpu: {backend: auto}\n");
+    assertThat(auto.gpu().backend()).isEqualTo(GpuConfig.Backend.AUTO);
+    assertThat(auto.gpu().library("amdsmi")).contains("libamd_smi.so");
+    files.assertOnly(ConfigFiles.VALID + "gpu: {backend: amd}\n", 7, 16,
+        "gpu.backend: expected nvml, amdsmi, simulated or auto, got 'amd'");
+  }
+
+  @Test
   void statedDefaultsApply() throws Exception {
     GovernorConfig config = files.load(ConfigFiles.VALID);
     assertThat(config.interval()).hasMinutes(5);

@@ -9,6 +9,7 @@ import io.carbongovernor.daemon.testing.MutableClock;
 import io.carbongovernor.daemon.config.FileChecks;
 import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.gpu.Gpu;
+import io.carbongovernor.gpu.GpuFault;
 import io.carbongovernor.gpu.Ledger;
 import io.carbongovernor.gpu.LedgerInUseException;
 import io.carbongovernor.gpu.Power;
@@ -352,7 +353,7 @@ class DaemonEndToEndTest {
     Daemon daemon = Daemon.start(config, clock, new OutlivingGpus(gpus));
     try {
       assertThat(daemon.loop().awaitTicks(1, WAIT)).isTrue();
-      gpus.fail(lost, "NVML_ERROR_GPU_IS_LOST");
+      gpus.fail(lost, GpuFault.GPU_LOST);
       tickAt(daemon, clock, "2026-10-03T13:30:00Z");
       gpus.recover(lost);
       assertThat(limits(gpus))
@@ -422,7 +423,7 @@ class DaemonEndToEndTest {
       assertThat(daemon.loop().awaitTicks(1, WAIT)).isTrue();
       assertThat(limits(gpus)).containsOnly(Power.ofWatts(180));
       sampleAt(daemon, clock, t0); // the meters' reference reading
-      gpus.fail(gpus.gpus().get(3), "NVML_ERROR_GPU_IS_LOST");
+      gpus.fail(gpus.gpus().get(3), GpuFault.GPU_LOST);
       sampleAt(daemon, clock, t0.plusSeconds(10));
       gpus.recover(gpus.gpus().get(3));
       sampleAt(daemon, clock, t0.plusSeconds(20));

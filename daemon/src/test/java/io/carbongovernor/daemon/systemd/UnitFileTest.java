@@ -28,6 +28,7 @@ class UnitFileTest {
   private static final Path SYSTEMD = Path.of("..", "systemd").toAbsolutePath().normalize();
   private static final Path UNIT = SYSTEMD.resolve("carbon-governor.service");
   private static final Path SYSUSERS = SYSTEMD.resolve("carbon-governor.sysusers");
+  private static final Path AMD_DROP_IN = SYSTEMD.resolve("amd-gpus.conf");
   private static final String LAUNCHER = "/usr/bin/carbon-governor";
   /** The exposure score systemd-analyze security may give at most (0 best, 10 worst). */
   private static final double MAX_EXPOSURE = 2.5;
@@ -91,6 +92,49 @@ class UnitFileTest {
     assertThat(score.find()).as(result.output()).isTrue();
     assertThat(Double.parseDouble(score.group(1))).as(result.output()).isLessThanOrEqualTo(MAX_EXPOSURE);
     assertThat(result.exitCode()).as(result.output()).isZero();
+  }
+
+  /**
+   * The unit with the AMD drop-in applied, as systemd merges it: the drop-in's lines added to the
+   * sections they are in (every key it sets adds to a list).
+   */
+  private static String withAmdDropIn() throws IOException {
+    String unit = Files.readString(UNIT);
+    Map<String, StringBuilder> added = new LinkedHashMap<>();
+    String current = "";
+    for (String line : Files.readString(AMD_DROP_IN).lines().toList()) {
+      if (line.startsWith("[")) {
+        current = line;
+      } else if (!line.isBlank() && !line.startsWith("#")) {
+        added.computeIfAbsent(current, k -> new StringBuilder()).append(line).append('\n');
+      }
+    }
+    for (Map.Entry<String, StringBuilder> e : added.entrySet()) {
+      int next = unit.indexOf("\n[", unit.indexOf(e.getKey()) + 1);
+      unit = unit.substring(0, next + 1) + e.getValue() + unit.substring(next + 1);
+    }
+    return unit;
+  }
+
+  @Test
+  void theAmdDropInAllowsKfdAndTheRenderNodesAndKeepsTheExposure() throws Exception {
+    String merged = withAmdDropIn();
+    Map<String, List<String>> service = section(merged, "Service");
+    assertThat(service.get("DeviceAllow")).containsExactly("char-nvidia* rw", "/dev/kfd rw", "char-drm rw");
+    assertThat(service.get("DevicePolicy")).containsExactly("closed");
+    assertThat(service.get("SupplementaryGroups")).containsExactly("render video");
+    assertThat(service.get("CapabilityBoundingSet")).containsExactly("CAP_SYS_ADMIN");
+
+    Path copy = unitWithLauncher(merged);
+    Result verify = run("systemd-analyze", "verify", copy.toString());
+    assertThat(verify.exitCode()).as(verify.output()).isZero();
+    assertThat(verify.output()).isEmpty();
+
+    Result security =
+        run("systemd-analyze", "security", "--offline=yes", "--threshold=" + (int) (MAX_EXPOSURE * 10), copy.toString());
+    Matcher score = Pattern.compile("Overall exposure level for carbon-governor\\.service: (\\d+\\.\\d)").matcher(security.output());
+    assertThat(score.find()).as(security.output()).isTrue();
+    assertThat(Double.parseDouble(score.group(1))).as(security.output()).isLessThanOrEqualTo(MAX_EXPOSURE);
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.carbongovernor.daemon.jobs.JobRequest;
 import io.carbongovernor.daemon.teams.GpuClaims.Claim;
 import io.carbongovernor.gpu.AccountNames;
 import io.carbongovernor.gpu.Gpu;
+import io.carbongovernor.gpu.GpuFault;
 import io.carbongovernor.gpu.GpuProcess;
 import io.carbongovernor.gpu.ProcessOwners;
 import io.carbongovernor.gpu.SimulatedAccount;
@@ -172,7 +173,7 @@ class GpuClaimsTest {
     GpuClaims.Resolution r = resolve();
     jobs.observe(r.jobsSeen(), r.listed(), T0.plus(JobRegistry.CLAIM_GRACE));
     onGpu(0, 800);
-    gpus.fail(gpuList.get(2), "NVML_ERROR_UNKNOWN");
+    gpus.fail(gpuList.get(2), GpuFault.UNKNOWN);
 
     r = resolve();
     assertThat(r.jobsSeen()).doesNotContainKey(sleep.id());

@@ -1,7 +1,11 @@
-package io.carbongovernor.gpu;
+package io.carbongovernor.gpu.nvml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.carbongovernor.gpu.Gpu;
+import io.carbongovernor.gpu.GpuException;
+import io.carbongovernor.gpu.Power;
+import io.carbongovernor.gpu.TestClock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
-package io.carbongovernor.gpu;
+package io.carbongovernor.gpu.nvml;
 
+import io.carbongovernor.gpu.GpuException;
+import io.carbongovernor.gpu.GpuProcess;
 import java.util.ArrayList;
 import java.util.List;
 import jnr.ffi.Memory;

@@ -1,8 +1,14 @@
-package io.carbongovernor.gpu;
+package io.carbongovernor.gpu.nvml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.carbongovernor.gpu.Energy;
+import io.carbongovernor.gpu.Gpu;
+import io.carbongovernor.gpu.GpuException;
+import io.carbongovernor.gpu.GpuSample;
+import io.carbongovernor.gpu.Power;
+import io.carbongovernor.gpu.PowerConstraints;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
-package io.carbongovernor.gpu;
+package io.carbongovernor.gpu.nvml;
 
+import io.carbongovernor.gpu.GpuException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.carbongovernor.gpu;
+package io.carbongovernor.gpu.nvml;
 
 import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;

@@ -1,5 +1,14 @@
-package io.carbongovernor.gpu;
+package io.carbongovernor.gpu.nvml;
 
+import io.carbongovernor.gpu.Energy;
+import io.carbongovernor.gpu.Gpu;
+import io.carbongovernor.gpu.GpuException;
+import io.carbongovernor.gpu.GpuFault;
+import io.carbongovernor.gpu.GpuProcess;
+import io.carbongovernor.gpu.GpuSample;
+import io.carbongovernor.gpu.Power;
+import io.carbongovernor.gpu.PowerConstraints;
+import io.carbongovernor.gpu.RetryBackoff;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,6 +44,7 @@ final class NvmlBackend implements NvmlGpuControl {
     Pointer handle;
     boolean energyCounter = true;
     String failedCode;
+    int failedRc;
     RetryBackoff retry;
 
     Device(Gpu gpu, Pointer handle) {
@@ -56,6 +66,7 @@ final class NvmlBackend implements NvmlGpuControl {
   private final Duration firstRetry;
   private final Duration maxRetry;
   private final Map<String, Device> devices = new LinkedHashMap<>();
+  private final List<String> skipped = new ArrayList<>();
   private final List<Gpu> gpus;
   private int inits;
   private boolean closed;
@@ -81,13 +92,13 @@ final class NvmlBackend implements NvmlGpuControl {
           .failImmediately()
           .load(library);
     } catch (UnsatisfiedLinkError | RuntimeException e) {
-      throw new GpuException(NvmlReturn.LIBRARY_NOT_FOUND.codeName(),
+      throw NvmlReturn.LIBRARY_NOT_FOUND.exception(
           "cannot load NVML library " + library + ": " + e.getMessage(), e);
     }
     NvmlSymbols symbols = NvmlSymbols.probe(library);
     List<String> missing = symbols.missingRequired();
     if (!missing.isEmpty()) {
-      throw new GpuException(NvmlReturn.FUNCTION_NOT_FOUND.codeName(),
+      throw new GpuException(GpuFault.LIBRARY_UNUSABLE, NvmlReturn.FUNCTION_NOT_FOUND.codeName(),
           library + " lacks " + String.join(", ", missing) + "; it is not a usable NVIDIA driver NVML");
     }
     if (!symbols.missingOptional().isEmpty()) {
@@ -96,7 +107,7 @@ final class NvmlBackend implements NvmlGpuControl {
     }
     int rc = nvml.nvmlInit_v2();
     if (rc != SUCCESS) {
-      throw new GpuException(NvmlReturn.codeName(rc), "nvmlInit_v2 failed: " + nvml.nvmlErrorString(rc));
+      throw NvmlReturn.error(rc, "nvmlInit_v2 failed: " + nvml.nvmlErrorString(rc));
     }
     try {
       return new NvmlBackend(nvml, symbols, library, clock, firstRetry, maxRetry);
@@ -123,6 +134,7 @@ final class NvmlBackend implements NvmlGpuControl {
         // Counted devices include ones this process may not open (NO_PERMISSION) or that are lost.
         log.atWarn().addKeyValue("gpu", "gpu" + index).addKeyValue("code", e.code()).addKeyValue("error", e.getMessage())
             .log("GPU skipped: cannot be read, not controlled");
+        skipped.add("gpu" + index + ": cannot be read, not controlled: " + e.getMessage());
       }
     }
     log.atInfo().addKeyValue("library", library).addKeyValue("gpus", found.size())
@@ -186,6 +198,16 @@ final class NvmlBackend implements NvmlGpuControl {
   }
 
   @Override
+  public synchronized List<String> notControlled() {
+    return List.copyOf(skipped);
+  }
+
+  @Override
+  public String vendor() {
+    return "NVIDIA";
+  }
+
+  @Override
   public synchronized List<Gpu> gpus() {
     open();
     return gpus;
@@ -236,16 +258,16 @@ final class NvmlBackend implements NvmlGpuControl {
   public synchronized void setPowerLimit(Gpu gpu, Power limit) {
     Device d = usable(gpu);
     if (limit.milliwatts() > 0xFFFF_FFFFL) {
-      throw new GpuException(NvmlReturn.INVALID_ARGUMENT.codeName(), "power limit " + limit + " too large for NVML");
+      throw NvmlReturn.INVALID_ARGUMENT.exception("power limit " + limit + " too large for NVML");
     }
     int mw = (int) limit.milliwatts();
     int rc = nvml.nvmlDeviceSetPowerManagementLimit(d.handle, mw);
     if (rc == NvmlReturn.NO_PERMISSION.value()) {
-      throw new GpuException(NvmlReturn.NO_PERMISSION.codeName(), "setting power limits needs root or the CAP_SYS_ADMIN "
+      throw NvmlReturn.NO_PERMISSION.exception("setting power limits needs root or the CAP_SYS_ADMIN "
           + "capability; " + d.gpu.label() + " (" + d.gpu.uuid() + ") was not changed: " + nvml.nvmlErrorString(rc));
     }
     if (rc == NvmlReturn.INVALID_ARGUMENT.value()) {
-      throw new GpuException(NvmlReturn.INVALID_ARGUMENT.codeName(), "nvmlDeviceSetPowerManagementLimit refused "
+      throw NvmlReturn.INVALID_ARGUMENT.exception("nvmlDeviceSetPowerManagementLimit refused "
           + limit + " on " + d.gpu.label() + " (range " + d.gpu.constraints() + "): " + nvml.nvmlErrorString(rc));
     }
     check(d, rc, "nvmlDeviceSetPowerManagementLimit");
@@ -256,7 +278,7 @@ final class NvmlBackend implements NvmlGpuControl {
     Device d = usable(gpu);
     Optional<String> function = symbols.processFunction();
     if (function.isEmpty()) {
-      throw new GpuException(NvmlReturn.FUNCTION_NOT_FOUND.codeName(), library + " has no process list function");
+      throw NvmlReturn.FUNCTION_NOT_FOUND.exception(library + " has no process list function");
     }
     String fn = function.get();
     NvmlProcessQuery.Call call = switch (fn) {
@@ -319,14 +341,14 @@ final class NvmlBackend implements NvmlGpuControl {
     open();
     Device d = devices.get(gpu.uuid());
     if (d == null) {
-      throw new GpuException(NvmlReturn.NOT_FOUND.codeName(), "no NVML GPU with UUID " + gpu.uuid());
+      throw NvmlReturn.NOT_FOUND.exception("no NVML GPU with UUID " + gpu.uuid());
     }
     if (d.failedCode == null) {
       return d;
     }
     Instant now = clock.instant();
     if (!d.retry.due(now)) {
-      throw new GpuException(d.failedCode, d.gpu.label() + " (" + d.gpu.uuid() + ") is marked failed; "
+      throw NvmlReturn.error(d.failedRc, d.gpu.label() + " (" + d.gpu.uuid() + ") is marked failed; "
           + "next re-initialisation attempt at " + d.retry.next());
     }
     reinitialise(d, now);
@@ -357,7 +379,7 @@ final class NvmlBackend implements NvmlGpuControl {
     d.retry.failedAgain(now);
     log.atWarn().addKeyValue("gpu", d.gpu.label()).addKeyValue("uuid", d.gpu.uuid()).addKeyValue("code", NvmlReturn.codeName(rc))
         .addKeyValue("next_attempt", d.retry.next()).log("GPU re-initialisation failed");
-    throw new GpuException(NvmlReturn.codeName(rc), "re-initialising " + d.gpu.label() + " (" + d.gpu.uuid()
+    throw NvmlReturn.error(rc, "re-initialising " + d.gpu.label() + " (" + d.gpu.uuid()
         + ") failed: " + nvml.nvmlErrorString(rc) + "; next attempt at " + d.retry.next());
   }
 
@@ -394,6 +416,7 @@ final class NvmlBackend implements NvmlGpuControl {
       return;
     }
     d.failedCode = NvmlReturn.codeName(rc);
+    d.failedRc = rc;
     d.retry = new RetryBackoff(firstRetry, maxRetry, clock.instant());
     log.atError().addKeyValue("gpu", d.gpu.label()).addKeyValue("uuid", d.gpu.uuid()).addKeyValue("code", d.failedCode)
         .addKeyValue("function", function).addKeyValue("next_attempt", d.retry.next())
@@ -401,12 +424,12 @@ final class NvmlBackend implements NvmlGpuControl {
   }
 
   private GpuException error(int rc, String function, String what) {
-    return new GpuException(NvmlReturn.codeName(rc), function + " on " + what + ": " + nvml.nvmlErrorString(rc));
+    return NvmlReturn.error(rc, function + " on " + what + ": " + nvml.nvmlErrorString(rc));
   }
 
   private void open() {
     if (closed) {
-      throw new GpuException(NvmlReturn.UNINITIALIZED.codeName(), "NVML backend closed");
+      throw new GpuException(GpuFault.LIBRARY_UNUSABLE, NvmlReturn.UNINITIALIZED.codeName(), "NVML backend closed");
     }
   }
 }

@@ -1,9 +1,13 @@
-package io.carbongovernor.gpu;
+package io.carbongovernor.gpu.nvml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.carbongovernor.gpu.Gpu;
+import io.carbongovernor.gpu.GpuProcess;
+import io.carbongovernor.gpu.GpuSample;
+import io.carbongovernor.gpu.Power;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package io.carbongovernor.gpu;
+package io.carbongovernor.gpu.nvml;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +48,7 @@ record NvmlSymbols(Set<String> present) {
     com.kenai.jffi.Library lib = com.kenai.jffi.Library.getCachedInstance(
         library, com.kenai.jffi.Library.LAZY | com.kenai.jffi.Library.GLOBAL);
     if (lib == null) {
-      throw new GpuException(NvmlReturn.LIBRARY_NOT_FOUND.codeName(),
+      throw NvmlReturn.LIBRARY_NOT_FOUND.exception(
           "cannot look up symbols in " + library + ": " + com.kenai.jffi.Library.getLastError());
     }
     Set<String> found = new TreeSet<>();

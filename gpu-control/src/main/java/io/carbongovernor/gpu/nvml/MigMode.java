@@ -1,4 +1,4 @@
-package io.carbongovernor.gpu;
+package io.carbongovernor.gpu.nvml;
 
 /**
  * A GPU's MIG mode. A pending mode that differs from the current one means a GPU reset is coming,

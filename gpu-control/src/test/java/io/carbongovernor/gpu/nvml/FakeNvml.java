@@ -1,4 +1,4 @@
-package io.carbongovernor.gpu;
+package io.carbongovernor.gpu.nvml;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

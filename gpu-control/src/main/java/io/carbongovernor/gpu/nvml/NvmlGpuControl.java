@@ -1,5 +1,7 @@
-package io.carbongovernor.gpu;
+package io.carbongovernor.gpu.nvml;
 
+import io.carbongovernor.gpu.Gpu;
+import io.carbongovernor.gpu.GpuControl;
 import java.util.Optional;
 
 /**
@@ -10,6 +12,7 @@ import java.util.Optional;
 public interface NvmlGpuControl extends GpuControl {
 
   /** The driver version, e.g. {@code 550.54.15}; empty where the library cannot say. */
+  @Override
   Optional<String> driverVersion();
 
   /** The GPU's MIG mode; empty where the GPU or the library has none. */

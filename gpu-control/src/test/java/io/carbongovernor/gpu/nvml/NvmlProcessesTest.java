@@ -1,7 +1,9 @@
-package io.carbongovernor.gpu;
+package io.carbongovernor.gpu.nvml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.carbongovernor.gpu.Gpu;
+import io.carbongovernor.gpu.GpuProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
