@@ -12,6 +12,8 @@ import io.carbongovernor.gpu.Energy;
 import io.carbongovernor.gpu.Gpu;
 import io.carbongovernor.gpu.Power;
 import io.carbongovernor.gpu.PowerConstraints;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,9 +37,9 @@ import java.util.SplittableRandom;
  * older minute and hour rows are bulk-loaded into the same tables with the values the write path
  * would have summed.
  *
- * <p>Usage (through {@code bench/history-year}): {@code HistoryYearBench TEMPLATE OUT.md
+ * <p>Usage (through {@code bench/history-year}): {@code HistoryYearBench TEMPLATE OUT.md RAW
  * [DB-FILE]}. Writes the page from the template, with a {@code {{header}}} line for the stamp, and
- * prints every measurement, each report run's time included, on stdout.
+ * every measurement, each report run's time included, to RAW (stdout carries the store's log).
  */
 public final class HistoryYearBench {
 
@@ -50,16 +52,16 @@ public final class HistoryYearBench {
   private static final Instant START = END.minus(Duration.ofDays(365));
 
   public static void main(String[] args) throws Exception {
-    if (args.length < 2 || args.length > 3) {
-      System.err.println("usage: HistoryYearBench TEMPLATE OUT.md [DB-FILE]");
+    if (args.length < 3 || args.length > 4) {
+      System.err.println("usage: HistoryYearBench TEMPLATE OUT.md RAW [DB-FILE]");
       System.exit(2);
     }
     PageTemplate page = PageTemplate.read(Path.of(args[0]));
     Path out = Path.of(args[1]);
-    Path tempDir = args.length > 2 ? null : Files.createTempDirectory("history-bench");
-    Path db = tempDir == null ? Path.of(args[2]) : tempDir.resolve("history.db");
-    try {
-      run(page, db);
+    Path tempDir = args.length > 3 ? null : Files.createTempDirectory("history-bench");
+    Path db = tempDir == null ? Path.of(args[3]) : tempDir.resolve("history.db");
+    try (PrintStream raw = new PrintStream(Files.newOutputStream(Path.of(args[2])), true, StandardCharsets.UTF_8)) {
+      run(page, db, raw);
     } finally {
       if (tempDir != null) {
         for (String name : new String[] {"history.db", "history.db-journal", "history.db-wal"}) {
@@ -72,7 +74,7 @@ public final class HistoryYearBench {
     page.write(out);
   }
 
-  private static void run(PageTemplate page, Path db) throws Exception {
+  private static void run(PageTemplate page, Path db, PrintStream raw) throws Exception {
     Files.deleteIfExists(db);
     String url = "jdbc:sqlite:" + db;
     List<Gpu> gpus = new ArrayList<>();
@@ -101,7 +103,7 @@ public final class HistoryYearBench {
     }
     double rawSeconds = (System.nanoTime() - rawStart) / 1e9;
     long rawRows = periods * GPUS;
-    System.out.printf(Locale.ROOT, "write path: %d rows (%d periods of %d GPUs) in %.3f s%n", rawRows, periods, GPUS,
+    raw.printf(Locale.ROOT, "write path: %d rows (%d periods of %d GPUs) in %.3f s%n", rawRows, periods, GPUS,
         rawSeconds);
 
     // 2. Older minute and hour rows, bulk-loaded.
@@ -113,25 +115,25 @@ public final class HistoryYearBench {
       c.commit();
     }
     double bulkSeconds = (System.nanoTime() - bulkStart) / 1e9;
-    System.out.printf(Locale.ROOT, "bulk load: %.3f s%n", bulkSeconds);
+    raw.printf(Locale.ROOT, "bulk load: %.3f s%n", bulkSeconds);
 
     // 3. Full-year reports, the first run cold (after opening), then the best of five.
-    double byTeam = best("report by team (text)",
+    double byTeam = best(raw, "report by team (text)",
         () -> ReportFormat.TEXT.render(ReportQuery.run(url, START, END, Optional.empty(), Optional.empty(), Breakdown.TEAM)));
-    double byDay = best("report by day (text)",
+    double byDay = best(raw, "report by day (text)",
         () -> ReportFormat.TEXT.render(ReportQuery.run(url, START, END, Optional.empty(), Optional.empty(), Breakdown.DAY)));
-    double html = best("report by day (html)",
+    double html = best(raw, "report by day (html)",
         () -> ReportFormat.HTML.render(ReportQuery.run(url, START, END, Optional.empty(), Optional.empty(), Breakdown.DAY)));
 
     long bytes = Files.size(db) + sizeIfExists(Path.of(db + "-wal"));
-    System.out.printf(Locale.ROOT, "database: %d bytes%n", bytes);
+    raw.printf(Locale.ROOT, "database: %d bytes%n", bytes);
     String sqlite;
     try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT sqlite_version()")) {
       rs.next();
       sqlite = rs.getString(1);
     }
-    System.out.println("SQLite " + sqlite);
+    raw.println("SQLite " + sqlite);
 
     double slowest = Math.max(byTeam, Math.max(byDay, html));
     double periodsPerSecond = periods / rawSeconds;
@@ -217,13 +219,13 @@ public final class HistoryYearBench {
     Object run() throws Exception;
   }
 
-  private static double best(String what, Work work) throws Exception {
+  private static double best(PrintStream raw, String what, Work work) throws Exception {
     double best = Double.MAX_VALUE;
     for (int i = 0; i < RUNS; i++) {
       long start = System.nanoTime();
       work.run();
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf(Locale.ROOT, "%s, run %d: %.3f s%n", what, i + 1, seconds);
+      raw.printf(Locale.ROOT, "%s, run %d: %.3f s%n", what, i + 1, seconds);
       best = Math.min(best, seconds);
     }
     return best;
