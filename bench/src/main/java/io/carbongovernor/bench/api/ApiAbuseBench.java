@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +32,8 @@ import java.util.regex.Pattern;
  *       long ago the last one was at the end of each phase.
  * </ol>
  *
- * <p>Usage: {@code ApiAbuseBench LAUNCHER TRACE OUT.md}. Writes Markdown with the machine's load.
+ * <p>Usage: {@code ApiAbuseBench LAUNCHER TRACE OUT.md}. Writes the page's Markdown with a {@code
+ * {{header}}} line where {@code bench/api} puts the stamp (commit, JVM, CPUs, load at start and end).
  */
 public final class ApiAbuseBench {
 
@@ -63,8 +63,6 @@ public final class ApiAbuseBench {
     Path out = Path.of(args[2]);
     Path dir = Files.createTempDirectory("carbon-governor-api-bench-");
     Path config = DaemonProcess.config(dir, trace, INTERVAL);
-    String loadBefore = loadAverage();
-    Instant started = Instant.now();
     List<String> lines;
     int exit;
     try (DaemonProcess daemon = DaemonProcess.start(launcher, config, dir.resolve("run/api.sock"))) {
@@ -81,27 +79,19 @@ public final class ApiAbuseBench {
         + " (`bin/carbon-governor`, `-XX:+UseSerialGC -Xmx128m`), 8 simulated A40s, the bundled California"
         + " trace, `interval: 1s`; every request from this machine to its loopback TCP listener or its Unix socket.");
     text.add("");
-    text.add(String.format(Locale.ROOT, "Run %s on %s, %d CPUs, JDK %s. Load average (1, 5, 15 min) before: %s; after: %s.",
-        started, System.getProperty("os.name") + " " + System.getProperty("os.version"),
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadBefore, loadAverage()));
+    text.add("{{header}}");
     text.add("");
     text.add("The API's limits (`ApiServer`): connections cost no thread and close after 30 s of silence (2 s while a"
         + " listener holds its cap of 1,000); four requests run at once, 64 more wait at most 2 s, the rest are refused"
         + " with a JSON 503 at once. A burst's latency runs from a request's last byte sent to its whole answer, so it"
-        + " includes the wait in the kernel's accept queue. The machine is shared: other builds load its 2 cores, so"
-        + " the load average is part of each result.");
+        + " includes the wait in the kernel's accept queue. The machine is shared: other builds load its cores, so"
+        + " the load average in the header is part of each result.");
     text.add("");
     text.addAll(lines);
     text.add("");
     text.add("Daemon exit status after SIGTERM: " + exit + " (0: limits restored).");
     String markdown = String.join("\n", text) + "\n";
     Files.writeString(out, markdown);
-    System.out.print(markdown);
-  }
-
-  private static String loadAverage() throws IOException {
-    String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-    return f[0] + ", " + f[1] + ", " + f[2];
   }
 
   private void run() throws Exception {

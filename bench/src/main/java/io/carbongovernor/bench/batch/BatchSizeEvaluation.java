@@ -23,7 +23,9 @@ import java.util.TreeMap;
 
 /**
  * Energy and carbon to target of the advisor's batch sizes over recurring runs, against the best
- * fixed batch size in hindsight and Zeus's default, on the Zeus NSDI'23 traces. Prints Markdown.
+ * fixed batch size in hindsight and Zeus's default, on the Zeus NSDI'23 traces. Prints one
+ * evaluation's tables in Markdown, or with {@code --template T --page OUT} writes the results page
+ * ({@link AdvisorPage}) and prints its runs' tables.
  *
  * <p>Usage: {@code bench/batch-size-eval --trace-dir DIR [--carbon-trace FILE] [--gpu a40|v100]
  * [--recurrences 50] [--seeds 20] [--limit WATTS]}. {@code DIR} holds Zeus's NSDI'23 traces, which
@@ -35,7 +37,7 @@ public final class BatchSizeEvaluation {
   private BatchSizeEvaluation() {}
 
   /** What a scenario ranks strategies by. */
-  private enum Metric {
+  enum Metric {
     ENERGY("kWh"),
     EMISSIONS("kg CO2eq"),
     COST("kg-eq");
@@ -64,20 +66,82 @@ public final class BatchSizeEvaluation {
   }
 
   /** One way of pricing runs: a grid, a time weight, and what the table reports. */
-  private record Scenario(String title, Grid grid, TimeWeight timeWeight, Metric metric) {}
+  record Scenario(String title, Grid grid, TimeWeight timeWeight, Metric metric) {}
+
+  /** What one evaluation covers: a GPU's traces, a carbon trace, and how long and how often. */
+  record Settings(String gpu, Path carbonFile, int recurrences, int seeds, OptionalInt fixedLimit) {
+
+    static final String DEFAULT_CARBON = "traces/US-CAL-CISO_2023_hourly.csv";
+    static final int DEFAULT_RECURRENCES = 50;
+    static final int DEFAULT_SEEDS = 20;
+
+    static Settings defaults(String gpu) {
+      return new Settings(gpu, Path.of(DEFAULT_CARBON), DEFAULT_RECURRENCES, DEFAULT_SEEDS, OptionalInt.empty());
+    }
+
+    Settings withRecurrences(int n) {
+      return new Settings(gpu, carbonFile, n, seeds, fixedLimit);
+    }
+  }
+
+  /**
+   * One workload's row: means over seeds of the advisor's, the best fixed size's and the default's
+   * totals in the scenario's metric, the advisor's regret over the last half of the recurrences,
+   * and how far apart the fixed sizes are ({@code sizeSpreadPercent}: the costliest size's total
+   * over the cheapest's, in percent, among the sizes that reach the target with every seed).
+   */
+  record Row(Workload workload, List<Integer> sizes, int defaultSize, String bestLabel, double defaultMean,
+      double bestMean, double advisorMean, double advisorSd, double lateRegretPercent, double runs, double stopped,
+      String finalSizes, double[] also, double sizeSpreadPercent) {
+
+    double regretPercent() {
+      return 100 * (advisorMean - bestMean) / bestMean;
+    }
+
+    double vsDefaultPercent() {
+      return 100 * (advisorMean - defaultMean) / defaultMean;
+    }
+
+    /** How far the default is from the best fixed size, in percent of the best. */
+    double defaultOverBestPercent() {
+      return 100 * (defaultMean - bestMean) / bestMean;
+    }
+  }
+
+  /** A scenario's rows, one per workload. */
+  record Table(Scenario scenario, List<Row> rows) {}
+
+  /** An evaluation's results: a table per scenario. */
+  record Results(Settings settings, double meanIntensity, double maxWatts, List<Table> tables) {
+
+    Table table(int index) {
+      return tables.get(index);
+    }
+  }
 
   public static void main(String[] args) throws IOException {
     Map<String, String> options = options(args);
     Path traceDir = traceDir(options);
-    Path carbonFile = Path.of(options.getOrDefault("--carbon-trace", "traces/US-CAL-CISO_2023_hourly.csv"));
-    String gpu = options.getOrDefault("--gpu", "a40");
-    int recurrences = Integer.parseInt(options.getOrDefault("--recurrences", "50"));
-    int seeds = Integer.parseInt(options.getOrDefault("--seeds", "20"));
-    OptionalInt fixedLimit = options.containsKey("--limit")
-        ? OptionalInt.of(Integer.parseInt(options.get("--limit"))) : OptionalInt.empty();
+    if (options.containsKey("--template") || options.containsKey("--page")) {
+      if (!options.keySet().equals(java.util.Set.of("--trace-dir", "--template", "--page"))) {
+        throw new IllegalArgumentException(USAGE + "; the page (--page) takes only --trace-dir and --template");
+      }
+      AdvisorPage.write(traceDir, Path.of(options.get("--template")), Path.of(options.get("--page")));
+      return;
+    }
+    Settings settings = new Settings(options.getOrDefault("--gpu", "a40"),
+        Path.of(options.getOrDefault("--carbon-trace", Settings.DEFAULT_CARBON)),
+        Integer.parseInt(options.getOrDefault("--recurrences", Integer.toString(Settings.DEFAULT_RECURRENCES))),
+        Integer.parseInt(options.getOrDefault("--seeds", Integer.toString(Settings.DEFAULT_SEEDS))),
+        options.containsKey("--limit") ? OptionalInt.of(Integer.parseInt(options.get("--limit"))) : OptionalInt.empty());
+    System.out.print(markdown(evaluate(traceDir, settings, false)));
+  }
 
+  /** Runs every scenario, or only the constant grid's with {@code constantOnly}. */
+  static Results evaluate(Path traceDir, Settings settings, boolean constantOnly) throws IOException {
     TrainingPaths training = TrainingPaths.read(traceDir.resolve("summary_train.csv"));
-    ZeusProfiles power = ZeusProfiles.read(traceDir.resolve("summary_power_" + gpu + ".csv"));
+    ZeusProfiles power = ZeusProfiles.read(traceDir.resolve("summary_power_" + settings.gpu() + ".csv"));
+    Path carbonFile = settings.carbonFile();
     CarbonTrace carbon = CarbonTrace.read(carbonFile);
     double mean = carbon.mean().gramsPerKwh();
     double maxWatts = 0;
@@ -93,32 +157,65 @@ public final class BatchSizeEvaluation {
             Grid.hourly(carbon, carbonFile.getFileName().toString()), TimeWeight.ZERO, Metric.EMISSIONS),
         new Scenario("Constant grid, time priced as Zeus's eta = 0.5 (cost = emissions + time weight x seconds)",
             Grid.constant(mean), TimeWeight.zeusEquivalent(0.5, maxWatts, mean), Metric.COST));
+    if (constantOnly) {
+      scenarios = scenarios.subList(0, 1);
+    }
+    List<Table> tables = new ArrayList<>();
+    for (Scenario scenario : scenarios) {
+      List<Row> rows = new ArrayList<>();
+      for (Workload workload : Workload.ZEUS_DEFAULTS) {
+        rows.add(row(workload, scenario, training, power, settings));
+      }
+      tables.add(new Table(scenario, rows));
+    }
+    return new Results(settings, mean, maxWatts, tables);
+  }
 
+  /** The tables as Markdown, with a line that says what was run. */
+  static String markdown(Results results) {
+    Settings settings = results.settings();
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT,
         "GPU %s, power limit %s, %d recurrences per workload, %d seeds (means over seeds), advisor settings %s.%n%n",
-        gpu, fixedLimit.isPresent() ? fixedLimit.getAsInt() + " W" : "the maximum of each profile", recurrences, seeds,
-        AdvisorSettings.ZEUS));
-    for (Scenario scenario : scenarios) {
-      out.append("### ").append(scenario.title()).append("\n\n");
+        settings.gpu(), settings.fixedLimit().isPresent() ? settings.fixedLimit().getAsInt() + " W"
+            : "the maximum of each profile", settings.recurrences(), settings.seeds(), AdvisorSettings.ZEUS));
+    out.append(tables(results, "### "));
+    return out.toString();
+  }
+
+  /** Each scenario's table under a heading of the given level. */
+  static String tables(Results results, String heading) {
+    int recurrences = results.settings().recurrences();
+    StringBuilder out = new StringBuilder();
+    for (Table table : results.tables()) {
+      Scenario scenario = table.scenario();
+      out.append(heading).append(scenario.title()).append("\n\n");
       String u = scenario.metric().unit;
       out.append("Grid: ").append(scenario.grid().describe()).append("; time weight ").append(scenario.timeWeight())
           .append("; totals in ").append(u).append(" over ").append(recurrences).append(" recurrences.\n\n");
       out.append("| workload | sizes | default | best fixed | default | best fixed | advisor (sd) | advisor regret "
           + "| advisor vs default | regret in last " + recurrences / 2 + " | advisor runs (stopped) | advisor's final size "
-          + "| " + (scenario.metric() == Metric.COST ? "hours: advisor / best / default" : scenario.metric() == Metric.EMISSIONS
-              ? "kWh: advisor / best / default" : "hours: advisor / best / default") + " |\n");
+          + "| " + (scenario.metric() == Metric.EMISSIONS ? "kWh: advisor / best / default"
+              : "hours: advisor / best / default") + " |\n");
       out.append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
-      for (Workload workload : Workload.ZEUS_DEFAULTS) {
-        out.append(row(workload, scenario, training, power, fixedLimit, recurrences, seeds)).append('\n');
+      for (Row r : table.rows()) {
+        out.append(String.format(Locale.ROOT,
+            "| %s | %s | %d | %s | %s | %s | %s (%s) | %s (%+.1f %%) | %+.1f %% | %+.1f %% | %.1f (%.1f) | %s | %s / %s / %s |",
+            r.workload().name(), r.sizes(), r.defaultSize(), r.bestLabel(), num(r.defaultMean()), num(r.bestMean()),
+            num(r.advisorMean()), num(r.advisorSd()), signed(r.advisorMean() - r.bestMean()), r.regretPercent(),
+            r.vsDefaultPercent(), r.lateRegretPercent(), r.runs(), r.stopped(), r.finalSizes(), num(r.also()[0]),
+            num(r.also()[1]), num(r.also()[2]))).append('\n');
       }
       out.append('\n');
     }
-    System.out.print(out);
+    return out.toString();
   }
 
-  private static String row(Workload workload, Scenario scenario, TrainingPaths training, ZeusProfiles power,
-      OptionalInt fixedLimit, int recurrences, int seeds) {
+  private static Row row(Workload workload, Scenario scenario, TrainingPaths training, ZeusProfiles power,
+      Settings settings) {
+    int recurrences = settings.recurrences();
+    int seeds = settings.seeds();
+    OptionalInt fixedLimit = settings.fixedLimit();
     SortedSet<Integer> profiled = power.batchSizes(workload.name());
     SortedSet<Integer> trained = training.batchSizes(workload.name(), workload.optimizer(), workload.target());
     List<Integer> sizes = new ArrayList<>(trained);
@@ -139,6 +236,8 @@ public final class BatchSizeEvaluation {
     List<RecurrenceSimulator.Totals> byDefault = new ArrayList<>();
     Map<Integer, Integer> bestCounts = new TreeMap<>();
     Map<Integer, Integer> finalSizes = new TreeMap<>();
+    Map<Integer, Double> sizeTotals = new TreeMap<>();
+    java.util.Set<Integer> infeasible = new java.util.TreeSet<>();
     for (long seed = 1; seed <= seeds; seed++) {
       BatchSizeAdvisor adv = BatchSizeAdvisor.create(AdvisorSettings.ZEUS.withSeed(seed));
       RecurrenceSimulator.Totals a = sim.simulate(Strategy.advisor(adv), recurrences, seed);
@@ -151,6 +250,10 @@ public final class BatchSizeEvaluation {
         RecurrenceSimulator.Totals f = sim.simulate(Strategy.fixed(b), recurrences, seed);
         if (b == b0) {
           byDefault.add(f);
+        }
+        sizeTotals.merge(b, scenario.metric().of(f), Double::sum);
+        if (!f.feasible()) {
+          infeasible.add(b);
         }
         if (f.feasible() && (bestHere == null || f.cost() < bestHere.cost())) {
           bestHere = f;
@@ -180,12 +283,12 @@ public final class BatchSizeEvaluation {
           avg(advisor, t -> t.seconds() / 3600), avg(best, t -> t.seconds() / 3600),
           avg(byDefault, t -> t.seconds() / 3600)};
     };
-    return String.format(Locale.ROOT,
-        "| %s | %s | %d | %s | %s | %s | %s (%s) | %s (%+.1f %%) | %+.1f %% | %+.1f %% | %.1f (%.1f) | %s | %s / %s / %s |",
-        workload.name(), sizes, b0, bestLabel, num(dMean), num(fMean), num(aMean), num(sd(adv)),
-        signed(aMean - fMean), 100 * (aMean - fMean) / fMean, 100 * (aMean - dMean) / dMean,
+    sizeTotals.keySet().removeAll(infeasible);
+    double spread = sizeTotals.isEmpty() ? 0
+        : 100 * (java.util.Collections.max(sizeTotals.values()) / java.util.Collections.min(sizeTotals.values()) - 1);
+    return new Row(workload, List.copyOf(sizes), b0, bestLabel, dMean, fMean, aMean, sd(adv),
         100 * (lateAdvisor - lateBest) / lateBest, avg(advisor, t -> t.runs()), avg(advisor, t -> t.stopped()),
-        counts(finalSizes), num(also[0]), num(also[1]), num(also[2]));
+        counts(finalSizes), also, spread);
   }
 
   /** The metric summed over the last {@code n} recurrences. */
@@ -220,7 +323,7 @@ public final class BatchSizeEvaluation {
   }
 
   /** Three significant digits, no exponent; rounding noise shows as 0. */
-  private static String num(double value) {
+  static String num(double value) {
     if (Math.abs(value) < 1e-9) {
       return "0";
     }
@@ -244,7 +347,7 @@ public final class BatchSizeEvaluation {
   }
 
   private static final String USAGE = "usage: bench/batch-size-eval --trace-dir DIR [--carbon-trace FILE] "
-      + "[--gpu a40|v100] [--recurrences N] [--seeds N] [--limit WATTS]";
+      + "[--gpu a40|v100] [--recurrences N] [--seeds N] [--limit WATTS], or --trace-dir DIR [--out PAGE.md]";
 
   static Map<String, String> options(String[] args) {
     Map<String, String> options = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package io.carbongovernor.bench.fleet;
 
+import io.carbongovernor.bench.PageTemplate;
 import io.carbongovernor.carbon.CarbonIntensity;
 import io.carbongovernor.daemon.config.HistoryConfig;
 import io.carbongovernor.daemon.config.Secret;
@@ -46,9 +47,10 @@ import java.util.concurrent.TimeUnit;
  * once, then a minute at the real cadence; then the database's size per GPU-year at the default
  * retention, and a fleet-wide year report by team after the fleet's day rollup.
  *
- * <p>Usage (through {@code bench/fleet}, which starts the server): {@code FleetBench URL USER
- * DATA-DIR [NODES ...]}; the password in {@code CARBON_GOVERNOR_BENCH_DB_PASSWORD}. Prints
- * Markdown.
+ * <p>Usage (through {@code bench/fleet}, which starts the server): {@code FleetBench TEMPLATE OUT.md
+ * RAW URL USER DATA-DIR [NODES ...]}; the password in {@code CARBON_GOVERNOR_BENCH_DB_PASSWORD}.
+ * Writes the page from the template, with a {@code {{header}}} line for the stamp, every figure
+ * from this run, and each fleet size's measurements to RAW as it ends (stdout carries the log).
  */
 public final class FleetBench {
 
@@ -58,13 +60,33 @@ public final class FleetBench {
   /** What the spools hold when the database comes back: an hour per node. */
   private static final Duration BACKLOG = Duration.ofHours(1);
   private static final Duration CADENCE_RUN = Duration.ofSeconds(60);
+  static final List<Integer> DEFAULT_SIZES = List.of(10, 100, 500);
+  private static final int REPORT_RUNS = 3;
+  private static final Duration REPORT_TARGET = Duration.ofSeconds(5);
+  private static final long HOURS_A_YEAR = 8760;
+  private static final long DAYS_A_YEAR = 365;
+
+  /** One fleet size's figures. */
+  record Measured(int nodes, int gpus, double need, double drain, double allTables, long arrived, long expected,
+      long spoolLeft, Map<String, Double> bytesPerRow, double gpuYearBytes, long yearRows, long dayRows,
+      double rollupSeconds, double reportSeconds, String loadAfter) {
+
+    double rawRowBytes() {
+      return bytesPerRow.get("energy_raw");
+    }
+
+    double minuteRowBytes() {
+      return bytesPerRow.get("energy_minute");
+    }
+
+    double hourRowBytes() {
+      return bytesPerRow.get("energy_hour");
+    }
+  }
 
   private final String url;
   private final DatabaseLogin login;
   private final Path work;
-  private final StringBuilder out = new StringBuilder();
-  private final StringBuilder rowSizes = new StringBuilder(
-      "| nodes | bytes per raw row | per minute row | per hour row (and day row) |\n|---|---|---|---|\n");
 
   private FleetBench(String url, DatabaseLogin login, Path work) {
     this.url = url;
@@ -73,43 +95,59 @@ public final class FleetBench {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length < 3) {
-      System.err.println("usage: FleetBench URL USER DATA-DIR [NODES ...]");
+    if (args.length < 6) {
+      System.err.println("usage: FleetBench TEMPLATE OUT.md RAW URL USER DATA-DIR [NODES ...]");
       System.exit(2);
     }
+    PageTemplate page = PageTemplate.read(Path.of(args[0]));
+    Path out = Path.of(args[1]);
+    Path raw = Path.of(args[2]);
     String password = System.getenv("CARBON_GOVERNOR_BENCH_DB_PASSWORD");
-    DatabaseLogin login = new DatabaseLogin(Optional.of(args[1]), Optional.ofNullable(password).map(Secret::of));
+    DatabaseLogin login = new DatabaseLogin(Optional.of(args[4]), Optional.ofNullable(password).map(Secret::of));
     List<Integer> sizes = new ArrayList<>();
-    for (int i = 3; i < args.length; i++) {
+    for (int i = 6; i < args.length; i++) {
       sizes.add(Integer.parseInt(args[i]));
     }
     if (sizes.isEmpty()) {
-      sizes = List.of(10, 100, 500);
+      sizes = DEFAULT_SIZES;
     }
     Path work = Files.createTempDirectory("fleet-bench");
-    new FleetBench(args[0], login, work).run(sizes);
+    FleetBench bench = new FleetBench(args[3], login, work);
+    Map<String, String> server = bench.serverSettings();
+    Files.writeString(raw, "PostgreSQL " + server + "\n");
+    List<Measured> results = bench.run(sizes, raw);
+    FleetPage.fill(page, server, sizes, results);
+    page.write(out);
   }
 
-  private void run(List<Integer> sizes) throws Exception {
-    out.append(String.format(Locale.ROOT, "JVM %s, %d cores, load average at start %s%n%n",
-        Runtime.version(), Runtime.getRuntime().availableProcessors(), loadAverage()));
-    out.append("| nodes | GPUs | fleet needs (raw rows/s) | backlog drain (raw rows/s) | drain / need"
-        + " | rows/s all tables | cadence minute: raw rows arrived / expected | spool left after it"
-        + " | DB size per GPU-year | day rollup of a year | year report by team (best of 3) | load after |\n");
-    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  private List<Measured> run(List<Integer> sizes, Path raw) throws Exception {
+    List<Measured> results = new ArrayList<>();
     for (int nodes : sizes) {
       String db = "fleet_" + nodes;
       createDatabase(db);
       String dbUrl = url.substring(0, url.lastIndexOf('/') + 1) + db;
-      out.append(measure(nodes, dbUrl)).append('\n');
-      System.err.println(out);
+      Measured m = measure(nodes, dbUrl);
+      Files.writeString(raw, m + "\n", java.nio.file.StandardOpenOption.APPEND);
+      results.add(m);
     }
-    System.out.println(out);
-    System.out.println("Bytes on disk per row, heap and indexes, after VACUUM ANALYZE:\n");
-    System.out.println(rowSizes);
+    return results;
   }
 
-  private String measure(int nodes, String dbUrl) throws Exception {
+  /** The server's version and the settings the page names. */
+  private Map<String, String> serverSettings() throws SQLException {
+    Map<String, String> settings = new LinkedHashMap<>();
+    try (Connection c = connect(url); Statement st = c.createStatement()) {
+      for (String name : List.of("server_version", "fsync", "synchronous_commit", "shared_buffers", "max_connections")) {
+        try (ResultSet rs = st.executeQuery("SHOW " + name)) {
+          rs.next();
+          settings.put(name, rs.getString(1));
+        }
+      }
+    }
+    return settings;
+  }
+
+  private Measured measure(int nodes, String dbUrl) throws Exception {
     int gpus = nodes * GPUS;
     double need = gpus / (double) SAMPLE.toSeconds();
     Path dir = Files.createDirectories(work.resolve("n" + nodes));
@@ -170,14 +208,9 @@ public final class FleetBench {
 
     // 3. Size per GPU-year at the default retention, from the bytes per row each table holds now.
     Map<String, Double> bytesPerRow = bytesPerRow(dbUrl);
-    rowSizes.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.0f |%n", nodes, bytesPerRow.get("energy_raw"),
-        bytesPerRow.get("energy_minute"), bytesPerRow.get("energy_hour")));
-    Retention r = Retention.DEFAULT;
-    double rawRows = r.raw().orElseThrow().toSeconds() / (double) SAMPLE.toSeconds();
-    double minuteRows = r.minutes().orElseThrow().toMinutes();
-    double gpuYear = rawRows * bytesPerRow.get("energy_raw") + minuteRows * bytesPerRow.get("energy_minute")
-        + 8760 * bytesPerRow.get("energy_hour") + 365 * bytesPerRow.getOrDefault("energy_day",
-            bytesPerRow.get("energy_hour"));
+    double gpuYear = rawRowsPerGpu() * bytesPerRow.get("energy_raw")
+        + minuteRowsPerGpu() * bytesPerRow.get("energy_minute")
+        + (HOURS_A_YEAR + DAYS_A_YEAR) * bytesPerRow.get("energy_hour");
 
     // 4. A year of hour rows for every GPU (bulk, as the nodes would have sent them), the fleet's
     //    day rollup over it, and the fleet-wide year report by team.
@@ -189,8 +222,9 @@ public final class FleetBench {
       m.rollUpDays(yearEnd.plus(Duration.ofDays(1)));
     }
     double rollupSeconds = (System.nanoTime() - rollupStart) / 1e9;
+    long dayRows = count(dbUrl, "energy_day");
     double best = Double.MAX_VALUE;
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < REPORT_RUNS; k++) {
       long t0 = System.nanoTime();
       try (RollupReader reader = RollupReader.openReadOnly(dbUrl, login, "bench")) {
         ReportQuery.run(reader, ReportRange.of(yearStart, yearEnd), Optional.empty(), Optional.empty(),
@@ -198,10 +232,52 @@ public final class FleetBench {
       }
       best = Math.min(best, (System.nanoTime() - t0) / 1e9);
     }
-    return String.format(Locale.ROOT,
-        "| %d | %d | %,.0f | %,.0f | %.0fx | %,.0f | %,d / %,d | %,d | %.1f MiB | %.1f s | %.2f s | %s |",
-        nodes, gpus, need, backlogRows / drainSeconds, backlogRows / drainSeconds / need, sentAll / drainSeconds,
-        arrived, (long) gpus * periods, spoolLeft, gpuYear / (1 << 20), rollupSeconds, best, loadAverage());
+    long yearRows = (long) gpus * Duration.between(yearStart, yearEnd).toHours();
+    return new Measured(nodes, gpus, need, backlogRows / drainSeconds, sentAll / drainSeconds, arrived,
+        (long) gpus * periods, spoolLeft, Map.copyOf(bytesPerRow), gpuYear, yearRows, dayRows, rollupSeconds, best,
+        loadAverage());
+  }
+
+  /** Raw rows one GPU keeps at the default retention. */
+  static long rawRowsPerGpu() {
+    return Retention.DEFAULT.raw().orElseThrow().toSeconds() / SAMPLE.toSeconds();
+  }
+
+  /** Minute rows one GPU keeps at the default retention. */
+  static long minuteRowsPerGpu() {
+    return Retention.DEFAULT.minutes().orElseThrow().toMinutes();
+  }
+
+  static int gpusPerNode() {
+    return GPUS;
+  }
+
+  static Duration sample() {
+    return SAMPLE;
+  }
+
+  static Duration backlog() {
+    return BACKLOG;
+  }
+
+  static Duration cadenceRun() {
+    return CADENCE_RUN;
+  }
+
+  static int reportRuns() {
+    return REPORT_RUNS;
+  }
+
+  static Duration reportTarget() {
+    return REPORT_TARGET;
+  }
+
+  static long hoursAYear() {
+    return HOURS_A_YEAR;
+  }
+
+  static long daysAYear() {
+    return DAYS_A_YEAR;
   }
 
   private HistoryConfig config(String dbUrl, int node) {
@@ -276,8 +352,12 @@ public final class FleetBench {
   }
 
   private long countRaw(String dbUrl) throws SQLException {
+    return count(dbUrl, "energy_raw");
+  }
+
+  private long count(String dbUrl, String table) throws SQLException {
     try (Connection c = connect(dbUrl); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM energy_raw")) {
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
       rs.next();
       return rs.getLong(1);
     }
@@ -322,7 +402,8 @@ public final class FleetBench {
 
   private static String loadAverage() {
     try {
-      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + ", " + f[1] + ", " + f[2];
     } catch (java.io.IOException e) {
       return "?";
     }
