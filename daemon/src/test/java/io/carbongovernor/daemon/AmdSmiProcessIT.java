@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,13 +90,17 @@ class AmdSmiProcessIT {
   }
 
   private Path config(String mode, String interval) throws IOException {
+    return config(mode, interval, "state");
+  }
+
+  private Path config(String mode, String interval, String stateDir) throws IOException {
     Path teams = Files.createDirectories(dir.resolve("teams.d"));
-    Path file = dir.resolve("governor-" + mode + ".yaml");
+    Path file = dir.resolve("governor-" + mode + "-" + stateDir + ".yaml");
     Files.writeString(file, String.join("\n",
         "zone: US-CAL-CISO",
         "interval: " + interval,
         "mode: " + mode,
-        "state-dir: " + dir.resolve("state"),
+        "state-dir: " + dir.resolve(stateDir),
         "gpu: {backend: amdsmi, amdsmi-library: " + FAKE + ", lock-dir: " + dir.resolve("run") + "}",
         "carbon:",
         "  sources:",
@@ -347,5 +352,179 @@ class AmdSmiProcessIT {
     assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
     assertThat(run.output()).contains("/nonexistent/libamd_smi.so").contains("AMD SMI")
         .contains("backend: simulated").contains("mode: shadow");
+  }
+
+  @Test
+  void withoutAFreshSignalTheFailSafeKeepsEveryGpuAtItsOriginalCap() throws Exception {
+    Path stale = Files.writeString(dir.resolve("stale.csv"),
+        "time,value\n2020-01-01T00:00:00Z,900\n2020-01-01T01:00:00Z,900\n");
+    Path config = config("enforce");
+    Files.writeString(config, Files.readString(config).replace(
+        "{type: trace, file: " + TRACES.resolve("US-CAL-CISO_2023_hourly.csv") + "}",
+        "{type: trace, file: " + stale + ", timing: absolute}"));
+    Process daemon = command("run", "--config", config.toString()).start();
+    BlockingQueue<String> out = lines(daemon);
+    awaitLine(out, "fail-safe engaged");
+    daemon.toHandle().destroy(); // the daemon finishes the tick in progress first
+    String rest = drain(out, daemon);
+    assertThat(daemon.exitValue()).as(rest).isZero();
+    // full-speed: the 60 % cap of the policy never applied, no setter was needed.
+    assertThat(capsWatts()).containsExactly(750L, 750L);
+    assertThat(setCalls()).containsExactly(0, 0);
+  }
+
+  /** Invariant 9: a second daemon with another state directory is refused the GPUs the first controls. */
+  @Test
+  void oneDaemonPerGpuWhateverItsStateDirectory() throws Exception {
+    Path first = config("enforce", "1h", "state-a");
+    Path second = config("enforce", "1h", "state-b");
+    Process a = command("run", "--config", first.toString()).start();
+    BlockingQueue<String> aOut = lines(a);
+    awaitLine(aOut, "limit changed gpu=\"gpu1\"");
+
+    Result refused = runToEnd(command("run", "--config", second.toString()));
+    assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
+    assertThat(refused.output()).contains("GPU " + UUID0 + " is controlled by").contains("pid " + a.pid());
+    assertThat(capsWatts()).containsExactly(450L, 450L);
+
+    a.destroyForcibly(); // kill -9: the OS lets go of its locks, its ledger keeps the originals
+    assertThat(a.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    Result stillRefused = runToEnd(command("run", "--config", second.toString()));
+    assertThat(stillRefused.exitCode()).as(stillRefused.output()).isEqualTo(1);
+    assertThat(stillRefused.output()).contains("its ledger still holds this GPU's original limit")
+        .contains(dir.resolve("state-a").toString());
+    assertThat(capsWatts()).as("the second daemon never took 450 W for the original").containsExactly(450L, 450L);
+
+    Result restored = runToEnd(command("restore", "--config", first.toString()));
+    assertThat(restored.exitCode()).as(restored.output()).isZero();
+    Process b = command("run", "--config", second.toString()).start();
+    BlockingQueue<String> bOut = lines(b);
+    awaitLine(bOut, "limit changed gpu=\"gpu1\"");
+    b.toHandle().destroy();
+    String rest = drain(bOut, b);
+    assertThat(b.exitValue()).as(rest).isZero();
+    assertThat(capsWatts()).containsExactly(750L, 750L);
+  }
+
+  /** A SIGTERM in the first second of a start still restores what the last run left, and exits 0. */
+  @Test
+  void aStopInTheFirstSecondOfAStartRestoresAndExitsZero() throws Exception {
+    Path config = config("enforce");
+    killWhileThrottled(config);
+    ProcessBuilder pb = command("run", "--config", config.toString());
+    pb.command().add(1, "-Xlog:class+load=info:stdout");
+    Process daemon = pb.start();
+    BlockingQueue<String> out = lines(daemon);
+    awaitLine(out, "io.carbongovernor.daemon.cli.CarbonGovernorCommand ");
+    daemon.toHandle().destroy(); // SIGTERM
+    String rest = drain(out, daemon);
+    assertThat(daemon.exitValue()).as(rest.lines().filter(l -> !l.contains("[class,load]")).toList().toString()).isZero();
+    assertThat(capsWatts()).containsExactly(750L, 750L);
+    assertThat(Files.readString(dir.resolve("state").resolve("ledger.jsonl"))).isEmpty();
+  }
+
+  /** Ledger damage never ends in exit 0 with a GPU off its original cap. */
+  @Test
+  void aDamagedLedgerIsRefusedWithItsLineAndNothingIsTouched() throws Exception {
+    Path config = config("enforce");
+    killWhileThrottled(config);
+    Path ledger = dir.resolve("state").resolve("ledger.jsonl");
+    List<String> lines = Files.readAllLines(ledger);
+    // Only the set lines left: the originals are gone.
+    Files.write(ledger, lines.stream().filter(l -> l.contains("\"type\":\"set\"")).toList());
+    List<Integer> sets = setCalls();
+
+    Result restore = runToEnd(command("restore", "--config", config.toString()));
+    assertThat(restore.exitCode()).as(restore.output()).isEqualTo(1);
+    assertThat(restore.output()).contains(ledger + ":1: limits were set on " + UUID0.substring(0, 8))
+        .contains("its original limit is not in the ledger");
+    Result run = runToEnd(command("run", "--config", config.toString()));
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+    assertThat(run.output()).contains(ledger + ":1: limits were set on");
+    assertThat(setCalls()).isEqualTo(sets);
+    assertThat(capsWatts()).containsExactly(450L, 450L);
+  }
+
+  /** Invariant 3: after `amd-smi set --power-cap 600` and a kill -9, restore leaves the operator's cap. */
+  @Test
+  void restoreAfterKillMinusNineLeavesACapAnOperatorChanged() throws Exception {
+    Path config = config("enforce");
+    killWhileThrottled(config);
+    setCapBehindTheDaemonsBack(0, 600);
+
+    Result restore = runToEnd(command("restore", "--config", config.toString()));
+    assertThat(restore.exitCode()).as(restore.output()).isZero();
+    assertThat(restore.output())
+        .contains("left at 600 W, set by someone else (the daemon last set 450 W)")
+        .contains("1 GPU(s) at their original power limit, 1 left at the limit an operator set; ledger cleared");
+    assertThat(capsWatts()).containsExactly(600L, 750L);
+    assertThat(Files.readString(dir.resolve("state").resolve("ledger.jsonl"))).isEmpty();
+  }
+
+  @Test
+  void aRestartAfterACrashLeavesAnOperatorsCap() throws Exception {
+    Path config = config("enforce");
+    killWhileThrottled(config);
+    setCapBehindTheDaemonsBack(1, 500);
+    Process restarted = command("run", "--config", config.toString()).start();
+    BlockingQueue<String> again = lines(restarted);
+    String startup = String.join("\n", awaitLine(again, "controlling"));
+    assertThat(startup).contains("previous run did not exit cleanly").contains("left as they set it");
+    restarted.toHandle().destroy();
+    String rest = drain(again, restarted);
+    assertThat(restarted.exitValue()).as(rest).isZero();
+    // The restart took 500 W as gpu1's full speed: the operator's word stands after it too.
+    assertThat(capsWatts()).containsExactly(750L, 500L);
+  }
+
+  /**
+   * A restore run by hand as root keeps the daemon's files its user's (0600, owned like the state
+   * directory), so the service user's next start works; and when a file does end up someone
+   * else's, the error names it and the fix.
+   */
+  @Test
+  void aRestoreRunAsRootKeepsTheServiceUsersFilesAndAPermissionProblemSaysTheFix() throws Exception {
+    assertThat(System.getProperty("user.name"))
+        .as("this test switches to uid 65534 (nobody) with setpriv, which needs root; run the build as root, as CI does")
+        .isEqualTo("root");
+    Path state = Files.createDirectories(dir.resolve("state"));
+    Files.setOwner(state, nobody());
+    Path config = config("enforce");
+    killWhileThrottled(config);
+    Path ledger = state.resolve("ledger.jsonl");
+    assertThat(Files.getOwner(ledger)).isEqualTo(nobody());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(ledger))).isEqualTo("rw-------");
+
+    Result asRoot = runToEnd(command("restore", "--config", config.toString()));
+    assertThat(asRoot.exitCode()).as(asRoot.output()).isZero();
+    for (String name : List.of("ledger.jsonl", "ledger.lock")) {
+      assertThat(Files.getOwner(state.resolve(name))).as(name).isEqualTo(nobody());
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve(name)))).as(name).isEqualTo("rw-------");
+    }
+
+    // The service user (here nobody) can still use its state directory.
+    for (Path p : List.of(dir, hardware(), hardware().resolveSibling("gpus.state.lock"), config, dir.resolve("teams.d"))) {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-rw-rw-"));
+    }
+    Result asService = runToEnd(asNobody(command("restore", "--config", config.toString())));
+    assertThat(asService.exitCode()).as(asService.output()).isZero();
+    assertThat(asService.output()).contains("nothing to restore");
+
+    Files.setOwner(ledger, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root"));
+    Result denied = runToEnd(asNobody(command("restore", "--config", config.toString())));
+    assertThat(denied.exitCode()).as(denied.output()).isEqualTo(1);
+    assertThat(denied.output()).contains("cannot open the ledger " + ledger + ": permission denied")
+        .contains("owned by root:").contains("this process runs as nobody").contains("chown -R nobody: " + state);
+  }
+
+  private java.nio.file.attribute.UserPrincipal nobody() throws IOException {
+    return dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+  }
+
+  /** The same command, run as uid and gid 65534 with no supplementary groups. */
+  private static ProcessBuilder asNobody(ProcessBuilder pb) {
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+    cmd.addAll(pb.command());
+    return pb.command(cmd);
   }
 }
