@@ -27,6 +27,7 @@ public record GovernorConfig(
     HistoryConfig history,
     Optional<FleetConfig> fleet,
     List<TeamConfig> teams,
+    QueueConfig queue,
     Path sourceFile) {
 
   /** {@code enforce} sets power limits; {@code shadow} decides and records but never sets. */
@@ -51,6 +52,7 @@ public record GovernorConfig(
     Objects.requireNonNull(history, "history");
     Objects.requireNonNull(fleet, "fleet");
     teams = List.copyOf(teams);
+    Objects.requireNonNull(queue, "queue");
     Objects.requireNonNull(sourceFile, "sourceFile");
   }
 
@@ -71,6 +73,7 @@ public record GovernorConfig(
         history,
         fleet,
         newTeams,
+        queue,
         sourceFile);
   }
 }

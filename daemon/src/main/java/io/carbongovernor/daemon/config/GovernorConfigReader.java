@@ -107,6 +107,7 @@ final class GovernorConfigReader {
         history,
         FleetConfigReader.read(root.get("fleet"), PostgresConnections.serves(history.url())),
         List.of(),
+        QueueConfig.DEFAULTS,
         sourceFile);
   }
 

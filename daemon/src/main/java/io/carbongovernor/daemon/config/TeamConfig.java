@@ -10,6 +10,7 @@ import java.util.OptionalDouble;
  *
  * @param timeWeightGramsPerHour what an hour of training time is worth to the team in grams CO2e,
  *     for the batch-size advisor's cost (0: energy x intensity alone)
+ * @param queue the team's rules for submitted jobs
  */
 public record TeamConfig(
     String name,
@@ -19,7 +20,15 @@ public record TeamConfig(
     PolicyConfig policy,
     List<Integer> batchSizes,
     OptionalDouble monthlyCarbonBudgetKg,
-    double timeWeightGramsPerHour) {
+    double timeWeightGramsPerHour,
+    TeamQueueRules queue) {
+
+  /** A team with no rules for submitted jobs. */
+  public TeamConfig(String name, Path file, List<String> users, List<String> groups, PolicyConfig policy,
+      List<Integer> batchSizes, OptionalDouble monthlyCarbonBudgetKg, double timeWeightGramsPerHour) {
+    this(name, file, users, groups, policy, batchSizes, monthlyCarbonBudgetKg, timeWeightGramsPerHour,
+        TeamQueueRules.NONE);
+  }
 
   public TeamConfig {
     Objects.requireNonNull(name, "name");
@@ -29,5 +38,6 @@ public record TeamConfig(
     Objects.requireNonNull(policy, "policy");
     batchSizes = List.copyOf(batchSizes);
     Objects.requireNonNull(monthlyCarbonBudgetKg, "monthlyCarbonBudgetKg");
+    Objects.requireNonNull(queue, "queue");
   }
 }
