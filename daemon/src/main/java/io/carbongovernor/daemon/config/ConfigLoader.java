@@ -8,6 +8,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -62,14 +63,25 @@ public final class ConfigLoader {
       throw invalid();
     }
     GovernorConfig config = new GovernorConfigReader(context).read(root.get(), given);
-    List<TeamConfig> teams = readTeams(config.teamsDir());
+    List<TeamConfig> teams = readTeams(config.teamsDir(), nodeDeferral(root.get(), config));
     if (!problems.isEmpty()) {
       throw invalid();
     }
     return config.withTeams(teams);
   }
 
-  private List<TeamConfig> readTeams(Path dir) {
+  /** The node's {@code queue.max-deferral} and where it was written, for team files' messages. */
+  private TeamConfigReader.NodeDeferral nodeDeferral(ConfigMap root, GovernorConfig config) {
+    Duration max = config.queue().maxDeferral();
+    if (root.has("queue") && root.value().node().get("queue").isObject()
+        && root.value().node().get("queue").has("max-deferral")) {
+      Location at = root.value().child("queue").child("max-deferral").location();
+      return new TeamConfigReader.NodeDeferral(max, given + ":" + at.line() + ":" + at.column());
+    }
+    return new TeamConfigReader.NodeDeferral(max, "the default, " + given);
+  }
+
+  private List<TeamConfig> readTeams(Path dir, TeamConfigReader.NodeDeferral node) {
     if (!Files.isDirectory(dir)) {
       return List.of(); // a missing teams-dir that was given is the reader's problem to report
     }
@@ -84,7 +96,7 @@ public final class ConfigLoader {
               shownDir, "cannot read teams directory (" + e.getClass().getSimpleName() + ")"));
       return List.of();
     }
-    TeamConfigReader reader = new TeamConfigReader();
+    TeamConfigReader reader = new TeamConfigReader(node);
     Map<String, Path> names = new HashMap<>();
     List<TeamConfig> teams = new ArrayList<>();
     for (Path file : teamFiles) {

@@ -42,7 +42,8 @@ final class GovernorConfigReader {
           "api",
           "site-api",
           "history",
-          "fleet");
+          "fleet",
+          "queue");
   static final Set<String> GPU_KEYS = Set.of("backend", "nvml-library", "amdsmi-library", "min-change", "simulated", "lock-dir");
   static final Set<String> SIMULATED_KEYS =
       Set.of("count", "model", "workload", "batch-size", "work", "real-processes");
@@ -52,6 +53,9 @@ final class GovernorConfigReader {
       Set.of("url", "retention", "user", "password-file", "password-env", "password-credential", "node-id",
           "spool-max-samples");
   static final Set<String> WORK_KEYS = Set.of("gpu", "user", "groups");
+  static final Set<String> QUEUE_KEYS =
+      Set.of("enabled", "launcher", "margin", "max-deferral", "max-jobs-per-user", "check-every", "submitters");
+  static final Set<String> SUBMITTER_KEYS = Set.of("users", "groups");
 
   static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/carbon-governor");
   static final Path DEFAULT_TEAMS_DIR = Path.of("/etc/carbon-governor/teams.d");
@@ -107,8 +111,48 @@ final class GovernorConfigReader {
         history,
         FleetConfigReader.read(root.get("fleet"), PostgresConnections.serves(history.url())),
         List.of(),
-        QueueConfig.DEFAULTS,
+        root.map("queue").map(GovernorConfigReader::queue).orElse(QueueConfig.DEFAULTS),
         sourceFile);
+  }
+
+  private static QueueConfig queue(ConfigMap queue) {
+    queue.allowOnly(QUEUE_KEYS);
+    QueueConfig d = QueueConfig.DEFAULTS;
+    return new QueueConfig(
+        queue.get("enabled").flatMap(ConfigValue::asBoolean).orElse(d.enabled()),
+        queue.word("launcher", QueueConfig.Launcher.class, d.launcher()),
+        queue.duration("margin", d.margin(), Duration.ZERO, Duration.ofDays(1)),
+        queue.duration("max-deferral", d.maxDeferral(), Duration.ofMinutes(1), QueueConfig.LONGEST_DEFERRAL),
+        queue.integer("max-jobs-per-user", d.maxJobsPerUser(), 1, QueueConfig.MOST_JOBS_PER_USER),
+        queue.duration("check-every", d.checkEvery(), Duration.ofSeconds(5), Duration.ofHours(1)),
+        queue.get("submitters").flatMap(ConfigValue::asMap).map(GovernorConfigReader::submitters));
+  }
+
+  /** Users and groups by name, each valid and listed once; at least one in all. */
+  static QueueConfig.Members submitters(ConfigMap members) {
+    members.allowOnly(SUBMITTER_KEYS);
+    List<String> users = unixNames(members, "users", "user", "[alice, bob]");
+    List<String> groups = unixNames(members, "groups", "group", "[vision]");
+    boolean listed = members.get("users").map(v -> !v.node().isEmpty()).orElse(false)
+        || members.get("groups").map(v -> !v.node().isEmpty()).orElse(false);
+    if (!listed) {
+      members.value().problem("list at least one user or group (leave submitters out to let every user submit)");
+    }
+    return new QueueConfig.Members(users, groups);
+  }
+
+  private static List<String> unixNames(ConfigMap members, String key, String what, String example) {
+    List<String> names = new ArrayList<>();
+    for (ConfigValue entry : members.get(key).flatMap(v -> v.asList(example)).orElse(List.of())) {
+      unixName(entry, what).ifPresent(name -> {
+        if (names.contains(name)) {
+          entry.problem(what + " '" + name + "' is listed twice");
+        } else {
+          names.add(name);
+        }
+      });
+    }
+    return names;
   }
 
   private static GpuConfig defaultGpu() {

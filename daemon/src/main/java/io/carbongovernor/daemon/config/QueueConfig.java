@@ -41,6 +41,12 @@ public record QueueConfig(
     }
   }
 
+  /** The longest {@code max-deferral}, node-wide or a team's. */
+  public static final Duration LONGEST_DEFERRAL = Duration.ofDays(30);
+
+  /** The largest {@code max-jobs-per-user}. */
+  public static final int MOST_JOBS_PER_USER = 10_000;
+
   public static final QueueConfig DEFAULTS =
       new QueueConfig(true, Launcher.AUTO, Duration.ofMinutes(15), Duration.ofHours(24), 32,
           Duration.ofMinutes(1), Optional.empty());

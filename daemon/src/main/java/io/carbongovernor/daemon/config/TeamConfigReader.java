@@ -1,6 +1,7 @@
 package io.carbongovernor.daemon.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,14 +23,28 @@ final class TeamConfigReader {
   static final Pattern UNIX_NAME = Pattern.compile("[a-z_][a-z0-9_-]*\\$?");
   static final int MAX_UNIX_NAME = 32;
   static final Set<String> KEYS =
-      Set.of("members", "policy", "batch-sizes", "monthly-carbon-budget-kg", "time-weight-g-per-hour");
+      Set.of("members", "policy", "batch-sizes", "monthly-carbon-budget-kg", "time-weight-g-per-hour",
+          "default-deferral", "max-deferral", "submitters");
   static final Set<String> MEMBER_KEYS = Set.of("users", "groups");
 
   /** The team that first listed a user or group. */
   private record Claim(String team, Path shownFile) {}
 
+  /**
+   * The node's {@code queue.max-deferral}, which no team may exceed.
+   *
+   * @param where where it was set, for messages: {@code governor.yaml:12:17}, or the file and
+   *     "(the default)"
+   */
+  record NodeDeferral(Duration max, String where) {}
+
   private final Map<String, Claim> users = new HashMap<>();
   private final Map<String, Claim> groups = new HashMap<>();
+  private final NodeDeferral node;
+
+  TeamConfigReader(NodeDeferral node) {
+    this.node = node;
+  }
 
   /**
    * @param file the absolute file, for the record
@@ -65,7 +80,53 @@ final class TeamConfigReader {
         root.get("time-weight-g-per-hour").flatMap(TeamConfigReader::timeWeight).orElse(0.0);
     List<String> u = userNames;
     List<String> g = groupNames;
-    return policy.map(p -> new TeamConfig(team, file, u, g, p, batchSizes, budget, timeWeight));
+    TeamQueueRules queue = queueRules(root, u, g, shownFile);
+    return policy.map(p -> new TeamConfig(team, file, u, g, p, batchSizes, budget, timeWeight, queue));
+  }
+
+  /**
+   * {@code default-deferral}, {@code max-deferral} and {@code submitters}: a team may narrow the
+   * node's rules, never widen them.
+   */
+  private TeamQueueRules queueRules(ConfigMap root, List<String> members, List<String> memberGroups, Path shownFile) {
+    Optional<Duration> max = root.get("max-deferral").flatMap(v -> v.asDuration(Duration.ofMinutes(1),
+        QueueConfig.LONGEST_DEFERRAL).filter(d -> {
+          if (d.compareTo(node.max()) > 0) {
+            v.problem("must not be above the node's queue.max-deferral, " + Durations.format(node.max()) + " ("
+                + node.where() + "), got " + Durations.format(d) + " (" + shownFile + ")");
+            return false;
+          }
+          return true;
+        }));
+    Duration ceiling = max.orElse(node.max());
+    Optional<Duration> byDefault = root.get("default-deferral").flatMap(v -> v.asDuration(Duration.ofMinutes(1),
+        QueueConfig.LONGEST_DEFERRAL).filter(d -> {
+          if (d.compareTo(ceiling) > 0) {
+            v.problem("must not be above " + (max.isPresent() ? "the team's max-deferral, " + Durations.format(ceiling)
+                : "the node's queue.max-deferral, " + Durations.format(ceiling) + " (" + node.where() + ")")
+                + ", got " + Durations.format(d));
+            return false;
+          }
+          return true;
+        }));
+    Optional<QueueConfig.Members> submitters = root.get("submitters").flatMap(ConfigValue::asMap).map(m -> {
+      QueueConfig.Members listed = GovernorConfigReader.submitters(m);
+      // A user is known to be a member only by name here; one who belongs through a group is
+      // checked when submitting, against the system's groups.
+      if (memberGroups.isEmpty()) {
+        m.get("users").flatMap(v -> v.node().isArray() ? Optional.of(v) : Optional.empty()).ifPresent(v -> {
+          for (int i = 0; i < v.node().size(); i++) {
+            ConfigValue entry = v.element(i);
+            String name = entry.node().isString() ? entry.node().stringValue() : "";
+            if (listed.users().contains(name) && !members.contains(name)) {
+              entry.problem("user '" + name + "' may submit but is not a member of the team; add it to members.users");
+            }
+          }
+        });
+      }
+      return listed;
+    });
+    return new TeamQueueRules(byDefault, max, submitters);
   }
 
   /**

@@ -28,7 +28,9 @@ final class RestartOnlySettings {
           new Setting("api", GovernorConfig::api),
           new Setting("site-api", c -> c.siteApi().toString()),
           new Setting("history", GovernorConfig::history),
-          new Setting("fleet", GovernorConfig::fleet));
+          new Setting("fleet", GovernorConfig::fleet),
+          new Setting("queue.launcher", c -> c.queue().launcher()),
+          new Setting("queue.check-every", c -> c.queue().checkEvery()));
 
   /** The keys whose values differ between the running and the reloaded configuration. */
   static List<String> changed(GovernorConfig running, GovernorConfig reloaded) {

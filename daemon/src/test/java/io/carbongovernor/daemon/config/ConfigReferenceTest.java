@@ -79,6 +79,8 @@ class ConfigReferenceTest {
     documents("Keys under *history.retention*", RetentionReader.KEYS);
     documents("Keys under *fleet*:", FleetConfigReader.KEYS);
     documents("Keys under *fleet.report*:", FleetConfigReader.REPORT_KEYS);
+    documents("Keys under *queue*:", GovernorConfigReader.QUEUE_KEYS);
+    documents("Keys under *queue.submitters*", GovernorConfigReader.SUBMITTER_KEYS);
   }
 
   @Test
