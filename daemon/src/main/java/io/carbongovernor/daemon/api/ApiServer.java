@@ -105,7 +105,8 @@ public final class ApiServer implements AutoCloseable {
       BatchSizes batchSizes,
       ProcFs proc,
       Clock clock,
-      PrometheusRegistry metrics) {}
+      PrometheusRegistry metrics,
+      QueueAccess queue) {}
 
   /**
    * Binds both listeners and starts the API.

@@ -6,10 +6,11 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** One of the API's endpoints, found by path; a job's endpoints carry the job's id. */
+/** One of the API's endpoints, found by path; a job's endpoints carry the job's id (a registered or a queued job's). */
 record Endpoint(Kind kind, String jobId) {
 
   private static final Pattern JOB_PATH = Pattern.compile("/v1/jobs/([A-Za-z0-9-]{1,64})/(progress|advice|finish)");
+  private static final Pattern QUEUED_JOB_PATH = Pattern.compile("/v1/queue/([A-Za-z0-9-]{1,64})");
 
   /** The endpoints; reads answer GET and HEAD, writes POST with a JSON body; the job list both. */
   enum Kind {
@@ -20,14 +21,24 @@ record Endpoint(Kind kind, String jobId) {
     JOBS(true, true),
     PROGRESS(false, true),
     ADVICE(true, false),
-    FINISH(false, true);
+    FINISH(false, true),
+    /** GET lists the caller's submitted jobs, POST submits one. */
+    QUEUE(true, true),
+    /** GET shows a submitted job, DELETE cancels it. */
+    QUEUED_JOB(true, false, true);
 
     private final boolean read;
     private final boolean write;
+    private final boolean delete;
 
     Kind(boolean read, boolean write) {
+      this(read, write, false);
+    }
+
+    Kind(boolean read, boolean write, boolean delete) {
       this.read = read;
       this.write = write;
+      this.delete = delete;
     }
 
     /** The methods this endpoint answers, as the Allow header lists them. */
@@ -38,6 +49,9 @@ record Endpoint(Kind kind, String jobId) {
       }
       if (write) {
         methods.add("POST");
+      }
+      if (delete) {
+        methods.add("DELETE");
       }
       return methods;
     }
@@ -58,8 +72,14 @@ record Endpoint(Kind kind, String jobId) {
         return Optional.of(new Endpoint(Kind.METRICS, ""));
       case "/v1/jobs":
         return Optional.of(new Endpoint(Kind.JOBS, ""));
+      case "/v1/queue":
+        return Optional.of(new Endpoint(Kind.QUEUE, ""));
       default:
         break;
+    }
+    Matcher queued = QUEUED_JOB_PATH.matcher(path);
+    if (queued.matches()) {
+      return Optional.of(new Endpoint(Kind.QUEUED_JOB, queued.group(1)));
     }
     Matcher m = JOB_PATH.matcher(path);
     if (!m.matches()) {

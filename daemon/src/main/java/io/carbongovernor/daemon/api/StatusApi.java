@@ -5,6 +5,11 @@ import io.carbongovernor.carbon.SourceHealth;
 import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.daemon.control.TickReport;
 import io.carbongovernor.daemon.jobs.JobRegistry;
+import io.carbongovernor.daemon.queue.JobQueue;
+import io.carbongovernor.daemon.queue.QueueException;
+import io.carbongovernor.daemon.queue.QueueState;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -18,16 +23,48 @@ final class StatusApi {
   private final Supplier<Optional<TickReport>> lastTick;
   private final Supplier<List<SourceHealth>> sources;
   private final JobRegistry jobs;
+  private final QueueAccess queue;
 
   StatusApi(
       Supplier<GovernorConfig> config,
       Supplier<Optional<TickReport>> lastTick,
       Supplier<List<SourceHealth>> sources,
-      JobRegistry jobs) {
+      JobRegistry jobs,
+      QueueAccess queue) {
     this.config = config;
     this.lastTick = lastTick;
     this.sources = sources;
     this.jobs = jobs;
+    this.queue = queue;
+  }
+
+  /**
+   * The queue's jobs by state (every user's: the counts tell no one's commands) and its launcher;
+   * null when the queue is off, the reason when it could not be opened.
+   */
+  private ObjectNode queue(GovernorConfig c) {
+    if (queue instanceof QueueAccess.Off) {
+      return null;
+    }
+    ObjectNode out = Exchange.JSON.createObjectNode();
+    out.put("enabled", c.queue().enabled());
+    if (queue instanceof QueueAccess.Failed failed) {
+      out.putNull("launcher");
+      out.put("error", failed.reason());
+      return out;
+    }
+    JobQueue q = ((QueueAccess.Open) queue).queue();
+    out.put("launcher", q.launcherKind());
+    Map<QueueState, Long> counts = new EnumMap<>(QueueState.class);
+    try {
+      q.list(0).forEach(j -> counts.merge(j.state(), 1L, Long::sum));
+    } catch (QueueException e) {
+      out.put("error", e.getMessage());
+    }
+    for (QueueState state : List.of(QueueState.QUEUED, QueueState.STARTING, QueueState.STARTED)) {
+      out.put(state.word(), counts.getOrDefault(state, 0L));
+    }
+    return out;
   }
 
   ObjectNode status() {
@@ -38,6 +75,12 @@ final class StatusApi {
     out.put("default_policy", c.defaultPolicy().kind());
     out.put("interval_s", c.interval().toSeconds());
     out.put("jobs", jobs.jobs().size());
+    ObjectNode queued = queue(c);
+    if (queued == null) {
+      out.putNull("queue");
+    } else {
+      out.set("queue", queued);
+    }
     ArrayNode health = out.putArray("sources");
     for (SourceHealth h : sources.get()) {
       ObjectNode n = health.addObject();

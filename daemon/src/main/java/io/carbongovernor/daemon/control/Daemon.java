@@ -1,11 +1,15 @@
 package io.carbongovernor.daemon.control;
 
+import io.carbongovernor.carbon.CarbonSignal;
 import io.carbongovernor.daemon.api.ApiServer;
+import io.carbongovernor.daemon.api.QueueAccess;
 import io.carbongovernor.daemon.api.SiteApiServer;
 import io.carbongovernor.daemon.config.ConfigLoader;
+import io.carbongovernor.daemon.config.Durations;
 import io.carbongovernor.daemon.config.FileChecks;
 import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.daemon.config.InvalidConfigException;
+import io.carbongovernor.daemon.config.QueueConfig;
 import io.carbongovernor.daemon.fleet.DaemonFleet;
 import io.carbongovernor.daemon.fleet.FleetScheduler;
 import io.carbongovernor.daemon.history.HistoryException;
@@ -17,8 +21,11 @@ import io.carbongovernor.daemon.jobs.JobRegistry;
 import io.carbongovernor.daemon.metrics.DaemonMetrics;
 import io.carbongovernor.daemon.metrics.FleetMetrics;
 import io.carbongovernor.daemon.metrics.SpoolMetrics;
+import io.carbongovernor.daemon.queue.JobQueue;
+import io.carbongovernor.daemon.queue.launch.JobLauncher;
 import io.carbongovernor.daemon.teams.GpuClaims;
 import io.carbongovernor.daemon.teams.PolicySet;
+import io.carbongovernor.gpu.AccountNames;
 import io.carbongovernor.gpu.EnergyMeter;
 import io.carbongovernor.gpu.Gpu;
 import io.carbongovernor.gpu.GpuControl;
@@ -32,13 +39,17 @@ import io.carbongovernor.gpu.SimulatedGpuControl;
 import io.carbongovernor.policy.batch.BatchSizeAdvisor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +66,10 @@ public final class Daemon {
 
   private static final String TICK = "control-tick";
   private static final String SAMPLE = "energy-sample";
+  private static final String QUEUE_CHECK = "queue-check";
+
+  /** What the queue plans from besides the forecast: the recorded week and a day before now. */
+  static final Duration QUEUE_HISTORY = Duration.ofDays(8);
 
   private final GovernorConfig config;
   private final GuardedGpuControl gpus;
@@ -68,6 +83,7 @@ public final class Daemon {
   private final AtomicReference<PolicySet> policies;
   private final AtomicReference<GovernorConfig> current;
   private final DaemonMetrics metrics;
+  private final QueueAccess queue;
   private Optional<FleetScheduler> fleet = Optional.empty();
   private boolean stopped;
 
@@ -83,7 +99,8 @@ public final class Daemon {
       Optional<SiteApiServer> site,
       AtomicReference<PolicySet> policies,
       AtomicReference<GovernorConfig> current,
-      DaemonMetrics metrics) {
+      DaemonMetrics metrics,
+      QueueAccess queue) {
     this.config = config;
     this.gpus = gpus;
     this.history = history;
@@ -96,6 +113,7 @@ public final class Daemon {
     this.policies = policies;
     this.current = current;
     this.metrics = metrics;
+    this.queue = queue;
   }
 
   /**
@@ -214,11 +232,16 @@ public final class Daemon {
             history,
             config.history().retention(),
             metrics);
+    AtomicReference<GovernorConfig> current = new AtomicReference<>(config);
+    QueueAccess queue = openQueue(config, current::get, jobs, clock);
     DaemonSchedule scheduler =
         DaemonSchedule.create(config.sampleEvery())
             .every(TICK, config.interval(), loop::tick)
             .every(SAMPLE, config.sampleEvery(), sampler::sample);
-    AtomicReference<GovernorConfig> current = new AtomicReference<>(config);
+    if (queue instanceof QueueAccess.Open open) {
+      scheduler.every(QUEUE_CHECK, config.queue().checkEvery(),
+          () -> checkQueue(open.queue(), loop, history, gpus, clock));
+    }
     ApiServer api;
     try {
       api =
@@ -226,8 +249,9 @@ public final class Daemon {
               config.api(),
               new ApiServer.Daemon(
                   current::get, loop::lastReport, gpus::gpus, signals::health, jobs,
-                  new BatchSizes(BatchSizeAdvisor.zeus(), history), proc, clock, metrics.registry()));
+                  new BatchSizes(BatchSizeAdvisor.zeus(), history), proc, clock, metrics.registry(), queue));
     } catch (IOException e) {
+      closeQueue(queue);
       signals.close();
       history.close();
       gpus.close();
@@ -238,13 +262,15 @@ public final class Daemon {
       site = startSiteApi(config, loop);
     } catch (IOException e) {
       api.close();
+      closeQueue(queue);
       signals.close();
       history.close();
       gpus.close();
       throw new StartupException(e.getMessage(), e);
     }
     Daemon daemon =
-        new Daemon(config, gpus, history, signals, loop, sampler, scheduler, api, site, policies, current, metrics);
+        new Daemon(config, gpus, history, signals, loop, sampler, scheduler, api, site, policies, current, metrics,
+            queue);
     scheduler.start();
     // Fleet-wide jobs, on their own scheduler: the node's control above never waits on them.
     if (config.fleet().isPresent()) {
@@ -260,6 +286,66 @@ public final class Daemon {
         .addKeyValue("sources", String.join(",", sources.stream().map(s -> s.source().name()).toList()))
         .log("controlling");
     return daemon;
+  }
+
+  /**
+   * The queue, in the node's own SQLite file, once the history is open. A queue that cannot open
+   * is logged and refused to callers with the reason; the GPUs are controlled all the same.
+   */
+  private static QueueAccess openQueue(
+      GovernorConfig config, Supplier<GovernorConfig> current, JobRegistry jobs, Clock clock) {
+    if (!config.queue().enabled()) {
+      return new QueueAccess.Off();
+    }
+    Path database = HistoryStore.localDatabase(config.history(), config.stateDir());
+    try {
+      JobQueue queue =
+          JobQueue.open(current, database, queueLauncher(config.queue()), jobs, AccountNames.system(), clock);
+      log.atInfo()
+          .addKeyValue("database", database)
+          .addKeyValue("launcher", queue.launcherKind())
+          .addKeyValue("check_every", Durations.format(config.queue().checkEvery()))
+          .log("queue open");
+      return new QueueAccess.Open(queue);
+    } catch (RuntimeException e) {
+      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      log.atError()
+          .setCause(e)
+          .addKeyValue("database", database)
+          .log("the queue cannot open; submissions are refused, GPU control goes on");
+      return new QueueAccess.Failed(reason);
+    }
+  }
+
+  /**
+   * The launcher {@code queue.launcher} names. The launchers ({@code JobLaunchers.of}) come in
+   * their own change; until this build has them it has none, and the queue does not open.
+   */
+  private static JobLauncher queueLauncher(QueueConfig queue) {
+    throw new IllegalStateException("this build has no job launcher (queue.launcher: " + queue.launcher().word() + ")");
+  }
+
+  /**
+   * One check of the queue: the current signal and forecast of the last tick, and the recorded
+   * signals of the last {@link #QUEUE_HISTORY} before now. The queue's check never throws.
+   */
+  private static void checkQueue(
+      JobQueue queue, ControlLoop loop, HistoryStore history, GuardedGpuControl gpus, Clock clock) {
+    Instant now = clock.instant();
+    List<CarbonSignal> known = new ArrayList<>();
+    loop.lastReport().ifPresent(r -> {
+      r.signal().ifPresent(known::add);
+      known.addAll(r.forecast());
+    });
+    List<CarbonSignal> past =
+        history.signalsSince(now.minus(QUEUE_HISTORY)).stream().filter(s -> s.start().isBefore(now)).toList();
+    queue.check(known, past, gpus.gpus());
+  }
+
+  private static void closeQueue(QueueAccess queue) {
+    if (queue instanceof QueueAccess.Open open) {
+      open.queue().close();
+    }
   }
 
   /** The site API, when the config asks for one: the signal of the last tick, for other daemons. */
@@ -303,6 +389,7 @@ public final class Daemon {
       site.ifPresent(SiteApiServer::close);
       api.close();
       scheduler.close();
+      closeQueue(queue);
     } finally {
       try {
         logRestore(gpus.restoreAll());

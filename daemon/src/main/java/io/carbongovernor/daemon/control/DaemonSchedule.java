@@ -25,6 +25,8 @@ public final class DaemonSchedule implements AutoCloseable {
 
   private static final String GROUP = "carbon-governor";
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+  /** One worker per task the daemon schedules: the tick, the sampler and the queue's check. */
+  static final int WORKERS = 3;
 
   private final Scheduler scheduler;
   /** Each task's interval, by name, in the order added. */
@@ -47,7 +49,7 @@ public final class DaemonSchedule implements AutoCloseable {
     // One thread per task: the sampler keeps sampling while a tick waits on a slow GPU. Idle
     // workers wait without waking up (Quartz's own pool looks for work twice a second).
     props.setProperty(StdSchedulerFactory.PROP_THREAD_POOL_CLASS, QuartzWorkers.class.getName());
-    props.setProperty("org.quartz.threadPool.threadCount", "2");
+    props.setProperty("org.quartz.threadPool.threadCount", Integer.toString(WORKERS));
     props.setProperty(StdSchedulerFactory.PROP_JOB_STORE_CLASS, "org.quartz.simpl.RAMJobStore");
     props.setProperty("org.quartz.jobStore.misfireThreshold", Long.toString(misfireThreshold.toMillis()));
     try {

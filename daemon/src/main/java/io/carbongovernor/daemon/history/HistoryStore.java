@@ -103,4 +103,16 @@ public interface HistoryStore extends AutoCloseable {
     }
     return open(config.url(), clock);
   }
+
+  /**
+   * The node's own SQLite file, which other node-local tables (the queue's) live beside: the
+   * history's file, or a fleet node's spool; for an in-memory history, {@code queue.db} in
+   * {@code stateDir}, so that what must survive a restart does.
+   */
+  static Path localDatabase(HistoryConfig config, Path stateDir) {
+    if (PostgresConnections.serves(config.url())) {
+      return stateDir.resolve(SpoolDatabase.FILE_NAME);
+    }
+    return HistoryFile.of(config.url()).map(HistoryFile::path).orElse(stateDir.resolve("queue.db"));
+  }
 }

@@ -27,7 +27,7 @@ class DaemonScheduleTest {
       String pool = worker.get().substring(0, worker.get().lastIndexOf('-') + 1);
       List<Thread> workers =
           Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(pool)).toList();
-      assertThat(workers).hasSize(2);
+      assertThat(workers).hasSize(DaemonSchedule.WORKERS);
 
       // Back from the job, each worker waits for the next. A timed wait is a poll: it wakes the
       // thread (and a CPU) again and again while nothing is due for an hour.
