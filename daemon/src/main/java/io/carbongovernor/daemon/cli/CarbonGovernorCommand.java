@@ -22,6 +22,9 @@ import picocli.CommandLine.Command;
       SourcesCommand.class,
       SimulateCommand.class,
       WhenCommand.class,
+      SubmitCommand.class,
+      QueueCommand.class,
+      CancelCommand.class,
       RestoreCommand.class,
       ReportCommand.class,
       CommandLine.HelpCommand.class

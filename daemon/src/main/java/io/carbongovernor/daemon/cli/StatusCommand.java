@@ -98,7 +98,7 @@ final class StatusCommand implements Callable<Integer> {
                 .send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
         body = answered(r.statusCode(), r.body(), where, err);
       } else {
-        UnixSocketGet.Answer r = UnixSocketGet.get(path, "/v1/status", TIMEOUT);
+        UnixSocketRequest.Answer r = UnixSocketRequest.get(path, "/v1/status", TIMEOUT);
         body = answered(r.status(), r.body(), where, err);
       }
     } catch (IOException e) {
@@ -135,7 +135,7 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   /** Why nothing answered at a Unix socket, from what is at its path. */
-  private static String socketReason(Path socket, IOException e) {
+  static String socketReason(Path socket, IOException e) {
     if (Files.notExists(socket, LinkOption.NOFOLLOW_LINKS)) {
       return "the socket does not exist (the daemon is not running, or listens at another path)";
     }
@@ -177,10 +177,27 @@ final class StatusCommand implements Callable<Integer> {
     return null;
   }
 
+  /** One line on the queue: off, not available (why), or its jobs by state and its launcher. */
+  private static void printQueue(JsonNode q, PrintWriter out) {
+    if (q.isMissingNode()) {
+      return;
+    }
+    if (q.isNull()) {
+      out.println("queue off");
+    } else if (q.has("error") && q.get("launcher").isNull()) {
+      out.printf("queue not available: %s%n", q.get("error").stringValue());
+    } else {
+      out.printf("queue: %d queued, %d starting, %d started (launcher %s%s)%n", q.path("queued").longValue(),
+          q.path("starting").longValue(), q.path("started").longValue(), q.get("launcher").stringValue(),
+          q.path("enabled").booleanValue() ? "" : "; taking no new jobs");
+    }
+  }
+
   private static void printText(JsonNode s, PrintWriter out) {
     out.printf("zone %s, mode %s, default policy %s, every %ds, %d job(s)%n",
         s.get("zone").stringValue(), s.get("mode").stringValue(), s.get("default_policy").stringValue(),
         s.get("interval_s").longValue(), s.get("jobs").intValue());
+    printQueue(s.path("queue"), out);
     if (s.get("last_tick").isNull()) {
       out.println("no tick completed yet");
       return;

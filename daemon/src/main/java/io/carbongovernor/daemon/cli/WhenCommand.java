@@ -31,11 +31,8 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -208,29 +205,10 @@ final class WhenCommand implements Callable<Integer> {
 
   /** A duration from now, or a time: local in {@code zone}, or with an offset. */
   private Instant deadline(Instant now, ZoneId zone) {
-    String s = deadline.strip();
-    if (s.length() > 64) {
-      throw usage("--deadline is too long to be a duration or a time");
-    }
-    if (!s.contains("-") && !s.contains(":")) {
-      Duration d = duration("--deadline", s);
-      return now.plus(d);
-    }
     try {
-      return OffsetDateTime.parse(s).toInstant();
-    } catch (DateTimeParseException ignored) {
-      // no offset: local time
-    }
-    try {
-      return Instant.parse(s);
-    } catch (DateTimeParseException ignored) {
-      // not an instant either
-    }
-    try {
-      return LocalDateTime.parse(s.replace(' ', 'T')).atZone(zone).toInstant();
-    } catch (DateTimeParseException e) {
-      throw usage("--deadline must be a duration (24h) or a time (2026-12-08T06:00, 2026-12-08T05:00:00Z), got '"
-          + deadline + "'");
+      return DeadlineOption.parse(deadline, now, zone);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
     }
   }
 

@@ -64,6 +64,7 @@ class StatusCommandTest {
   void theTextNamesTheLimitNowAndTheOriginal() throws IOException {
     String body = """
         {"zone":"DE","mode":"enforce","default_policy":"static","interval_s":300,"jobs":0,
+         "queue":{"enabled":true,"launcher":"setpriv","queued":3,"starting":0,"started":1},
          "last_tick":"2026-11-02T10:00:00Z",
          "signal":{"intensity_g_per_kwh":412.0,"kind":"average","source":"trace"},
          "sources":[],"fail_safe":null,
@@ -81,7 +82,8 @@ class StatusCommandTest {
     try {
       CommandRun run = CommandRun.of("status", "--api", "127.0.0.1:" + daemon.getAddress().getPort());
       assertThat(run.exitCode()).as(run.all()).isZero();
-      assertThat(run.out()).containsPattern("GPU +UUID +LIMIT_NOW_W +ORIGINAL_W +OUTCOME +REASON\\n")
+      assertThat(run.out()).contains("queue: 3 queued, 0 starting, 1 started (launcher setpriv)\n")
+          .containsPattern("GPU +UUID +LIMIT_NOW_W +ORIGINAL_W +OUTCOME +REASON\\n")
           .containsPattern("0 +GPU-5a5a0000-0000-4000-8000-000000000000 +255 +300 +applied +default policy");
     } finally {
       daemon.stop(0);

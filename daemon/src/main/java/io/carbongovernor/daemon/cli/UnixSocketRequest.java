@@ -11,27 +11,45 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
- * One HTTP/1.1 GET over a Unix socket, which the JDK's HTTP client cannot reach: the request with
- * {@code Connection: close}, then everything the daemon sends until it closes, within a deadline.
+ * One HTTP/1.1 request over a Unix socket, which the JDK's HTTP client cannot reach: the request
+ * (with a JSON body, if any) and {@code Connection: close}, then everything the daemon sends until
+ * it closes, within a deadline.
  */
-final class UnixSocketGet {
+final class UnixSocketRequest {
 
   /** The status and body of the answer. */
   record Answer(int status, String body) {}
 
   private static final int MAX_ANSWER = 16 * 1024 * 1024;
 
-  private UnixSocketGet() {}
+  private UnixSocketRequest() {}
 
   static Answer get(Path socket, String path, Duration timeout) throws IOException {
+    return send(socket, "GET", path, Optional.empty(), timeout);
+  }
+
+  /**
+   * @param method GET, POST, DELETE
+   * @param json the body, sent as {@code application/json}; empty: none
+   */
+  static Answer send(Path socket, String method, String path, Optional<String> json, Duration timeout)
+      throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         Selector selector = Selector.open()) {
       channel.connect(UnixDomainSocketAddress.of(socket));
-      String request = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\nConnection: close\r\n\r\n";
-      channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+      byte[] body = json.map(j -> j.getBytes(StandardCharsets.UTF_8)).orElse(new byte[0]);
+      String head = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n"
+          + (json.isPresent() ? "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n" : "")
+          + "Connection: close\r\n\r\n";
+      ByteBuffer out = ByteBuffer.allocate(head.length() + body.length);
+      out.put(head.getBytes(StandardCharsets.US_ASCII)).put(body).flip();
+      while (out.hasRemaining()) {
+        channel.write(out);
+      }
       channel.configureBlocking(false);
       channel.register(selector, SelectionKey.OP_READ);
       ByteArrayOutputStream in = new ByteArrayOutputStream();
