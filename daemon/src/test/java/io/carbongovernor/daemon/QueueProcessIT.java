@@ -33,8 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
  * trace): jobs submitted by {@code nobody} through the CLI run as nobody, with the GPUs in
  * CUDA_VISIBLE_DEVICES and none of the submitter's other variables; and across kill -9 at random
  * points while jobs are queued and starting, every job runs exactly once, never after its latest
- * start. Each job's command appends one line per run to a file named after its id: the record
- * that it ran, as whom, and when.
+ * start. Each job's command appends one line per run to a file named after its
+ * CARBON_GOVERNOR_JOB_ID: the record that it ran, as whom, and when.
  */
 class QueueProcessIT {
 
@@ -77,7 +77,8 @@ class QueueProcessIT {
       Map<String, String> env = Map.of("MARK", "m" + i, "SECRET", "kept-from-the-job");
       String out = asNobody(env, "submit", "--socket", socket.toString(), "--name", "probe-" + i,
           "--deadline", "3m", "--expected", "1m", "--gpus", i % 2 == 0 ? "1" : "0,1", "--env", "MARK",
-          "--env", "RECORDS=" + records, "--format", "json", "--", "/bin/sh", "-c", RECORD);
+          "--env", "RECORDS=" + records, "--log", records.resolve("probe-" + i + ".log").toString(),
+          "--format", "json", "--", "/bin/sh", "-c", RECORD);
       assertThat(JSON.readTree(out).get("uid").longValue()).isEqualTo(65534);
     }
 
@@ -94,12 +95,15 @@ class QueueProcessIT {
     for (JsonNode job : all) {
       String id = job.get("id").stringValue();
       String state = job.get("state").stringValue();
-      Path record = records.resolve(id);
+      // CARBON_GOVERNOR_JOB_ID is the job API's id the started job was registered under.
+      Path record = records.resolve(job.get("job_id").isNull() ? id : job.get("job_id").stringValue());
       Instant latest = Instant.parse(job.get("latest_start").stringValue());
       if (state.equals("failed") && !Files.exists(record)) {
         continue; // its latest start passed while the daemon was down: refused, never run late
       }
       assertThat(state).as("%s: %s", id, job).isIn("started", "finished");
+      assertThat(record).as("%s ran: %s; its log: %s; records: %s", id, job,
+          read(records.resolve(job.get("name").stringValue() + ".log")), list(records)).exists();
       List<String> runs = Files.readAllLines(record, StandardCharsets.UTF_8);
       assertThat(runs).as("%s ran exactly once", id).hasSize(1);
       String[] f = runs.get(0).split("\\|", -1);
@@ -113,6 +117,16 @@ class QueueProcessIT {
       assertThat(ran).as("%s started by its latest start", id).isBeforeOrEqualTo(latest.plusSeconds(1));
     }
     assertThat(all).hasSize(jobs);
+  }
+
+  private static String read(Path file) throws IOException {
+    return Files.exists(file) ? Files.readString(file) : "(none)";
+  }
+
+  private static List<String> list(Path folder) throws IOException {
+    try (var files = Files.list(folder)) {
+      return files.map(f -> f.getFileName().toString()).sorted().toList();
+    }
   }
 
   /** Asks as root until no job is queued or starting; the jobs. */
