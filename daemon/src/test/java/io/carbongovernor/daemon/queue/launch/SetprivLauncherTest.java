@@ -89,10 +89,27 @@ class SetprivLauncherTest {
     assertThat(launcher.wasLaunched(ID)).isTrue();
   }
 
+  /**
+   * A daemon that itself has supplementary groups (root's 0 and 4 here) and an inheritable
+   * capability passes neither on: the job has the user's groups and no capability at all.
+   */
+  @Test
+  void theDaemonsOwnGroupsAndInheritableCapabilitiesAreNotPassedOn() throws Exception {
+    Path setsid = Files.writeString(base.resolve("setsid-as-a-richer-root"),
+        "#!/bin/sh\nexec " + JobLaunchers.SETPRIV + " --groups=0,4 --inh-caps=+net_admin -- " + JobLaunchers.SETSID + " \"$@\"\n");
+    Files.setPosixFilePermissions(setsid, PosixFilePermissions.fromString("rwx------"));
+    JobLauncher richer = JobLaunchers.setpriv(setsid, JobLaunchers.SETPRIV, markers, Accounts.SYSTEM);
+    Launched launched = richer.launch(asNobody(ID, "/bin/sh", "-c", "id -G; grep -E '^Cap(Inh|Prm|Eff|Amb)' /proc/self/status"));
+    assertThat(exit(launched)).isZero();
+    List<String> lines = logLines(ID);
+    assertThat(Accounts.words(lines.get(0))).isEqualTo(Accounts.nobodysGroups()).doesNotContain("0", "4");
+    assertThat(lines.subList(1, 5)).allSatisfy(cap -> assertThat(cap).endsWith("\t0000000000000000"));
+  }
+
   @Test
   void theCommandSeesExactlyTheSpecsEnvironment() throws Exception {
+    // No PATH: the launcher's own PATH must not show through either.
     Map<String, String> env = new TreeMap<>(Map.of(
-        "PATH", "/usr/bin:/bin",
         "CUDA_VISIBLE_DEVICES", "1,3",
         "PWD", "/where/it/was/submitted",
         "ODD", "two\nlines $HOME `id` 'q' \"d\"",
