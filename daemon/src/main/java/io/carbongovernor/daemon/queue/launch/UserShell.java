@@ -8,10 +8,13 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The part of a launch that runs as the submitter: {@code env -i} with the job's environment, then
- * a fixed shell script that enters the workdir and opens the log (both as the submitter, so only
- * what the submitter may do succeeds) and execs the command, whose arguments stay "$@" and are never
- * parsed by a shell. Each exec keeps the pid: the process the launcher started becomes the command.
+ * The part of a launch that runs as the submitter, in two fixed shell scripts. The first, still
+ * with the launcher's fixed PATH as its only variable, enters the workdir and opens the log (both
+ * as the submitter, so only what the submitter may do succeeds). Then {@code env -i} sets the job's
+ * environment and the second puts PWD and OLDPWD right and execs the command, whose arguments stay
+ * "$@" and are never parsed by a shell. Nothing of the job's environment (an LD_PRELOAD, say) is
+ * in a process before the log is open. Each exec keeps the pid: the process the launcher started
+ * becomes the command.
  */
 final class UserShell {
 
@@ -20,25 +23,27 @@ final class UserShell {
 
   static final String NAME = "carbon-governor-job";
 
-  // dash exports PWD at startup and PWD and OLDPWD at cd: both are set back to what the job's
-  // environment says ($3 and $4: empty when it has none, else "=" and the value).
+  // $1: the workdir, $2: the log, then env -i and the rest.
   private static final String ENTER = "umask 022\ncd -- \"$1\" || exit 126\n";
-  private static final String KEEP_ENVIRONMENT = "unset PWD OLDPWD\n"
-      + "[ -z \"$3\" ] || export \"PWD=${3#=}\"\n"
-      + "[ -z \"$4\" ] || export \"OLDPWD=${4#=}\"\n"
-      + "shift 4\nexec \"$@\"\n";
 
   /** Opens the log; says {@link #STARTED} on fd 3 (the daemon's pipe), which it then closes. */
   private static final String LOG_THEN_SAY_STARTED = ENTER
       + "exec 3>&1 >>\"$2\" 2>&1 || exit 126\n"
       + "printf '%s\\n' '" + STARTED + "' >&3\n"
       + "exec 3>&-\n"
-      + KEEP_ENVIRONMENT;
+      + "shift 2\nexec \"$@\"\n";
 
   /** An empty $2 leaves stdout and stderr where they are (systemd's journal). */
   private static final String LOG_IF_GIVEN = ENTER
       + "if [ -n \"$2\" ]; then exec >>\"$2\" 2>&1 || exit 126; fi\n"
-      + KEEP_ENVIRONMENT;
+      + "shift 2\nexec \"$@\"\n";
+
+  // dash exports PWD at startup: PWD and OLDPWD are set back to what the job's environment says
+  // ($1 and $2: empty when it has none, else "=" and the value).
+  private static final String KEEP_ENVIRONMENT = "unset PWD OLDPWD\n"
+      + "[ -z \"$1\" ] || export \"PWD=${1#=}\"\n"
+      + "[ -z \"$2\" ] || export \"OLDPWD=${2#=}\"\n"
+      + "shift 2\nexec \"$@\"\n";
 
   private UserShell() {}
 
@@ -54,9 +59,10 @@ final class UserShell {
 
   private static List<String> argv(LaunchSpec spec, String script, String log) {
     Map<String, String> environment = new TreeMap<>(spec.environment());
-    List<String> argv = new ArrayList<>(List.of(RootProcess.ENV, "-i", "--"));
+    List<String> argv = new ArrayList<>(List.of(RootProcess.SH, "-c", script, NAME, spec.workdir().toString(), log,
+        RootProcess.ENV, "-i", "--"));
     environment.forEach((name, value) -> argv.add(name + "=" + value));
-    argv.addAll(List.of(RootProcess.SH, "-c", script, NAME, spec.workdir().toString(), log,
+    argv.addAll(List.of(RootProcess.SH, "-c", KEEP_ENVIRONMENT, NAME,
         kept(environment, "PWD"), kept(environment, "OLDPWD")));
     argv.addAll(spec.command());
     return argv;

@@ -132,15 +132,15 @@ class SetprivLauncherTest {
     Process root = RootProcess.start(ID, List.of("/usr/bin/env"));
     assertThat(RootProcess.output(ID, root, Duration.ofMinutes(1))).isEqualTo("PATH=" + RootProcess.PATH + "\n");
     // ...and the job's variables (a LD_PRELOAD would run code in whatever process got it) first
-    // appear in env -i's arguments, which setpriv runs as the user.
+    // appear in env -i's arguments, which runs as the user once the log is open.
     Path log = workdir.resolve("job.log");
     List<String> argv = ((SetprivLauncher) launcher).argv(
         spec(ID, 0, workdir, Optional.of(log), Map.of("LD_PRELOAD", "/x.so"), "true"), new Submitter(1000, "u", 1000), log);
     int envAt = argv.indexOf(RootProcess.ENV);
     assertThat(argv.subList(0, envAt)).noneMatch(a -> a.contains("LD_PRELOAD"))
         .containsSubsequence(JobLaunchers.SETSID.toString(), JobLaunchers.SETPRIV.toString(), "--reuid=1000",
-            "--regid=1000", "--init-groups", "--inh-caps=-all", "--")
-        .endsWith("--");
+            "--regid=1000", "--init-groups", "--inh-caps=-all", "--", RootProcess.SH, "-c")
+        .endsWith(UserShell.NAME, workdir.toString(), log.toString());
     assertThat(argv.subList(envAt, envAt + 4)).containsExactly(RootProcess.ENV, "-i", "--", "LD_PRELOAD=/x.so");
   }
 

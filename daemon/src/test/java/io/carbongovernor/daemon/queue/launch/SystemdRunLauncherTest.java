@@ -120,14 +120,17 @@ class SystemdRunLauncherTest {
         "--quiet",
         "--description=carbon-governor job " + ID + ": train?resnet",
         "--",
-        "/usr/bin/env", "-i", "--", "CUDA_VISIBLE_DEVICES=0", "PATH=/usr/bin:/bin", "PRICE=$$5",
         "/bin/sh", "-c"));
     List<String> argv = recorded("argv");
     assertThat(argv.subList(0, expected.size())).isEqualTo(expected);
-    assertThat(argv.subList(expected.size() + 1, argv.size())).containsExactly(
-        UserShell.NAME, workdir.toString(), log.toString(), "", "",
+    assertThat(argv.get(expected.size())).as("the user shell, escaped").contains("\"$$1\"").doesNotContain("\"$1\"");
+    int keep = expected.size() + 12;
+    assertThat(argv.subList(expected.size() + 1, keep)).containsExactly(
+        UserShell.NAME, workdir.toString(), log.toString(),
+        "/usr/bin/env", "-i", "--", "CUDA_VISIBLE_DEVICES=0", "PATH=/usr/bin:/bin", "PRICE=$$5", "/bin/sh", "-c");
+    assertThat(argv.get(keep)).contains("\"$$@\"").doesNotContain("\"$@\"");
+    assertThat(argv.subList(keep + 1, argv.size())).containsExactly(UserShell.NAME, "", "",
         "/bin/sh", "-c", "id -u; id -G; echo \"$$PRICE\"; printf '%s\\n' \"$$@\"; echo $$$$", "sh", "$$HOME", "$$$$");
-    assertThat(argv.get(expected.size())).as("the user shell, escaped").contains("\"$$@\"").doesNotContain("\"$@\"");
     assertThat(recorded("systemctl-argv")).containsExactly("show", "--property=MainPID", "--value", UNIT);
 
     assertThat(Files.readAllLines(log)).containsExactly(
