@@ -50,17 +50,28 @@ final class FileAccountNames implements AccountNames {
         .map(id -> OptionalLong.of(Long.parseLong(id))).orElse(OptionalLong.empty());
   }
 
+  @Override
+  public OptionalLong primaryGid(long uid) {
+    return entry(passwd, 2, Long.toString(uid)).filter(fields -> fields.length >= 4 && ID.matcher(fields[3]).matches())
+        .map(fields -> OptionalLong.of(Long.parseLong(fields[3]))).orElse(OptionalLong.empty());
+  }
+
   private Optional<String> lookup(Path file, long id) {
     return find(file, 2, Long.toString(id));
   }
 
   /** The first entry whose field {@code key} (0: name, 2: id) is {@code wanted}: its other one. */
   private Optional<String> find(Path file, int key, String wanted) {
+    return entry(file, key, wanted).map(fields -> fields[2 - key]);
+  }
+
+  /** The fields of the first entry whose field {@code key} is {@code wanted}. */
+  private Optional<String[]> entry(Path file, int key, String wanted) {
     try (BufferedReader lines = InputFiles.newReader(file, MAX_FILE)) {
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         String[] fields = line.split(":", -1);
         if (fields.length >= 3 && !line.startsWith("#") && fields[key].equals(wanted)) {
-          return Optional.of(fields[2 - key]);
+          return Optional.of(fields);
         }
       }
     } catch (UnsuitableFileException e) {

@@ -30,6 +30,7 @@ final class LibcAccountNames implements AccountNames {
   // pw_gecos, pw_dir, pw_shell (pointers).
   private static final int PASSWD_BYTES = 48;
   private static final int UID_OFFSET = 16;
+  private static final int GID_OFFSET = 20;
   private static final int ERANGE = 34;
   private static final int MAX_BUFFER = 1 << 20;
 
@@ -59,6 +60,14 @@ final class LibcAccountNames implements AccountNames {
   public Optional<String> group(long gid) {
     synchronized (LibcAccountNames.class) {
       return name(libc.getgrgid((int) gid));
+    }
+  }
+
+  @Override
+  public OptionalLong primaryGid(long uid) {
+    synchronized (LibcAccountNames.class) {
+      Pointer entry = libc.getpwuid((int) uid);
+      return entry == null ? OptionalLong.empty() : OptionalLong.of(Integer.toUnsignedLong(entry.getInt(GID_OFFSET)));
     }
   }
 
