@@ -9,7 +9,6 @@ import io.carbongovernor.daemon.config.Durations;
 import io.carbongovernor.daemon.config.FileChecks;
 import io.carbongovernor.daemon.config.GovernorConfig;
 import io.carbongovernor.daemon.config.InvalidConfigException;
-import io.carbongovernor.daemon.config.QueueConfig;
 import io.carbongovernor.daemon.fleet.DaemonFleet;
 import io.carbongovernor.daemon.fleet.FleetScheduler;
 import io.carbongovernor.daemon.history.HistoryException;
@@ -23,6 +22,7 @@ import io.carbongovernor.daemon.metrics.FleetMetrics;
 import io.carbongovernor.daemon.metrics.SpoolMetrics;
 import io.carbongovernor.daemon.queue.JobQueue;
 import io.carbongovernor.daemon.queue.launch.JobLauncher;
+import io.carbongovernor.daemon.queue.launch.JobLaunchers;
 import io.carbongovernor.daemon.teams.GpuClaims;
 import io.carbongovernor.daemon.teams.PolicySet;
 import io.carbongovernor.gpu.AccountNames;
@@ -38,6 +38,7 @@ import io.carbongovernor.gpu.RestoreResult;
 import io.carbongovernor.gpu.SimulatedGpuControl;
 import io.carbongovernor.policy.batch.BatchSizeAdvisor;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -67,6 +68,8 @@ public final class Daemon {
   private static final String TICK = "control-tick";
   private static final String SAMPLE = "energy-sample";
   private static final String QUEUE_CHECK = "queue-check";
+  /** Under state-dir: one marker per job started, which outlives the daemon. */
+  private static final String LAUNCH_MARKERS = "launched";
 
   /** What the queue plans from besides the forecast: the recorded week and a day before now. */
   static final Duration QUEUE_HISTORY = Duration.ofDays(8);
@@ -300,7 +303,7 @@ public final class Daemon {
     Path database = HistoryStore.localDatabase(config.history(), config.stateDir());
     try {
       JobQueue queue =
-          JobQueue.open(current, database, queueLauncher(config.queue()), jobs, AccountNames.system(), clock);
+          JobQueue.open(current, database, queueLauncher(config), jobs, AccountNames.system(), clock);
       log.atInfo()
           .addKeyValue("database", database)
           .addKeyValue("launcher", queue.launcherKind())
@@ -318,11 +321,16 @@ public final class Daemon {
   }
 
   /**
-   * The launcher {@code queue.launcher} names. The launchers ({@code JobLaunchers.of}) come in
-   * their own change; until this build has them it has none, and the queue does not open.
+   * The launcher {@code queue.launcher} names, with its launch markers in the state directory, so
+   * that a restart knows which jobs were started.
    */
-  private static JobLauncher queueLauncher(QueueConfig queue) {
-    throw new IllegalStateException("this build has no job launcher (queue.launcher: " + queue.launcher().word() + ")");
+  private static JobLauncher queueLauncher(GovernorConfig config) {
+    Path markers = config.stateDir().resolve(LAUNCH_MARKERS);
+    try {
+      return JobLaunchers.of(config.queue().launcher(), markers, AccountNames.system());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare " + markers + ": " + e.getMessage(), e);
+    }
   }
 
   /**
