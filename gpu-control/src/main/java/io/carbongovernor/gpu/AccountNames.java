@@ -14,6 +14,9 @@ public interface AccountNames {
   /** The uid of the user with this name; empty when no account has it. */
   OptionalLong uid(String user);
 
+  /** The account of {@code uid}: name, home, shell and groups; empty when no account has it. */
+  Optional<Account> account(long uid);
+
   /**
    * The system's accounts through the C library ({@code getpwuid}, {@code getgrgid}, {@code
    * getpwnam_r}), so that LDAP and other NSS sources count; the files in /etc where the C library
