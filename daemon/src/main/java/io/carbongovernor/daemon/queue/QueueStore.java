@@ -2,7 +2,9 @@ package io.carbongovernor.daemon.queue;
 
 import io.carbongovernor.daemon.history.LocalDatabase;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -42,6 +45,8 @@ final class QueueStore implements AutoCloseable {
 
   private final Path file;
   private Connection connection;
+  /** The identity (device and inode) of the file {@link #connection} has open. */
+  private Object opened;
 
   private QueueStore(Path file) {
     this.file = file;
@@ -193,15 +198,32 @@ final class QueueStore implements AutoCloseable {
     }
   }
 
+  /**
+   * The open connection, opened anew where there is none or where the path now leads to another
+   * file than the one open (the history store moves a damaged database aside and starts a new
+   * one; writes to the old one would be lost with it).
+   */
   private Connection connection() {
+    if (connection != null && !Objects.equals(identity(), opened)) {
+      drop();
+    }
     if (connection == null) {
       try {
         connection = LocalDatabase.open(file);
+        opened = identity();
       } catch (SQLException | IOException | RuntimeException e) {
         throw new QueueStoreException("the queue's database " + file + " cannot be opened: " + e.getMessage(), e);
       }
     }
     return connection;
+  }
+
+  private Object identity() {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private void drop() {

@@ -128,6 +128,17 @@ class QueueStorageTest {
     assertThat(world.queue.list(ALICE)).hasSize(20);
   }
 
+  /** The history store moves a damaged database aside and starts a new one: the queue follows the path. */
+  @Test
+  void aDatabaseReplacedAtItsPathIsTheOneWritten() throws Exception {
+    world.queue.submit(ALICE, request());
+    Files.move(world.database, dir.resolve("history.db.damaged"));
+    QueuedJob after = world.queue.submit(ALICE, request());
+    try (QueueStore store = QueueStore.open(world.database)) {
+      assertThat(store.all()).extracting(s -> s.job().id()).containsExactly(after.id());
+    }
+  }
+
   @Test
   void theLocalDatabaseIsTheHistoryFileOrInAFleetTheSpool() {
     assertThat(JobQueue.databaseFor(world.config.get())).hasValueSatisfying(p -> assertThat(p).isAbsolute());
