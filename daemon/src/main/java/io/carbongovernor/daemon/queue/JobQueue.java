@@ -169,11 +169,6 @@ public final class JobQueue implements AutoCloseable {
           + "'s queue submitters");
     }
     try {
-      int pending = store.pendingOf(callerUid);
-      if (pending >= rules.maxJobsPerUser()) {
-        throw new QueueException(429, user.name() + " has " + pending + " jobs queued; queue.max-jobs-per-user is "
-            + rules.maxJobsPerUser() + ": wait for some to start, or cancel some");
-      }
       Optional<String> teamName = team.map(TeamConfig::name);
       Expected expected = expected(request, teamName);
       double slowdown = slowdown(cfg, team);
@@ -204,7 +199,12 @@ public final class JobQueue implements AutoCloseable {
               ? Optional.of("expected " + Words.of(expected.duration()) + " learned from " + expected.learnedFrom()
                   + " runs")
               : Optional.empty());
-      store.insert(new StoredJob(job));
+      // Counted and inserted in one transaction, so that submissions at once cannot pass the limit together.
+      int pending = store.insertWithin(new StoredJob(job), rules.maxJobsPerUser());
+      if (pending >= rules.maxJobsPerUser()) {
+        throw new QueueException(429, user.name() + " has " + pending + " jobs queued; queue.max-jobs-per-user is "
+            + rules.maxJobsPerUser() + ": wait for some to start, or cancel some");
+      }
       log.atInfo()
           .addKeyValue("job", job.id())
           .addKeyValue("name", job.name())
@@ -501,10 +501,9 @@ public final class JobQueue implements AutoCloseable {
       if (!exit.isDone()) {
         return;
       }
-      Integer code = exit.getNow(null);
-      status = code == null ? OptionalInt.empty() : OptionalInt.of(code);
-      if (exit.isCompletedExceptionally()) {
-        status = OptionalInt.empty();
+      if (!exit.isCompletedExceptionally()) {
+        Integer code = exit.getNow(null);
+        status = code == null ? OptionalInt.empty() : OptionalInt.of(code);
       }
     } else if (job.pid().isPresent() && running(job.pid().getAsLong(), stored.processStart())) {
       return;

@@ -63,15 +63,30 @@ final class QueueStore implements AutoCloseable {
     return file;
   }
 
-  /** Adds a new job. */
-  synchronized void insert(StoredJob job) {
+  /**
+   * Adds a new job unless its uid has {@code maxPending} queued and starting jobs already, in one
+   * transaction; the number it had before (the job was added where that is below the limit).
+   */
+  synchronized int insertWithin(StoredJob job, int maxPending) {
+    int[] pending = new int[1];
     write("recording the submitted job " + job.job().id(), c -> {
+      try (PreparedStatement count = c.prepareStatement(
+          "SELECT count(*) FROM job_queue WHERE uid = ? AND state IN ('QUEUED', 'STARTING')")) {
+        count.setLong(1, job.job().uid());
+        try (ResultSet rs = count.executeQuery()) {
+          pending[0] = rs.next() ? rs.getInt(1) : 0;
+        }
+      }
+      if (pending[0] >= maxPending) {
+        return;
+      }
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO job_queue (" + COLUMNS + ") VALUES (" + "?, ".repeat(27) + "?)")) {
         bind(ps, job);
         ps.executeUpdate();
       }
     });
+    return pending[0];
   }
 
   /**
@@ -110,19 +125,6 @@ final class QueueStore implements AutoCloseable {
         }
       }
       return out;
-    });
-  }
-
-  /** Queued and starting jobs of one uid. */
-  synchronized int pendingOf(long uid) {
-    return read("counting a user's queued jobs", c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT count(*) FROM job_queue WHERE uid = ? AND state IN ('QUEUED', 'STARTING')")) {
-        ps.setLong(1, uid);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? rs.getInt(1) : 0;
-        }
-      }
     });
   }
 
