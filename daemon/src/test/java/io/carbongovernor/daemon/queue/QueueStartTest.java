@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carbongovernor.carbon.CarbonSignal;
 import io.carbongovernor.daemon.config.QueueConfig;
+import io.carbongovernor.daemon.testing.ChildProcesses;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,6 +80,45 @@ class QueueStartTest {
     assertThat(finished.exitCode()).hasValue(0);
     assertThat(finished.endedAt()).hasValue(later);
     assertThat(world.launcher.calls(job.id())).isEqualTo(1);
+  }
+
+  /** The launcher could not learn how the process ended: finished, its status unknown. */
+  @Test
+  void aJobWhoseExitStatusCannotBeLearnedStillFinishes() throws Exception {
+    world.queue.close();
+    java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<Integer>> failing =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    io.carbongovernor.daemon.queue.launch.JobLauncher unknownStatus = new io.carbongovernor.daemon.queue.launch.JobLauncher() {
+      @Override
+      public io.carbongovernor.daemon.queue.launch.Launched launch(io.carbongovernor.daemon.queue.launch.LaunchSpec spec)
+          throws io.carbongovernor.daemon.queue.launch.LaunchException {
+        io.carbongovernor.daemon.queue.launch.Launched real = world.launcher.launch(spec);
+        failing.set(real.exit().orElseThrow().thenApply(status -> {
+          throw new IllegalStateException("no status for the process");
+        }));
+        return new io.carbongovernor.daemon.queue.launch.Launched(real.pid(), real.unit(), Optional.of(failing.get()));
+      }
+
+      @Override
+      public boolean wasLaunched(String jobId) {
+        return world.launcher.wasLaunched(jobId);
+      }
+
+      @Override
+      public String kind() {
+        return world.launcher.kind();
+      }
+    };
+    world.queue = JobQueue.open(world.config::get, world.database, unknownStatus, world.registry, world.accounts,
+        world.clock);
+    QueuedJob job = world.queue.submit(world.runner, world.request("train", Optional.of(Duration.ofHours(1)),
+        Optional.of(MIDNIGHT.plus(Duration.ofHours(12))), "/bin/true"));
+    world.queue.check(List.of(), List.of(), GPUS);
+    assertThat(failing.get()).failsWithin(Duration.ofSeconds(ChildProcesses.WAIT_SECONDS));
+    world.clock.set(MIDNIGHT.plus(Duration.ofMinutes(15)));
+    world.queue.check(List.of(), List.of(), GPUS);
+    assertThat(world.job(job.id()).state()).isEqualTo(QueueState.FINISHED);
+    assertThat(world.job(job.id()).exitCode()).isEmpty();
   }
 
   @Test

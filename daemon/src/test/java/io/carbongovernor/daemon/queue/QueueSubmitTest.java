@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.carbongovernor.daemon.config.PolicyConfig;
 import io.carbongovernor.daemon.config.QueueConfig;
 import io.carbongovernor.daemon.config.TeamQueueRules;
+import io.carbongovernor.daemon.testing.ChildProcesses;
 import io.carbongovernor.policy.ForecastSettings;
 import io.carbongovernor.policy.Policies;
 import io.carbongovernor.policy.PowerCap;
@@ -102,6 +103,37 @@ class QueueSubmitTest {
     world.queue.submit(BOB, request(Optional.empty()));
     world.queue.cancel(ALICE, second.id());
     world.queue.submit(ALICE, request(Optional.empty()));
+  }
+
+  /** Submissions at once from one user: the limit holds for them together. */
+  @Test
+  void theLimitHoldsForSubmissionsAtOnce() throws Exception {
+    int threads = 8;
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(threads);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<Boolean>> answers = new java.util.ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        answers.add(pool.submit(() -> {
+          together.await(ChildProcesses.WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+          try {
+            world.queue.submit(ALICE, request(Optional.empty()));
+            return true;
+          } catch (QueueException e) {
+            assertThat(e.status()).isEqualTo(429);
+            return false;
+          }
+        }));
+      }
+      int accepted = 0;
+      for (java.util.concurrent.Future<Boolean> a : answers) {
+        accepted += a.get(ChildProcesses.WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS) ? 1 : 0;
+      }
+      assertThat(accepted).isEqualTo(2);
+      assertThat(world.queue.list(ALICE)).hasSize(2);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
