@@ -45,7 +45,8 @@ public final class JobRegistry {
   public static final int MAX_JOBS_PER_UID = 64;
 
   private static final Logger log = LoggerFactory.getLogger("jobs");
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
+  /** What a job's name may be: also the names of submitted jobs. */
+  public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
 
   private final ProcFs proc;
   private final ProcessTree tree;

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 final class SubmitChecks {
 
   /** As the job API's names. */
-  static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
+  static final Pattern NAME = io.carbongovernor.daemon.jobs.JobRegistry.NAME;
   static final int MAX_ARGS = 1024;
   static final int MAX_COMMAND_BYTES = 64 * 1024;
   static final int MAX_VARIABLES = 256;

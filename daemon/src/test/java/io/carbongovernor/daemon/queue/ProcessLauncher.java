@@ -45,19 +45,31 @@ final class ProcessLauncher implements JobLauncher {
     if (wasLaunched(spec.jobId())) {
       throw new LaunchException("job " + spec.jobId() + " was started before");
     }
+    // The child says on standard error whether it took the marker, then runs the command with
+    // its standard error joined to its output, so the launch returns only once the marker decided.
     List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c",
-        "set -C; : > \"$0\" || exit " + MARKER_TAKEN + "; exec \"$@\"", marker(spec.jobId()).toString()));
+        "set -C; : > \"$0\" || { echo taken >&2; exit " + MARKER_TAKEN + "; }; echo started >&2; exec \"$@\" 2>&1",
+        marker(spec.jobId()).toString()));
     cmd.addAll(spec.command());
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(spec.workdir().toFile());
     pb.environment().clear();
     pb.environment().putAll(spec.environment());
     File log = spec.log().orElse(spec.workdir().resolve("carbon-governor-" + spec.jobId() + ".log")).toFile();
-    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log)).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Process p;
+    String said;
     try {
       p = pb.start();
+      try (java.io.BufferedReader err = new java.io.BufferedReader(
+          new java.io.InputStreamReader(p.getErrorStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+        said = err.readLine();
+      }
     } catch (IOException e) {
       throw new LaunchException("cannot run " + spec.command().get(0) + ": " + e.getMessage(), e);
+    }
+    if (!"started".equals(said)) {
+      throw new LaunchException("job " + spec.jobId() + " was not started: " + ("taken".equals(said)
+          ? "its marker exists" : "the launcher's shell ended first"));
     }
     started.add(p);
     java.util.concurrent.CompletableFuture<Integer> exit = p.onExit().thenApply(Process::exitValue);

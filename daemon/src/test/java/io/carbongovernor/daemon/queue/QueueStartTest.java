@@ -7,7 +7,6 @@ import static io.carbongovernor.daemon.queue.QueueWorld.knownAt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carbongovernor.carbon.CarbonSignal;
-import io.carbongovernor.daemon.config.QueueConfig;
 import io.carbongovernor.daemon.testing.ChildProcesses;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -240,9 +239,5 @@ class QueueStartTest {
       world.queue.check(knownAt(CLEAN_AT_THREE, t), List.of(), GPUS);
     }
     assertThat(world.job(team.id()).startedAt().orElseThrow()).isBeforeOrEqualTo(MIDNIGHT.plus(Duration.ofHours(2)));
-  }
-
-  static QueueConfig unused() {
-    return QueueConfig.DEFAULTS;
   }
 }
