@@ -18,6 +18,14 @@ public interface AccountNames {
   Optional<Account> account(long uid);
 
   /**
+   * The primary gid of the user with this uid (its passwd entry's); empty when no account has it,
+   * or where a source of names cannot say.
+   */
+  default OptionalLong primaryGid(long uid) {
+    return OptionalLong.empty();
+  }
+
+  /**
    * The system's accounts through the C library ({@code getpwuid}, {@code getgrgid}, {@code
    * getpwnam_r}), so that LDAP and other NSS sources count; the files in /etc where the C library
    * cannot be loaded.

@@ -77,6 +77,12 @@ final class FileAccountNames implements AccountNames {
     return Optional.of(new Account(uid, f[0], gid, f[5], f[6], List.copyOf(groups)));
   }
 
+  @Override
+  public OptionalLong primaryGid(long uid) {
+    return entry(passwd, 2, Long.toString(uid)).filter(fields -> fields.length >= 4 && ID.matcher(fields[3]).matches())
+        .map(fields -> OptionalLong.of(Long.parseLong(fields[3]))).orElse(OptionalLong.empty());
+  }
+
   private Optional<String> lookup(Path file, long id) {
     return find(file, 2, Long.toString(id));
   }

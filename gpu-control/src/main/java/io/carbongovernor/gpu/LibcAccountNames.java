@@ -71,6 +71,14 @@ final class LibcAccountNames implements AccountNames {
   }
 
   @Override
+  public OptionalLong primaryGid(long uid) {
+    synchronized (LibcAccountNames.class) {
+      Pointer entry = libc.getpwuid((int) uid);
+      return entry == null ? OptionalLong.empty() : OptionalLong.of(Integer.toUnsignedLong(entry.getInt(GID_OFFSET)));
+    }
+  }
+
+  @Override
   public OptionalLong uid(String user) {
     // The reentrant call: the strings it finds live in our buffer, grown while it says ERANGE.
     for (int size = 4096; size <= MAX_BUFFER; size *= 4) {
