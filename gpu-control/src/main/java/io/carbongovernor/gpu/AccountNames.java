@@ -14,6 +14,9 @@ public interface AccountNames {
   /** The uid of the user with this name; empty when no account has it. */
   OptionalLong uid(String user);
 
+  /** The account of {@code uid}: name, home, shell and groups; empty when no account has it. */
+  Optional<Account> account(long uid);
+
   /**
    * The primary gid of the user with this uid (its passwd entry's); empty when no account has it,
    * or where a source of names cannot say.

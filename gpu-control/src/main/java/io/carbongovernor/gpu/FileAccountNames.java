@@ -6,6 +6,7 @@ import io.carbongovernor.common.UnsuitableFileException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
@@ -48,6 +49,32 @@ final class FileAccountNames implements AccountNames {
   public OptionalLong uid(String user) {
     return find(passwd, 0, user).filter(id -> ID.matcher(id).matches())
         .map(id -> OptionalLong.of(Long.parseLong(id))).orElse(OptionalLong.empty());
+  }
+
+  @Override
+  public Optional<Account> account(long uid) {
+    Optional<String[]> entry = entry(passwd, 2, Long.toString(uid));
+    if (entry.isEmpty() || entry.get().length < 7 || !ID.matcher(entry.get()[3]).matches()) {
+      return Optional.empty();
+    }
+    String[] f = entry.get();
+    long gid = Long.parseLong(f[3]);
+    java.util.LinkedHashSet<String> groups = new java.util.LinkedHashSet<>();
+    groups.add(group(gid).orElse(Long.toString(gid)));
+    // Supplementary groups: those whose member list (the fourth field) names the user.
+    try (BufferedReader lines = InputFiles.newReader(group, MAX_FILE)) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        String[] g = line.split(":", -1);
+        if (g.length >= 4 && !line.startsWith("#") && java.util.Arrays.asList(g[3].split(",")).contains(f[0])) {
+          groups.add(g[0]);
+        }
+      }
+    } catch (UnsuitableFileException e) {
+      refused(e);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    return Optional.of(new Account(uid, f[0], gid, f[5], f[6], List.copyOf(groups)));
   }
 
   @Override

@@ -8,6 +8,7 @@ import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
+import jnr.ffi.byref.IntByReference;
 import jnr.ffi.byref.PointerByReference;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.gid_t;
@@ -22,6 +23,8 @@ final class LibcAccountNames implements AccountNames {
 
     Pointer getgrgid(@gid_t int gid);
 
+    int getgrouplist(@In String user, @gid_t int group, @Out int[] groups, IntByReference count);
+
     int getpwnam_r(
         @In String name, @Out byte[] passwd, @Out byte[] buffer, @size_t long length, PointerByReference result);
   }
@@ -31,6 +34,10 @@ final class LibcAccountNames implements AccountNames {
   private static final int PASSWD_BYTES = 48;
   private static final int UID_OFFSET = 16;
   private static final int GID_OFFSET = 20;
+  private static final int DIR_OFFSET = 32;
+  private static final int SHELL_OFFSET = 40;
+  /** More groups than this for one user is a broken database; NGROUPS_MAX is 65536. */
+  private static final int MAX_GROUPS = 65_536;
   private static final int ERANGE = 34;
   private static final int MAX_BUFFER = 1 << 20;
 
@@ -88,6 +95,45 @@ final class LibcAccountNames implements AccountNames {
           Integer.toUnsignedLong(ByteBuffer.wrap(passwd).order(ByteOrder.nativeOrder()).getInt(UID_OFFSET)));
     }
     return OptionalLong.empty();
+  }
+
+  @Override
+  public Optional<Account> account(long uid) {
+    String name;
+    long gid;
+    String home;
+    String shell;
+    synchronized (LibcAccountNames.class) {
+      Pointer entry = libc.getpwuid((int) uid);
+      Optional<String> found = name(entry);
+      if (found.isEmpty()) {
+        return Optional.empty();
+      }
+      name = found.get();
+      gid = Integer.toUnsignedLong(entry.getInt(GID_OFFSET));
+      home = string(entry.getPointer(DIR_OFFSET));
+      shell = string(entry.getPointer(SHELL_OFFSET));
+    }
+    java.util.LinkedHashSet<String> groups = new java.util.LinkedHashSet<>();
+    groups.add(group(gid).orElse(Long.toString(gid)));
+    for (int size = 64; size <= MAX_GROUPS; size *= 4) {
+      int[] ids = new int[size];
+      IntByReference count = new IntByReference(size);
+      int n = libc.getgrouplist(name, (int) gid, ids, count);
+      if (n < 0) {
+        continue; // too small: count holds the number needed
+      }
+      for (int i = 0; i < Math.min(n, size); i++) {
+        long g = Integer.toUnsignedLong(ids[i]);
+        groups.add(group(g).orElse(Long.toString(g)));
+      }
+      break;
+    }
+    return Optional.of(new Account(uid, name, gid, home, shell, java.util.List.copyOf(groups)));
+  }
+
+  private static String string(Pointer p) {
+    return p == null ? "" : p.getString(0);
   }
 
   private static Optional<String> name(Pointer entry) {

@@ -55,6 +55,12 @@ final class ForecastPolicy implements Policy {
     return "forecast";
   }
 
+  /** A per-job budget binds each job; a team's budget holds each known job within its ceiling. */
+  @Override
+  public OptionalDouble jobSlowdownBound() {
+    return OptionalDouble.of(settings.scope() == ForecastSettings.BudgetScope.JOB ? settings.budget() : settings.jobCeiling());
+  }
+
   @Override
   public Decision decide(PolicyInput input) {
     List<LimitDecision> limits = new ArrayList<>();

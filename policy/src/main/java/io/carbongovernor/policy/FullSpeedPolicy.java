@@ -14,6 +14,12 @@ final class FullSpeedPolicy implements Policy {
     return "full-speed";
   }
 
+  /** Never slows a job. */
+  @Override
+  public java.util.OptionalDouble jobSlowdownBound() {
+    return java.util.OptionalDouble.of(0);
+  }
+
   @Override
   public Decision decide(PolicyInput input) {
     return new Decision(

@@ -18,4 +18,13 @@ public interface Policy {
   default java.time.Duration historyNeeded() {
     return java.time.Duration.ZERO;
   }
+
+  /**
+   * The most this policy slows one job, as a fraction of its full-speed time (0.05: 5 % longer),
+   * for planning when a job must start; empty when the policy sets no bound on it (a fixed cap or
+   * a table of caps slows a job by whatever the cap costs it).
+   */
+  default java.util.OptionalDouble jobSlowdownBound() {
+    return java.util.OptionalDouble.empty();
+  }
 }

@@ -128,8 +128,10 @@ public final class DeferMatrix {
           exact (checked against exhaustive search in `DeferralExperimentTest`).
 
         Share: the fraction of the oracle's carbon reduction (against run-now) reached. Forecast
-        "history only": no forecast source, the history forecaster on the slots seen (a daemon
-        without a forecasting provider); "perfect 48 h": the trace's next 48 h as the forecast
+        "history only": no forecast source, only the current slot and the 8 days before it (a
+        daemon without a forecasting provider, keeping its default history): the planner expects
+        the week's daily profile plus the current departure from it, fading at the persistence
+        fitted on those days; "perfect 48 h": the trace's next 48 h as the forecast
         (an upper bound on what a forecasting provider is worth). Late starts (after the latest
         feasible start) and missed deadlines are counted over every contender's every job.
 

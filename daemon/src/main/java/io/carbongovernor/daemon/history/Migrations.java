@@ -24,11 +24,12 @@ public final class Migrations {
   }
 
   /** A node's own history (and, in a fleet, its spool). */
-  static final Migrations SQLITE =
+  public static final Migrations SQLITE =
       new Migrations(
           "sqlite/",
           List.of("V1__signals_and_decisions.sql", "V2__energy_and_rollups.sql", "V3__batch_size_runs.sql",
-              "V4__fleet_spool.sql"),
+              "V4__fleet_spool.sql",
+              "V5__job_queue.sql"),
           "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL) STRICT",
           Transactions::write);
 

@@ -11,10 +11,10 @@ import java.util.Optional;
  * would then fail with "no transaction is active" and that would be the error reported. Here the
  * first failure is the one thrown, and a rollback that fails only rides along with it.
  */
-final class Transactions {
+public final class Transactions {
 
   /** SQL that may fail, on the connection it was given. */
-  interface Work {
+  public interface Work {
     void run(Connection connection) throws SQLException;
   }
 

@@ -45,7 +45,8 @@ public final class JobRegistry {
   public static final int MAX_JOBS_PER_UID = 64;
 
   private static final Logger log = LoggerFactory.getLogger("jobs");
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
+  /** What a job's name may be: also the names of submitted jobs. */
+  public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
 
   private final ProcFs proc;
   private final ProcessTree tree;
@@ -53,6 +54,8 @@ public final class JobRegistry {
   private final Supplier<TeamDirectory> teams;
   private final SecureRandom ids = new SecureRandom();
   private final Map<String, Job> jobs = new LinkedHashMap<>();
+  /** The ids of jobs the queue started: a process of theirs that registers itself gets them back. */
+  private final Set<String> started = new java.util.HashSet<>();
 
   public JobRegistry(ProcFs proc, ProcessTree tree, ProcessOwners owners, Supplier<TeamDirectory> teams) {
     this.proc = proc;
@@ -107,6 +110,15 @@ public final class JobRegistry {
     }
     // The job runs as the process's owner (root may register someone else's process).
     UnixUser runsAs = UnixUser.of(owner.get());
+    Optional<Job> queued = startedJobOf(request.pid(), runsAs.uid());
+    if (queued.isPresent()) {
+      log.atInfo()
+          .addKeyValue("job", queued.get().id())
+          .addKeyValue("pid", request.pid())
+          .addKeyValue("started_pid", queued.get().pid())
+          .log("process of a queue-started job registered; it is that job");
+      return queued.get();
+    }
     long ofUid = jobs.values().stream().filter(j -> j.owner().uid() == runsAs.uid()).count();
     if (ofUid >= MAX_JOBS_PER_UID) {
       throw new JobException(
@@ -132,6 +144,58 @@ public final class JobRegistry {
         .addKeyValue("gpus", gpus.stream().map(Gpu::label).toList())
         .log("job registered");
     return job;
+  }
+
+  /**
+   * The queue-started job whose process is {@code pid} or one of its parents, run by {@code uid}
+   * (the same process, not a later one with its pid).
+   */
+  private Optional<Job> startedJobOf(long pid, long uid) {
+    ProcessTree.Snapshot snapshot = tree.snapshot();
+    for (String id : started) {
+      Job job = jobs.get(id);
+      if (job != null && job.owner().uid() == uid
+          && snapshot.stat(job.pid()).map(s -> s.startTicks() == job.processStart()).orElse(false)
+          && snapshot.descendsFrom(pid, job.pid())) {
+        return Optional.of(job);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Registers a job the queue started, as its submitter: no caller to check, the queue chose the
+   * id (the job was given it in CARBON_GOVERNOR_JOB_ID) and the owner. A process of the job that
+   * registers itself later through the API gets this job back instead of a second one.
+   *
+   * @return empty when the process is gone already
+   * @throws JobException 429 when the node has its most jobs
+   */
+  public synchronized Optional<Job> registerStarted(
+      String id, String name, long pid, UnixUser owner, Optional<String> team, List<Gpu> gpus, Instant now) {
+    Optional<ProcessTree.Stat> stat = tree.stat(pid);
+    if (stat.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!jobs.containsKey(id) && jobs.size() >= MAX_JOBS) {
+      throw new JobException(429, "too many registered jobs: the node takes at most " + MAX_JOBS);
+    }
+    Job job =
+        new Job(
+            id, name, pid, stat.get().startTicks(), owner, team,
+            gpus.stream().map(g -> JobGpu.registered(g, now)).toList(), OptionalInt.empty(), false,
+            OptionalInt.empty(), now, Optional.empty(), MeasuredProfile.empty(), Energy.ZERO, 0.0);
+    jobs.put(id, job);
+    started.add(id);
+    log.atInfo()
+        .addKeyValue("job", id)
+        .addKeyValue("name", name)
+        .addKeyValue("pid", pid)
+        .addKeyValue("user", owner.name())
+        .addKeyValue("team", team.orElse("(none)"))
+        .addKeyValue("gpus", gpus.stream().map(Gpu::label).toList())
+        .log("queue-started job registered");
+    return Optional.of(job);
   }
 
   /**
@@ -229,6 +293,7 @@ public final class JobRegistry {
   public synchronized Job finish(long callerUid, String id, JobOutcome outcome) {
     Job job = get(callerUid, id);
     jobs.remove(id);
+    started.remove(id);
     log.atInfo()
         .addKeyValue("job", id)
         .addKeyValue("name", job.name())
@@ -256,6 +321,7 @@ public final class JobRegistry {
           return true;
         });
     for (Job job : gone) {
+      started.remove(job.id());
       log.atInfo().addKeyValue("job", job.id()).addKeyValue("pid", job.pid()).log("job process exited; forgotten");
     }
     return gone;

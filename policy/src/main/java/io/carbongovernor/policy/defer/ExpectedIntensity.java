@@ -9,8 +9,10 @@ import java.util.OptionalDouble;
 
 /**
  * The intensity expected from {@code now} to some end, as constant pieces: a given signal (the
- * current one and the forecast) where one covers the time, else the history forecaster on the
- * history, else the last known value held. Integrates in O(log n) per query by prefix sums.
+ * current one and the forecast) where one covers the time, else the history's daily profile with
+ * the latest known departure fading at the persistence fitted on the history ({@link
+ * DepartureForecast}, from a week of history), else the history forecaster on a shorter history,
+ * else the last known value held. Integrates in O(log n) per query by prefix sums.
  */
 final class ExpectedIntensity {
 
@@ -55,9 +57,12 @@ final class ExpectedIntensity {
     int predicted = 0;
     int held = 0;
     double last = Double.NaN;
+    CarbonSignal anchor = null;
     if (!history.isEmpty()) {
-      last = history.get(history.size() - 1).intensity().gramsPerKwh();
+      anchor = history.get(history.size() - 1);
+      last = anchor.intensity().gramsPerKwh();
     }
+    java.util.Optional<DepartureForecast> fitted = DepartureForecast.fit(history, slot);
     Instant t = now;
     int k = 0;
     double horizon = seconds(now, end);
@@ -72,14 +77,19 @@ final class ExpectedIntensity {
         next = s.end();
         v = s.intensity().gramsPerKwh();
         last = v;
+        anchor = s;
         fromSignals++;
       } else {
         long epoch = t.getEpochSecond();
         Instant boundary = Instant.ofEpochSecond(Math.floorDiv(epoch, slot) * slot + slot);
         next = k < known.size() && known.get(k).start().isBefore(boundary) ? known.get(k).start() : boundary;
-        OptionalDouble p = history.isEmpty()
-            ? OptionalDouble.empty()
-            : forecaster.predict(history, now, Instant.ofEpochSecond(Math.floorDiv(epoch, slot) * slot));
+        Instant slotStart = Instant.ofEpochSecond(Math.floorDiv(epoch, slot) * slot);
+        OptionalDouble p;
+        if (fitted.isPresent() && anchor != null) {
+          p = OptionalDouble.of(fitted.get().predict(anchor, slotStart));
+        } else {
+          p = history.isEmpty() ? OptionalDouble.empty() : forecaster.predict(history, now, slotStart);
+        }
         if (p.isPresent()) {
           v = p.getAsDouble();
           predicted++;

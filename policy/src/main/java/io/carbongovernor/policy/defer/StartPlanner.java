@@ -13,8 +13,10 @@ import java.util.OptionalDouble;
  * Chooses a job's start: of now, each slot boundary before the latest feasible start, and that
  * latest start, the one whose run (the expected duration at the policy's slowdown) has the least
  * mean expected intensity; the earliest of equals. Expected intensities come from the signals
- * given (current and forecast), then {@link HistoryForecaster} on the history, then the last
- * value held. With nothing known, or once the latest start has come, it is now.
+ * given (current and forecast); where they end, from a week or more of history, the daily profile
+ * plus the latest departure from it fading at the persistence measured on that history ({@link
+ * DepartureForecast}); from less history, {@link HistoryForecaster}; else the last value held.
+ * With nothing known, or once the latest start has come, it is now.
  *
  * <p>Pure: the same arguments give the same plan. A queue calls it every interval, so each new
  * forecast moves the plan, and starts the job once {@link StartPlan#due} says so.
@@ -43,8 +45,9 @@ public final class StartPlanner {
   /**
    * @param now the time of planning
    * @param known the current signal and the forecast, in time order; may be empty
-   * @param history slots before now, in time order (a week and a day feed the forecaster); may be
-   *     empty
+   * @param history slots before now, in time order; a week or more fits the daily profile and the
+   *     persistence of departures (the daemon keeps eight days), less falls back to the history
+   *     forecaster; may be empty
    */
   public StartPlan plan(Instant now, DeferredJob job, List<CarbonSignal> known, List<CarbonSignal> history) {
     Objects.requireNonNull(now, "now");

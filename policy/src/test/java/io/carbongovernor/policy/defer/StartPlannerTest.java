@@ -192,6 +192,92 @@ class StartPlannerTest {
     assertThat(plan.start()).isEqualTo(now.plus(Duration.ofHours(10)));
   }
 
+  /**
+   * Weather in spells of days: still (400) from day 0 to 2, windy (150) from day 3 to 5, still
+   * again until noon of day 7, windy from then until 10:00 of day 8, still after. No daily shape.
+   */
+  private static double spells(int hour) {
+    if (hour < 3 * 24 || (hour >= 6 * 24 && hour < 7 * 24 + 12) || hour >= 8 * 24 + 10) {
+      return 400;
+    }
+    return 150;
+  }
+
+  @Test
+  void withAWeekOfHistoryAWindySpellUnderWayIsUsedRatherThanWaitedOut() {
+    // At midnight of day 8 the wind has blown for twelve hours. Yesterday's clean afternoon is no
+    // dip to wait for: departures have held for days in this history, so the spell is expected to
+    // last, and the run from now is the cleanest expected. A queue looking each hour starts at once.
+    double[] truth = new double[10 * 24];
+    for (int h = 0; h < truth.length; h++) {
+      truth[h] = spells(h);
+    }
+    List<CarbonSignal> trace = TestWorld.hours(T0, truth);
+    Instant arrival = T0.plus(Duration.ofDays(8));
+    DeferredJob job = new DeferredJob(SIX_HOURS, arrival.plus(Duration.ofHours(24)));
+    Instant started = null;
+    for (Instant now = arrival; started == null; now = now.plus(Duration.ofHours(1))) {
+      int slot = (int) Duration.between(T0, now).toHours();
+      StartPlan plan = PLANNER.plan(now, job, List.of(trace.get(slot)),
+          CarbonSignal.startingFrom(trace.subList(0, slot), now.minus(Duration.ofDays(8))));
+      assertThat(plan.basis()).isEqualTo(StartPlan.Basis.PARTIAL_FORECAST);
+      if (plan.due(Duration.ofHours(1))) {
+        started = now;
+      }
+    }
+    assertThat(started).isEqualTo(arrival);
+  }
+
+  @Test
+  void withAWeekOfHistoryTheDailyDipIsFound() {
+    double[] v = new double[8 * 24];
+    for (int h = 0; h < v.length; h++) {
+      v[h] = (h % 24 >= 10 && h % 24 < 16 ? 60 : 380) + (h / 24) * 5;
+    }
+    Instant now = T0.plus(Duration.ofDays(8));
+    DeferredJob job = new DeferredJob(SIX_HOURS, now.plus(Duration.ofHours(24)));
+    StartPlan plan = PLANNER.plan(now, job, List.of(), TestWorld.hours(T0, v));
+    assertThat(plan.basis()).isEqualTo(StartPlan.Basis.HISTORY);
+    assertThat(plan.start()).isEqualTo(now.plus(Duration.ofHours(10)));
+  }
+
+  @Test
+  void neverStartsAfterTheLatestStartOnRandomHistories() {
+    Random random = new Random(20261208L);
+    for (int trial = 0; trial < 200; trial++) {
+      int hours = 24 * (1 + random.nextInt(10)) + random.nextInt(24);
+      double[] v = new double[hours + 48];
+      double level = random.nextDouble() * 600;
+      for (int i = 0; i < v.length; i++) {
+        if (random.nextInt(20) == 0) {
+          level = random.nextDouble() * 600;
+        }
+        v[i] = Math.max(0, level + random.nextGaussian() * 50 + (i % 24 >= 10 && i % 24 < 16 ? -100 : 0));
+      }
+      List<CarbonSignal> trace = TestWorld.hours(T0, v);
+      Instant arrival = T0.plus(Duration.ofHours(hours)).plus(Duration.ofMinutes(random.nextInt(60)));
+      DeferredJob job = new DeferredJob(Duration.ofMinutes(1 + random.nextInt(600)),
+          arrival.plus(Duration.ofMinutes(random.nextInt(30 * 60))));
+      DeferSettings settings = new DeferSettings(random.nextDouble() * 0.3, Duration.ofMinutes(random.nextInt(60)));
+      StartPlanner planner = new StartPlanner(settings);
+      Duration interval = Duration.ofMinutes(1 + random.nextInt(60));
+      Instant started = null;
+      for (Instant now = arrival; started == null && now.isBefore(T0.plus(Duration.ofHours(v.length)));
+          now = now.plus(interval)) {
+        int slot = (int) Duration.between(T0, now).toHours();
+        StartPlan plan = planner.plan(now, job, List.of(trace.get(slot)),
+            CarbonSignal.startingFrom(trace.subList(0, slot), now.minus(Duration.ofDays(8))));
+        assertThat(plan.start()).isBetween(now, now.isAfter(plan.latestStart()) ? now : plan.latestStart());
+        if (plan.due(interval)) {
+          started = now;
+        }
+      }
+      Instant latest = job.latestStart(settings);
+      assertThat(started).as("trial %d", trial).isNotNull();
+      assertThat(started).as("trial %d", trial).isBeforeOrEqualTo(latest.isAfter(arrival) ? latest : arrival);
+    }
+  }
+
   @Test
   void equalWindowsKeepTheEarliest() {
     DeferredJob job = new DeferredJob(SIX_HOURS, T0.plus(Duration.ofHours(24)));

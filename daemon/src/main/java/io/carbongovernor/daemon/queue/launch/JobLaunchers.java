@@ -1,5 +1,6 @@
 package io.carbongovernor.daemon.queue.launch;
 
+import com.sun.security.auth.module.UnixSystem;
 import io.carbongovernor.daemon.config.QueueConfig;
 import io.carbongovernor.gpu.AccountNames;
 import java.io.IOException;
@@ -54,7 +55,13 @@ public final class JobLaunchers {
   /** Jobs as children of the daemon, through {@code setsid} and {@code setpriv} at these paths. */
   public static JobLauncher setpriv(Path setsid, Path setpriv, Path markerDir, AccountNames accounts)
       throws IOException {
-    return new SetprivLauncher(setsid, setpriv, LaunchMarkers.in(markerDir), accounts, START_LIMIT);
+    return setpriv(setsid, setpriv, markerDir, accounts, new UnixSystem().getUid());
+  }
+
+  /** As {@link #setpriv(Path, Path, Path, AccountNames)} for a daemon running as uid {@code self}. */
+  static JobLauncher setpriv(Path setsid, Path setpriv, Path markerDir, AccountNames accounts, long self)
+      throws IOException {
+    return new SetprivLauncher(setsid, setpriv, LaunchMarkers.in(markerDir), accounts, START_LIMIT, self);
   }
 
   /** Jobs as transient systemd services, through {@code systemd-run} and {@code systemctl} at these paths. */

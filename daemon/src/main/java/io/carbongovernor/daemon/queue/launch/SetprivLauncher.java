@@ -22,13 +22,17 @@ final class SetprivLauncher implements JobLauncher {
   private final LaunchMarkers markers;
   private final AccountNames accounts;
   private final Duration startLimit;
+  /** The daemon's own uid: a daemon that is not root starts only its own user's jobs, without setpriv. */
+  private final long self;
 
-  SetprivLauncher(Path setsid, Path setpriv, LaunchMarkers markers, AccountNames accounts, Duration startLimit) {
+  SetprivLauncher(Path setsid, Path setpriv, LaunchMarkers markers, AccountNames accounts, Duration startLimit,
+      long self) {
     this.setsid = setsid;
     this.setpriv = setpriv;
     this.markers = markers;
     this.accounts = accounts;
     this.startLimit = startLimit;
+    this.self = self;
   }
 
   @Override
@@ -49,10 +53,17 @@ final class SetprivLauncher implements JobLauncher {
     throw markers.failure(id, RootProcess.exit(id, process, startLimit), output);
   }
 
-  List<String> argv(LaunchSpec spec, Submitter who, Path log) {
+  List<String> argv(LaunchSpec spec, Submitter who, Path log) throws LaunchException {
     List<String> argv = new ArrayList<>(markers.guard(spec.jobId()));
-    argv.addAll(List.of(setsid.toString(), setpriv.toString(),
-        "--reuid=" + who.uid(), "--regid=" + who.gid(), "--init-groups", "--inh-caps=-all", "--"));
+    argv.add(setsid.toString());
+    if (self == 0) {
+      argv.addAll(List.of(setpriv.toString(),
+          "--reuid=" + who.uid(), "--regid=" + who.gid(), "--init-groups", "--inh-caps=-all", "--"));
+    } else if (who.uid() != self) {
+      // Without root, the kernel lets no process change its uid or groups.
+      throw new LaunchException("job " + spec.jobId() + ": the daemon runs as uid " + self
+          + ", not root, and can start jobs only as that user, not as uid " + who.uid() + " (" + who.name() + ")");
+    }
     argv.addAll(UserShell.sayingStarted(spec, log));
     return argv;
   }

@@ -145,6 +145,22 @@ class SetprivLauncherTest {
   }
 
   @Test
+  void aDaemonThatIsNotRootStartsItsOwnUsersJobsWithoutSetprivAndRefusesOthers() throws Exception {
+    // As in the demo, run by a user: setpriv --init-groups would fail there (no CAP_SETGID).
+    SetprivLauncher own = (SetprivLauncher) JobLaunchers.setpriv(
+        JobLaunchers.SETSID, JobLaunchers.SETPRIV, markers, Accounts.SYSTEM, 1000);
+    Path log = workdir.resolve("job.log");
+    List<String> argv = own.argv(spec(ID, 1000, workdir, Optional.of(log), Map.of(), "true"),
+        new Submitter(1000, "u", 1000), log);
+    assertThat(argv).contains(JobLaunchers.SETSID.toString()).doesNotContain(JobLaunchers.SETPRIV.toString())
+        .noneMatch(a -> a.startsWith("--reuid"));
+    assertThatThrownBy(() -> own.argv(spec(ID, 1001, workdir, Optional.of(log), Map.of(), "true"),
+            new Submitter(1001, "v", 1001), log))
+        .isInstanceOf(LaunchException.class)
+        .hasMessageContaining("runs as uid 1000, not root");
+  }
+
+  @Test
   void argumentsReachTheCommandWithoutAShellReadingThem() throws Exception {
     Launched launched = launcher.launch(asNobody(ID, "/bin/sh", "-c", "printf '%s\\n' \"$@\"; echo \"[$HOME]\"", "sh",
         "$HOME", "; touch pwned", "*", "a b", "$(id)"));
