@@ -165,9 +165,12 @@ class HistoryTroubleEndToEndTest {
 
   @Test
   void aDaemonWhoseHistoryIsFullFromTheStartControlsAndCountsWhatItCannotWrite() throws Exception {
-    // SQLite's page limit below what the schema needs: every write fails with SQLITE_FULL.
+    // SQLite's page limit below what the schema needs: every write fails with SQLITE_FULL. The
+    // limit is a setting of the history's own connection; the queue's connection to the same file
+    // would create the schema without it, so the queue is off here.
     GovernorConfig config =
-        demoConfig("history: {url: 'jdbc:sqlite:" + dir.resolve("state").resolve("history.db") + "?max_page_count=5'}");
+        demoConfig("history: {url: 'jdbc:sqlite:" + dir.resolve("state").resolve("history.db") + "?max_page_count=5'}",
+            "queue: {enabled: false}");
     MutableClock clock = new MutableClock(Instant.parse("2026-06-15T20:30:00Z"));
     SimulatedGpuControl gpus = a40s(clock);
     Daemon daemon = Daemon.start(config, clock, new OutlivingGpus(gpus));
