@@ -45,12 +45,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -347,7 +350,17 @@ public final class Daemon {
     });
     List<CarbonSignal> past =
         history.signalsSince(now.minus(QUEUE_HISTORY)).stream().filter(s -> s.start().isBefore(now)).toList();
-    queue.check(known, past, gpus.gpus());
+    queue.check(known, past, gpus.gpus(), workOn(loop.lastReport()));
+  }
+
+  /**
+   * A GPU's load for the queue: whose work the last tick saw there (each team, and the default
+   * for work no team owns), so that {@code --gpus N} is given idle GPUs first.
+   */
+  static ToIntFunction<Gpu> workOn(Optional<TickReport> last) {
+    Map<String, Integer> work = new HashMap<>();
+    last.ifPresent(r -> r.gpus().forEach(g -> work.put(g.gpu().uuid(), g.teams().size())));
+    return gpu -> work.getOrDefault(gpu.uuid(), 0);
   }
 
   private static void closeQueue(QueueAccess queue) {
