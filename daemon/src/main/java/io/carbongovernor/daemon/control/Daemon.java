@@ -76,6 +76,8 @@ public final class Daemon {
 
   /** What the queue plans from besides the forecast: the recorded week and a day before now. */
   static final Duration QUEUE_HISTORY = Duration.ofDays(8);
+  /** How long the queue's first check waits for the first tick; then it plans on what there is. */
+  private static final Duration FIRST_TICK_WAIT = Duration.ofMinutes(2);
 
   private final GovernorConfig config;
   private final GuardedGpuControl gpus;
@@ -342,6 +344,16 @@ public final class Daemon {
    */
   private static void checkQueue(
       JobQueue queue, ControlLoop loop, HistoryStore history, GuardedGpuControl gpus, Clock clock) {
+    // The first check runs at start beside the first tick: wait for that tick's signal, forecast
+    // and GPU work, so that a job is not planned, or given GPUs, on nothing known.
+    if (loop.lastReport().isEmpty()) {
+      try {
+        loop.awaitTicks(1, FIRST_TICK_WAIT);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
     Instant now = clock.instant();
     List<CarbonSignal> known = new ArrayList<>();
     loop.lastReport().ifPresent(r -> {
