@@ -10,6 +10,7 @@ import io.carbongovernor.policy.ForecastSettings;
 import io.carbongovernor.policy.sim.DeferContender;
 import io.carbongovernor.policy.sim.DeferResult;
 import io.carbongovernor.policy.sim.DeferralExperiment;
+import io.carbongovernor.policy.sim.ForecastError;
 import io.carbongovernor.policy.sim.Simulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +51,14 @@ public final class DeferMatrix {
     }
   }
 
+  /** Forecast errors tried: the spread of the log ratio a day ahead. */
+  private static final double[] ERRED = {0.2, 0.4};
+  private static final long SEED = 20231;
+
+  private static String erred(double spread) {
+    return String.format(Locale.ROOT, "48 h, %.0f %% a day ahead", spread * 100);
+  }
+
   public static void main(String[] args) throws Exception {
     if (args.length < 3) {
       System.err.println("usage: DeferMatrix OUT.md COMMAND TRACE...");
@@ -68,6 +77,10 @@ public final class DeferMatrix {
       rows.add(pool.submit(() -> row(grid, "history only", simulator(trace))));
       rows.add(pool.submit(() -> row(grid, "perfect 48 h",
           simulator(trace).withPerfectForecast(ForecastSettings.DEFAULT_HORIZON))));
+      for (double spread : ERRED) {
+        rows.add(pool.submit(() -> row(grid, erred(spread),
+            simulator(trace).withForecast(ForecastSettings.DEFAULT_HORIZON, new ForecastError(spread, SEED)))));
+      }
     }
     List<Row> done = new ArrayList<>();
     try {
@@ -132,7 +145,11 @@ public final class DeferMatrix {
         daemon without a forecasting provider, keeping its default history): the planner expects
         the week's daily profile plus the current departure from it, fading at the persistence
         fitted on those days; "perfect 48 h": the trace's next 48 h as the forecast
-        (an upper bound on what a forecasting provider is worth). Late starts (after the latest
+        (an upper bound on what a forecasting provider is worth); "48 h, N % a day ahead": the
+        trace's next 48 h, each slot off by a factor exp(e), e a random walk over the lead time
+        whose spread (standard deviation) grows as its square root to N % a day ahead, drawn
+        afresh for every forecast issued (a provider's forecast, which errs more the further it
+        looks; a fixed seed, so the page is repeatable). Late starts (after the latest
         feasible start) and missed deadlines are counted over every contender's every job.
 
         """);
@@ -163,7 +180,11 @@ public final class DeferMatrix {
         arrival.
 
         """);
-    for (String forecast : List.of("history only", "perfect 48 h")) {
+    List<String> forecasts = new ArrayList<>(List.of("history only", "perfect 48 h"));
+    for (double spread : ERRED) {
+      forecasts.add(erred(spread));
+    }
+    for (String forecast : forecasts) {
       List<Row> of = rows.stream().filter(r -> r.forecast().equals(forecast)).toList();
       List<String> missed = of.stream().filter(r -> !(r.get("defer+forecast").oracleShare() >= GOAL))
           .map(r -> String.format(Locale.ROOT, "%s (%.3f)", r.grid(), r.get("defer+forecast").oracleShare())).toList();

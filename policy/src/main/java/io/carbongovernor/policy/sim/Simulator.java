@@ -37,14 +37,22 @@ public final class Simulator {
   private final LimitOptions options;
   private final List<GpuState> gpus;
   private final int foresightSlots;
+  /** How the forecast differs from the trace; empty: it is the trace. */
+  private final Optional<ForecastError> forecastError;
   /** Signals from before the trace that policies see as history, then the trace's own. */
   private final SignalHistory seen;
   /** Where the trace's first slot is in {@link #seen}. */
   private final int priorCount;
 
   private Simulator(SlotTrace trace, Gpu gpu, PowerProfile profile, int foresightSlots, List<CarbonSignal> prior) {
+    this(trace, gpu, profile, foresightSlots, Optional.empty(), prior);
+  }
+
+  private Simulator(SlotTrace trace, Gpu gpu, PowerProfile profile, int foresightSlots,
+      Optional<ForecastError> forecastError, List<CarbonSignal> prior) {
     this.trace = trace;
     this.foresightSlots = foresightSlots;
+    this.forecastError = forecastError;
     this.priorCount = prior.size();
     List<CarbonSignal> all = new ArrayList<>(prior.size() + trace.size());
     all.addAll(prior);
@@ -87,6 +95,15 @@ public final class Simulator {
   }
 
   /**
+   * This simulator, but policies get a forecast of the next {@code horizon} that is off by {@code
+   * error}: what a real forecasting source, which errs more the further it looks, is worth.
+   */
+  public Simulator withForecast(Duration horizon, ForecastError error) {
+    return new Simulator(trace, gpu, profile, (int) (horizon.toSeconds() / trace.slotSeconds), Optional.of(error),
+        history());
+  }
+
+  /**
    * This simulator, but policies also see {@code earlier}'s slots as the history before the
    * trace: what a daemon that ran through that time would have kept (a team's price of time and
    * the history forecaster read it). Only what ends by the trace's start is history; nothing of
@@ -111,7 +128,7 @@ public final class Simulator {
           "history trace starts at " + earlier.slots().get(0).start() + ", not before the simulated trace's start "
               + start + "; it must hold what came before it");
     }
-    return new Simulator(trace, gpu, profile, foresightSlots, prior);
+    return new Simulator(trace, gpu, profile, foresightSlots, forecastError, prior);
   }
 
   /** The signals before the trace that policies see as history (empty unless {@link #withHistory}). */
@@ -317,9 +334,11 @@ public final class Simulator {
   }
 
   private List<CarbonSignal> forecast(int slot) {
-    return foresightSlots == 0
-        ? List.of()
-        : trace.signals.subList(slot + 1, Math.min(trace.size(), slot + 1 + foresightSlots));
+    if (foresightSlots == 0) {
+      return List.of();
+    }
+    List<CarbonSignal> truth = trace.signals.subList(slot + 1, Math.min(trace.size(), slot + 1 + foresightSlots));
+    return forecastError.map(e -> e.apply(truth, slot, trace.slotSeconds)).orElse(truth);
   }
 
   private int firstSlot(Instant start) {
