@@ -30,8 +30,10 @@ public record ForecastError(double spreadAtOneDay, long seed) {
     List<CarbonSignal> out = new ArrayList<>(truth.size());
     for (CarbonSignal s : truth) {
       e += step * gaussian(random);
-      out.add(new CarbonSignal(s.zone(), s.start(), s.end(),
-          CarbonIntensity.gramsPerKwh(s.intensity().gramsPerKwh() * Math.exp(e)), s.kind(), "forecast", true));
+      // A source's answer above the plausible maximum would be rejected, so none is forecast.
+      double value = Math.min(CarbonIntensity.PLAUSIBLE_MAX_G_PER_KWH, s.intensity().gramsPerKwh() * Math.exp(e));
+      out.add(new CarbonSignal(s.zone(), s.start(), s.end(), CarbonIntensity.gramsPerKwh(value), s.kind(), "forecast",
+          true));
     }
     return out;
   }

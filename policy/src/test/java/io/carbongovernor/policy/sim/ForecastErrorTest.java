@@ -65,6 +65,15 @@ class ForecastErrorTest {
   }
 
   @Test
+  void noForecastSlotIsAboveWhatASourceMayAnswer() {
+    List<CarbonSignal> truth = flat(48, 2900);
+    for (int issue = 0; issue < 200; issue++) {
+      assertThat(new ForecastError(1.0, 5).apply(truth, issue, 3600))
+          .allSatisfy(s -> assertThat(s.intensity().gramsPerKwh()).isLessThanOrEqualTo(CarbonIntensity.PLAUSIBLE_MAX_G_PER_KWH));
+    }
+  }
+
+  @Test
   void aNegativeOrEndlessSpreadIsRefused() {
     assertThatThrownBy(() -> new ForecastError(-0.1, 1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new ForecastError(Double.NaN, 1)).isInstanceOf(IllegalArgumentException.class);
