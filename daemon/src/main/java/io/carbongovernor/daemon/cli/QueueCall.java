@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
+import picocli.CommandLine;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,6 +41,15 @@ final class QueueCall {
   /**
    * @param ok the status that means success (200, 201)
    */
+  /** Whether {@code --format} asks for JSON (else text); anything else is a usage error. */
+  static boolean json(String format, CommandLine.Model.CommandSpec spec) {
+    return switch (format.toLowerCase(Locale.ROOT)) {
+      case "json" -> true;
+      case "text" -> false;
+      default -> throw new CommandLine.ParameterException(spec.commandLine(), "--format must be text or json");
+    };
+  }
+
   Reply send(String method, String path, Optional<String> body, int ok) {
     Path socket;
     try {

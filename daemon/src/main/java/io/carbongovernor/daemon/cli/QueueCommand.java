@@ -2,7 +2,6 @@ package io.carbongovernor.daemon.cli;
 
 import java.io.PrintWriter;
 import java.time.ZoneId;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -37,11 +36,7 @@ final class QueueCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    boolean json = switch (format.toLowerCase(Locale.ROOT)) {
-      case "json" -> true;
-      case "text" -> false;
-      default -> throw new CommandLine.ParameterException(spec.commandLine(), "--format must be text or json");
-    };
+    boolean json = QueueCall.json(format, spec);
     if (id != null && !ID.matcher(id).matches()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "ID must look like q-0123456789abcdef, got '" + id + "'");
     }
