@@ -1,15 +1,13 @@
 package io.carbongovernor.gpu.amdsmi;
 
 import io.carbongovernor.gpu.GpuControl;
+import io.carbongovernor.gpu.BackendBuilder;
 import io.carbongovernor.gpu.GpuException;
 import io.carbongovernor.gpu.GpuFault;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.LibraryOption;
@@ -63,38 +61,10 @@ public final class AmdSmiGpus {
   }
 
   /** Options; defaults: {@link #DEFAULT_LIBRARY}, system clock, retries after 5 s up to 5 min. */
-  public static final class Builder {
-    private String library = DEFAULT_LIBRARY;
-    private Clock clock = Clock.systemUTC();
-    private Duration firstRetry = Duration.ofSeconds(5);
-    private Duration maxRetry = Duration.ofMinutes(5);
+  public static final class Builder extends BackendBuilder<Builder> {
 
-    private Builder() {}
-
-    /** A path or a library name. */
-    public Builder library(String library) {
-      Objects.requireNonNull(library, "library");
-      if (library.isBlank()) {
-        throw new IllegalArgumentException("AMD SMI library name is blank");
-      }
-      this.library = library;
-      return this;
-    }
-
-    /** The clock that times re-initialisation attempts of failed GPUs. */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /** A failed GPU is retried after {@code first}, then after twice as long, up to {@code max}. */
-    public Builder retryBackoff(Duration first, Duration max) {
-      if (first.isNegative() || first.isZero() || max.compareTo(first) < 0) {
-        throw new IllegalArgumentException("need 0 < first <= max, got " + first + ", " + max);
-      }
-      this.firstRetry = first;
-      this.maxRetry = max;
-      return this;
+    private Builder() {
+      super("AMD SMI", DEFAULT_LIBRARY);
     }
 
     /**

@@ -1,9 +1,7 @@
 package io.carbongovernor.gpu.nvml;
 
+import io.carbongovernor.gpu.BackendBuilder;
 import io.carbongovernor.gpu.GpuException;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Opens GPUs through NVML: {@code NvmlGpus.open("libnvidia-ml.so.1")}. The library is loaded by
@@ -34,38 +32,10 @@ public final class NvmlGpus {
   }
 
   /** Options; defaults: {@link #DEFAULT_LIBRARY}, system clock, retries after 5 s up to 5 min. */
-  public static final class Builder {
-    private String library = DEFAULT_LIBRARY;
-    private Clock clock = Clock.systemUTC();
-    private Duration firstRetry = Duration.ofSeconds(5);
-    private Duration maxRetry = Duration.ofMinutes(5);
+  public static final class Builder extends BackendBuilder<Builder> {
 
-    private Builder() {}
-
-    /** A path or a SONAME. */
-    public Builder library(String library) {
-      Objects.requireNonNull(library, "library");
-      if (library.isBlank()) {
-        throw new IllegalArgumentException("NVML library name is blank");
-      }
-      this.library = library;
-      return this;
-    }
-
-    /** The clock that times re-initialisation attempts of failed GPUs. */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /** A failed GPU is retried after {@code first}, then after twice as long, up to {@code max}. */
-    public Builder retryBackoff(Duration first, Duration max) {
-      if (first.isNegative() || first.isZero() || max.compareTo(first) < 0) {
-        throw new IllegalArgumentException("need 0 < first <= max, got " + first + ", " + max);
-      }
-      this.firstRetry = first;
-      this.maxRetry = max;
-      return this;
+    private Builder() {
+      super("NVML", DEFAULT_LIBRARY);
     }
 
     public NvmlGpuControl open() {
