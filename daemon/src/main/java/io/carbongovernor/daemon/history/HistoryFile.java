@@ -19,8 +19,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The SQLite file behind a {@code jdbc:sqlite:} url, and the companions SQLite keeps beside it:
@@ -38,6 +40,13 @@ final class HistoryFile {
       DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
   private static final int HEADER = 100;
+
+  /**
+   * The identity of the last file this process created at each path. The queue's connection and
+   * the history store each start a new file where the old one was deleted; whichever comes second
+   * must see a deletion, not a stranger's file moved in.
+   */
+  private static final Map<Path, Object> MADE_HERE = new ConcurrentHashMap<>();
 
   private final Path path;
 
@@ -87,11 +96,13 @@ final class HistoryFile {
         Files.createFile(path, PosixFilePermissions.asFileAttribute(MODE));
       } else {
         Files.createFile(path);
+        MADE_HERE.put(path, key());
         return;
       }
     } catch (FileAlreadyExistsException e) {
       return;
     }
+    MADE_HERE.put(path, key());
     Files.setPosixFilePermissions(path, like.map(PosixFileAttributes::permissions).orElse(MODE));
     if (like.isPresent()) {
       PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
@@ -124,6 +135,11 @@ final class HistoryFile {
   /** The identity (device and inode) of the file now at the path; NoSuchFileException when none is. */
   Object key() throws IOException {
     return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+  }
+
+  /** Whether {@code key} is the identity of the file this process last created at the path. */
+  boolean madeHere(Object key) {
+    return key != null && key.equals(MADE_HERE.get(path));
   }
 
   /**

@@ -174,7 +174,11 @@ final class SqliteHistoryStore implements HistoryStore {
    */
   private Optional<HistoryFailure> fileChanged(HistoryFile f) {
     try {
-      if (!f.key().equals(opened.fileKey())) {
+      Object key = f.key();
+      if (!key.equals(opened.fileKey())) {
+        if (f.madeHere(key)) { // the queue's connection found the deletion first and started the new file
+          return Optional.of(new HistoryFailure(HistoryProblem.DELETED, f + " was deleted while open"));
+        }
         return Optional.of(new HistoryFailure(HistoryProblem.REPLACED, f + " is another file than the one opened"));
       }
       Optional<String> damage = f.damage(false);

@@ -202,22 +202,61 @@ final class QueueStore implements AutoCloseable {
 
   /**
    * The open connection, opened anew where there is none or where the path now leads to another
-   * file than the one open (the history store moves a damaged database aside and starts a new
-   * one; writes to the old one would be lost with it).
+   * file than the one open (deleted, replaced, or moved aside as damaged by the history store;
+   * writes to the old one would be lost with it). The jobs the old file still holds are carried
+   * over to the new one, where they replace any older copy (a restored backup): the queue is the
+   * daemon's state, not its history, and a job must neither vanish nor come back.
    */
   private Connection connection() {
-    if (connection != null && !Objects.equals(identity(), opened)) {
+    List<StoredJob> carried =
+        connection != null && !Objects.equals(identity(), opened) ? readable(connection) : List.of();
+    if (!carried.isEmpty() || connection != null && !Objects.equals(identity(), opened)) {
       drop();
     }
     if (connection == null) {
       try {
-        connection = LocalDatabase.open(file);
-        opened = identity();
+        Connection c = LocalDatabase.open(file);
+        Object identity = identity();
+        if (!carried.isEmpty()) {
+          try {
+            LocalDatabase.write(c, tx -> {
+              for (StoredJob job : carried) {
+                try (PreparedStatement ps = tx.prepareStatement(
+                    "INSERT OR REPLACE INTO job_queue (" + COLUMNS + ") VALUES (" + "?, ".repeat(27) + "?)")) {
+                  bind(ps, job);
+                  ps.executeUpdate();
+                }
+              }
+            });
+          } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+          }
+        }
+        connection = c;
+        opened = identity;
       } catch (SQLException | IOException | RuntimeException e) {
         throw new QueueStoreException("the queue's database " + file + " cannot be opened: " + e.getMessage(), e);
       }
     }
     return connection;
+  }
+
+  /**
+   * The jobs in the file {@code c} still has open (SQLite reads a deleted or moved file through
+   * its descriptor); none where that file cannot be read.
+   */
+  private static List<StoredJob> readable(Connection c) {
+    List<StoredJob> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM job_queue");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(row(rs));
+      }
+    } catch (SQLException | RuntimeException e) {
+      return List.of(); // a damaged file: what it held is in the copy moved aside
+    }
+    return out;
   }
 
   private Object identity() {

@@ -39,6 +39,25 @@ class DeletedDatabaseTest {
     }
   }
 
+  /** The queue's connection to the same file noticed the deletion first and started the new file. */
+  @Test
+  void aNewFileStartedByTheQueueAfterADeletionIsCountedAsADeletion() throws Exception {
+    Path db = dir.resolve("history.db");
+    try (CapturedLog log = CapturedLog.of("history");
+        HistoryStore store = HistoryStore.open("jdbc:sqlite:" + db)) {
+      store.recordSignal(T0, signal(0));
+      Files.delete(db);
+      LocalDatabase.open(db).close();
+      store.recordSignal(T0, signal(1));
+
+      assertThat(store.signalsSince(T0)).containsExactly(signal(1));
+      assertThat(log.problems()).singleElement().asString().contains("deleted while the daemon ran");
+      assertThat(store.health().problems())
+          .containsEntry(HistoryProblem.DELETED, 1L)
+          .containsEntry(HistoryProblem.REPLACED, 0L);
+    }
+  }
+
   @Test
   void aFileMovedOverThePathIsTheOneWrittenFromTheNextWrite() throws Exception {
     Path db = dir.resolve("history.db");

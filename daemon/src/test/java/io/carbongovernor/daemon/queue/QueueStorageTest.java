@@ -4,6 +4,7 @@ import static io.carbongovernor.daemon.queue.QueueWorld.ALICE;
 import static io.carbongovernor.daemon.queue.QueueWorld.MIDNIGHT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.carbongovernor.carbon.CarbonIntensity;
@@ -15,6 +16,7 @@ import io.carbongovernor.daemon.testing.Chattr;
 import io.carbongovernor.daemon.testing.ChildProcesses;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -128,15 +130,51 @@ class QueueStorageTest {
     assertThat(world.queue.list(ALICE)).hasSize(20);
   }
 
-  /** The history store moves a damaged database aside and starts a new one: the queue follows the path. */
+  /**
+   * The history store moves a damaged database aside and starts a new one: the queue follows the
+   * path, and carries over every job the old file still holds.
+   */
   @Test
-  void aDatabaseReplacedAtItsPathIsTheOneWritten() throws Exception {
-    world.queue.submit(ALICE, request());
+  void aDatabaseMovedAsideHasItsJobsCarriedOverToTheNewOne() throws Exception {
+    QueuedJob ended = world.queue.cancel(ALICE, world.queue.submit(ALICE, request()).id());
+    QueuedJob before = world.queue.submit(ALICE, request());
     Files.move(world.database, dir.resolve("history.db.damaged"));
     QueuedJob after = world.queue.submit(ALICE, request());
     try (QueueStore store = QueueStore.open(world.database)) {
-      assertThat(store.all()).extracting(s -> s.job().id()).containsExactly(after.id());
+      assertThat(store.all()).extracting(s -> s.job().id(), s -> s.job().state()).containsExactlyInAnyOrder(
+          tuple(ended.id(), QueueState.CANCELLED), tuple(before.id(), QueueState.QUEUED),
+          tuple(after.id(), QueueState.QUEUED));
     }
+  }
+
+  /** An operator deletes the history file to start it afresh: the queued jobs are not lost with it. */
+  @Test
+  void aDeletedDatabaseKeepsItsQueuedJobs() throws Exception {
+    QueuedJob job = world.queue.submit(ALICE, request());
+    Files.delete(world.database);
+    assertThat(world.queue.list(ALICE)).extracting(QueuedJob::id).containsExactly(job.id());
+    assertThat(world.database).exists();
+    world.reopen();
+    assertThat(world.queue.list(ALICE)).extracting(QueuedJob::id, QueuedJob::state)
+        .containsExactly(tuple(job.id(), QueueState.QUEUED));
+  }
+
+  /**
+   * A backup restored over the path holds an older copy of a job: the queue's own copy, which is
+   * newer, replaces it, so a job already cancelled is not queued again.
+   */
+  @Test
+  void aRestoredBackupDoesNotBringBackAJobsOlderState() throws Exception {
+    QueuedJob job = world.queue.submit(ALICE, request());
+    Path backup = Files.copy(world.database, dir.resolve("backup.db"));
+    QueuedJob other = world.queue.submit(ALICE, request());
+    world.queue.cancel(ALICE, job.id());
+    Files.move(backup, world.database, StandardCopyOption.REPLACE_EXISTING);
+    QueuedJob last = world.queue.submit(ALICE, request());
+
+    assertThat(world.queue.list(ALICE)).extracting(QueuedJob::id, QueuedJob::state).containsExactlyInAnyOrder(
+        tuple(job.id(), QueueState.CANCELLED), tuple(other.id(), QueueState.QUEUED),
+        tuple(last.id(), QueueState.QUEUED));
   }
 
   @Test
