@@ -42,6 +42,11 @@ final class QueueStore implements AutoCloseable {
           + " latest_start_ms, gpus, workdir, log, command, environment, planned_start_ms, plan_basis,"
           + " expected_change_pct, started_ms, gpus_given, pid, process_start, unit, registered_job, ended_ms,"
           + " exit_code, reason";
+  private static final String ROW = " INTO job_queue (" + COLUMNS + ") VALUES ("
+      + "?, ".repeat(COLUMNS.split(",").length - 1) + "?)";
+  private static final String INSERT = "INSERT" + ROW;
+  /** Writes a row over any other with its id. */
+  private static final String UPSERT = "INSERT OR REPLACE" + ROW;
 
   private final Path file;
   private Connection connection;
@@ -80,8 +85,7 @@ final class QueueStore implements AutoCloseable {
       if (pending[0] >= maxPending) {
         return;
       }
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO job_queue (" + COLUMNS + ") VALUES (" + "?, ".repeat(27) + "?)")) {
+      try (PreparedStatement ps = c.prepareStatement(INSERT)) {
         bind(ps, job);
         ps.executeUpdate();
       }
@@ -103,8 +107,7 @@ final class QueueStore implements AutoCloseable {
           return;
         }
       }
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO job_queue (" + COLUMNS + ") VALUES (" + "?, ".repeat(27) + "?)")) {
+      try (PreparedStatement ps = c.prepareStatement(INSERT)) {
         bind(ps, next);
         ps.executeUpdate();
       }
@@ -208,9 +211,9 @@ final class QueueStore implements AutoCloseable {
    * daemon's state, not its history, and a job must neither vanish nor come back.
    */
   private Connection connection() {
-    List<StoredJob> carried =
-        connection != null && !Objects.equals(identity(), opened) ? readable(connection) : List.of();
-    if (!carried.isEmpty() || connection != null && !Objects.equals(identity(), opened)) {
+    boolean moved = connection != null && !Objects.equals(identity(), opened);
+    List<StoredJob> carried = moved ? readable(connection) : List.of();
+    if (moved) {
       drop();
     }
     if (connection == null) {
@@ -221,8 +224,7 @@ final class QueueStore implements AutoCloseable {
           try {
             LocalDatabase.write(c, tx -> {
               for (StoredJob job : carried) {
-                try (PreparedStatement ps = tx.prepareStatement(
-                    "INSERT OR REPLACE INTO job_queue (" + COLUMNS + ") VALUES (" + "?, ".repeat(27) + "?)")) {
+                try (PreparedStatement ps = tx.prepareStatement(UPSERT)) {
                   bind(ps, job);
                   ps.executeUpdate();
                 }
