@@ -360,9 +360,9 @@ public final class Daemon {
       r.signal().ifPresent(known::add);
       known.addAll(r.forecast());
     });
-    List<CarbonSignal> past =
-        history.signalsSince(now.minus(QUEUE_HISTORY)).stream().filter(s -> s.start().isBefore(now)).toList();
-    queue.check(known, past, gpus.gpus(), workOn(loop.lastReport()));
+    queue.check(known,
+        () -> history.signalsSince(now.minus(QUEUE_HISTORY)).stream().filter(s -> s.start().isBefore(now)).toList(),
+        gpus.gpus(), workOn(loop.lastReport()));
   }
 
   /**

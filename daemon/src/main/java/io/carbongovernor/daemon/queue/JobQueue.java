@@ -339,6 +339,16 @@ public final class JobQueue implements AutoCloseable {
 
   /** As {@link #check(List, List, List)}, with each GPU's load (its processes) given. */
   public void check(List<CarbonSignal> known, List<CarbonSignal> history, List<Gpu> gpus, ToIntFunction<Gpu> busy) {
+    check(known, () -> history, gpus, busy);
+  }
+
+  /**
+   * As {@link #check(List, List, List, ToIntFunction)}, the history read only where a queued job
+   * is to be planned, and then once: an idle queue, checked every minute, reads nothing but its
+   * own table.
+   */
+  public void check(
+      List<CarbonSignal> known, Supplier<List<CarbonSignal>> recorded, List<Gpu> gpus, ToIntFunction<Gpu> busy) {
     synchronized (checking) {
       try {
         Instant now = clock.instant();
@@ -357,6 +367,7 @@ public final class JobQueue implements AutoCloseable {
         }
         List<StoredJob> queued = new ArrayList<>(all.stream().filter(j -> j.job().state() == QueueState.QUEUED).toList());
         queued.sort(Comparator.comparing((StoredJob j) -> j.job().submittedAt()).thenComparing(j -> j.job().id()));
+        List<CarbonSignal> history = queued.isEmpty() ? List.of() : recorded.get();
         for (StoredJob job : queued) {
           try {
             plan(job.job(), now, known, history, gpus, busy);

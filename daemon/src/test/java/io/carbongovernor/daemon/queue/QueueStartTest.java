@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,26 @@ class QueueStartTest {
   private static final List<CarbonSignal> CLEAN_AT_THREE =
       hourly(500, 500, 500, 100, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 500,
           500, 500, 500);
+
+  /** An idle queue is checked every minute: it must not read days of history each time for nothing. */
+  @Test
+  void theHistoryIsReadOnlyWhereAQueuedJobIsPlannedAndOncePerCheck() {
+    AtomicInteger reads = new AtomicInteger();
+    Supplier<List<CarbonSignal>> history = () -> {
+      reads.incrementAndGet();
+      return List.of();
+    };
+    world.queue.check(knownAt(CLEAN_AT_THREE, MIDNIGHT), history, GPUS, gpu -> 0);
+    assertThat(reads).hasValue(0);
+
+    for (String name : List.of("train", "eval")) {
+      world.queue.submit(world.runner, world.request(name, Optional.of(Duration.ofHours(1)),
+          Optional.of(MIDNIGHT.plus(Duration.ofHours(12))), "/bin/true"));
+    }
+    world.queue.check(knownAt(CLEAN_AT_THREE, MIDNIGHT), history, GPUS, gpu -> 0);
+    assertThat(reads).hasValue(1);
+    assertThat(world.queue.list(world.runner)).extracting(QueuedJob::state).containsOnly(QueueState.QUEUED);
+  }
 
   @Test
   void aJobStartsAtTheCleanWindowNotBeforeAndAsItsSubmitter() throws Exception {
