@@ -10,8 +10,9 @@ import java.util.OptionalLong;
 
 /**
  * Finds a started job's process after a restart, when the launcher's answer (its pid) was lost:
- * the oldest process whose environment holds the job's {@code CARBON_GOVERNOR_JOB_ID}. Reads
- * each {@code /proc/<pid>/environ} up to a bound; unreadable ones are skipped.
+ * the oldest process of the job's submitter whose environment holds the job's {@code
+ * CARBON_GOVERNOR_JOB_ID}. Reads each {@code /proc/<pid>/environ} up to a bound; unreadable ones
+ * are skipped. Another user's process that carries the id is never taken for the job.
  */
 final class JobProcesses {
 
@@ -24,14 +25,17 @@ final class JobProcesses {
     this.proc = proc;
   }
 
-  /** The pid of the job's first process (the lowest start time, then pid); empty when none runs. */
-  OptionalLong find(String apiId) {
+  /**
+   * The pid of the job's first process (the lowest start time, then pid) among those whose real
+   * uid is {@code uid}; empty when none runs.
+   */
+  OptionalLong find(String apiId, long uid) {
     byte[] wanted = ("CARBON_GOVERNOR_JOB_ID=" + apiId).getBytes(StandardCharsets.UTF_8);
     long best = -1;
     long bestStart = Long.MAX_VALUE;
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, p -> p.getFileName().toString().matches("\\d+"))) {
       for (Path dir : dirs) {
-        if (!holds(dir.resolve("environ"), wanted)) {
+        if (realUid(dir) != uid || !holds(dir.resolve("environ"), wanted)) {
           continue;
         }
         long pid = Long.parseLong(dir.getFileName().toString());
@@ -64,6 +68,20 @@ final class JobProcesses {
       }
     }
     return false;
+  }
+
+  /** The real uid from {@code status}; -1 when it cannot be read. */
+  private static long realUid(Path dir) {
+    try {
+      for (String line : Files.readAllLines(dir.resolve("status"), StandardCharsets.UTF_8)) {
+        if (line.startsWith("Uid:")) {
+          return Long.parseLong(line.substring(4).trim().split("\\s+")[0]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
   }
 
   private static long startTicks(Path dir) {

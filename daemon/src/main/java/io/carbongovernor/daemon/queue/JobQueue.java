@@ -485,7 +485,7 @@ public final class JobQueue implements AutoCloseable {
 
   /** A start made before a crash: recorded as started, with the process found by its job id. */
   private void adopt(QueuedJob job, Instant now) {
-    OptionalLong pid = job.registeredJob().map(processes::find).orElse(OptionalLong.empty());
+    OptionalLong pid = job.registeredJob().map(id -> processes.find(id, job.uid())).orElse(OptionalLong.empty());
     OptionalLong start = pid.isPresent()
         ? tree.stat(pid.getAsLong()).map(s -> OptionalLong.of(s.startTicks())).orElse(OptionalLong.empty())
         : OptionalLong.empty();

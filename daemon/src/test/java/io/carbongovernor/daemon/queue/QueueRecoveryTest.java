@@ -129,6 +129,15 @@ class QueueRecoveryTest {
     assertThat(ended.exitCode()).isEmpty(); // this daemon was not its parent
   }
 
+  /**
+   * A job API id no other process on the machine carries: a fixed one would be found in another
+   * run of these tests at the same time.
+   */
+  private static String uniqueJobId() {
+    return "j-" + java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(8)
+        .putLong(java.util.concurrent.ThreadLocalRandom.current().nextLong()).array());
+  }
+
   /** A queued job moved to starting as the queue records it, and nothing launched. */
   private QueuedJob recordedStarting() {
     QueuedJob job = world.queue.submit(world.runner, world.request("train", Optional.of(Duration.ofHours(1)),
@@ -138,7 +147,7 @@ class QueueRecoveryTest {
         job.submittedAt(), job.deadline(), job.expected(), job.expectedLearned(), job.latestStart(), job.gpus(),
         job.workdir(), job.log(), job.command(), job.environment(), Optional.of(MIDNIGHT), Optional.of("none"),
         job.expectedChangePercent(), Optional.of(MIDNIGHT), List.of(), OptionalLong.empty(), Optional.empty(),
-        Optional.of("j-00112233aabbccdd"), Optional.empty(), OptionalInt.empty(), Optional.empty());
+        Optional.of(uniqueJobId()), Optional.empty(), OptionalInt.empty(), Optional.empty());
     try (QueueStore store = QueueStore.open(world.database)) {
       assertThat(store.replace(QueueState.QUEUED, new StoredJob(starting))).isTrue();
     }
