@@ -6,9 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -47,15 +45,8 @@ public final class LocalDatabase {
     f.createIfAbsent(Optional.empty());
     Connection c = DriverManager.getConnection("jdbc:sqlite:" + f.path());
     try {
-      try (Statement st = c.createStatement()) {
-        st.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT.toMillis());
-        st.execute("PRAGMA mmap_size=0");
-        // The history's journal mode (see SqliteHistoryStore): never WAL, whose index is mapped.
-        try (ResultSet rs = st.executeQuery("PRAGMA journal_mode=DELETE")) {
-          rs.next();
-        }
-        st.execute("PRAGMA synchronous=FULL");
-      }
+      // The history's own settings (no mapped memory, never WAL), with a full fsync per commit.
+      SqliteHistoryStore.configure(c, BUSY_TIMEOUT, "FULL");
       Migrations.SQLITE.migrate(c);
       return c;
     } catch (SQLException | RuntimeException e) {

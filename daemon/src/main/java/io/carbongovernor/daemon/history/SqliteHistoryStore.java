@@ -309,8 +309,16 @@ final class SqliteHistoryStore implements HistoryStore {
    * (milliseconds) and a query for a commit.
    */
   private static void configure(Connection c) throws SQLException {
+    configure(c, Duration.ofSeconds(2), "NORMAL");
+  }
+
+  /**
+   * {@link #configure(Connection)} with another wait for a lock and another {@code synchronous}
+   * level: the settings every connection of the daemon to a history file must have.
+   */
+  static void configure(Connection c, Duration busyTimeout, String synchronous) throws SQLException {
     try (Statement st = c.createStatement()) {
-      st.execute("PRAGMA busy_timeout=2000");
+      st.execute("PRAGMA busy_timeout=" + busyTimeout.toMillis());
       st.execute("PRAGMA mmap_size=0");
       try (ResultSet rs = st.executeQuery("PRAGMA journal_mode=DELETE")) {
         String mode = rs.next() ? rs.getString(1) : "unknown";
@@ -320,7 +328,7 @@ final class SqliteHistoryStore implements HistoryStore {
               SQLiteErrorCode.SQLITE_BUSY);
         }
       }
-      st.execute("PRAGMA synchronous=NORMAL");
+      st.execute("PRAGMA synchronous=" + synchronous);
       st.execute("PRAGMA foreign_keys=ON");
     }
   }
