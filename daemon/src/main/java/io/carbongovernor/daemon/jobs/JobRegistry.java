@@ -14,6 +14,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class JobRegistry {
   private final SecureRandom ids = new SecureRandom();
   private final Map<String, Job> jobs = new LinkedHashMap<>();
   /** The ids of jobs the queue started: a process of theirs that registers itself gets them back. */
-  private final Set<String> started = new java.util.HashSet<>();
+  private final Set<String> started = new HashSet<>();
 
   public JobRegistry(ProcFs proc, ProcessTree tree, ProcessOwners owners, Supplier<TeamDirectory> teams) {
     this.proc = proc;

@@ -1,11 +1,14 @@
 package io.carbongovernor.daemon.queue;
 
+import io.carbongovernor.daemon.identity.ProcessTree;
+import io.carbongovernor.gpu.ProcessOwners;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.OptionalLong;
 
 /**
@@ -20,9 +23,13 @@ final class JobProcesses {
   static final int MAX_ENVIRON_BYTES = 256 * 1024;
 
   private final Path proc;
+  private final ProcessTree tree;
+  private final ProcessOwners owners;
 
-  JobProcesses(Path proc) {
+  JobProcesses(Path proc, ProcessTree tree, ProcessOwners owners) {
     this.proc = proc;
+    this.tree = tree;
+    this.owners = owners;
   }
 
   /**
@@ -35,11 +42,14 @@ final class JobProcesses {
     long bestStart = Long.MAX_VALUE;
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, p -> p.getFileName().toString().matches("\\d+"))) {
       for (Path dir : dirs) {
-        if (realUid(dir) != uid || !holds(dir.resolve("environ"), wanted)) {
+        if (!holds(dir.resolve("environ"), wanted)) {
           continue;
         }
         long pid = Long.parseLong(dir.getFileName().toString());
-        long start = startTicks(dir);
+        if (owners.owner(pid).map(o -> o.uid() != uid).orElse(true)) {
+          continue;
+        }
+        long start = tree.stat(pid).map(ProcessTree.Stat::startTicks).orElse(Long.MAX_VALUE);
         if (start < bestStart || (start == bestStart && pid < best)) {
           best = pid;
           bestStart = start;
@@ -61,36 +71,12 @@ final class JobProcesses {
     int from = 0;
     for (int i = 0; i <= bytes.length; i++) {
       if (i == bytes.length || bytes[i] == 0) {
-        if (i - from == wanted.length && java.util.Arrays.equals(bytes, from, i, wanted, 0, wanted.length)) {
+        if (i - from == wanted.length && Arrays.equals(bytes, from, i, wanted, 0, wanted.length)) {
           return true;
         }
         from = i + 1;
       }
     }
     return false;
-  }
-
-  /** The real uid from {@code status}; -1 when it cannot be read. */
-  private static long realUid(Path dir) {
-    try {
-      for (String line : Files.readAllLines(dir.resolve("status"), StandardCharsets.UTF_8)) {
-        if (line.startsWith("Uid:")) {
-          return Long.parseLong(line.substring(4).trim().split("\\s+")[0]);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
-    return -1;
-  }
-
-  private static long startTicks(Path dir) {
-    try {
-      String stat = Files.readString(dir.resolve("stat"), StandardCharsets.UTF_8);
-      String[] f = stat.substring(stat.lastIndexOf(')') + 1).trim().split("\\s+");
-      return Long.parseLong(f[19]);
-    } catch (IOException | RuntimeException e) {
-      return Long.MAX_VALUE;
-    }
   }
 }

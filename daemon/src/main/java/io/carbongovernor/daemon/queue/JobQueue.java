@@ -19,6 +19,7 @@ import io.carbongovernor.daemon.teams.TeamDirectory;
 import io.carbongovernor.gpu.Account;
 import io.carbongovernor.gpu.AccountNames;
 import io.carbongovernor.gpu.Gpu;
+import io.carbongovernor.gpu.ProcessOwners;
 import io.carbongovernor.policy.defer.DeferSettings;
 import io.carbongovernor.policy.defer.DeferredJob;
 import io.carbongovernor.policy.defer.StartPlan;
@@ -95,7 +96,7 @@ public final class JobQueue implements AutoCloseable {
     this.clock = clock;
     this.proc = ProcFs.under(procRoot);
     this.tree = ProcessTree.under(procRoot);
-    this.processes = new JobProcesses(procRoot);
+    this.processes = new JobProcesses(procRoot, tree, ProcessOwners.of(procRoot, accounts));
   }
 
   /**

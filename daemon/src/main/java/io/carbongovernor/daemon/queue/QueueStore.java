@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -297,7 +298,7 @@ final class QueueStore implements AutoCloseable {
     ps.setString(13, j.workdir().toString());
     setText(ps, 14, j.log().map(Path::toString));
     ps.setString(15, JSON.writeValueAsString(j.command()));
-    ps.setString(16, JSON.writeValueAsString(new java.util.TreeMap<>(j.environment())));
+    ps.setString(16, JSON.writeValueAsString(new TreeMap<>(j.environment())));
     setTime(ps, 17, j.plannedStart());
     setText(ps, 18, j.planBasis());
     if (j.expectedChangePercent().isPresent()) {

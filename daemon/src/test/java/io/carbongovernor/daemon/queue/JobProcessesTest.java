@@ -2,6 +2,9 @@ package io.carbongovernor.daemon.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.carbongovernor.daemon.identity.ProcessTree;
+import io.carbongovernor.gpu.AccountNames;
+import io.carbongovernor.gpu.ProcessOwners;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +22,8 @@ class JobProcessesTest {
   private void process(long pid, long uid, long startTicks, String... environment) throws Exception {
     Path dir = Files.createDirectories(proc.resolve(Long.toString(pid)));
     Files.write(dir.resolve("environ"), (String.join("\0", environment) + "\0").getBytes(StandardCharsets.UTF_8));
-    Files.writeString(dir.resolve("status"), "Name:\tsh\nUid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid + "\n");
+    Files.writeString(dir.resolve("status"), "Name:\tsh\nUid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid
+        + "\nGid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid + "\nGroups:\t\n");
     StringBuilder stat = new StringBuilder(pid + " (sh) S");
     for (int field = 4; field <= 21; field++) {
       stat.append(" 0");
@@ -27,12 +31,16 @@ class JobProcessesTest {
     Files.writeString(dir.resolve("stat"), stat.append(' ').append(startTicks).append(" 0 0\n").toString());
   }
 
+  private JobProcesses processes() {
+    return new JobProcesses(proc, ProcessTree.under(proc), ProcessOwners.of(proc, AccountNames.system()));
+  }
+
   @Test
   void theOldestProcessOfTheSubmitterWithTheIdIsTheJob() throws Exception {
     process(300, 1001, 5000, "PATH=/bin", "CARBON_GOVERNOR_JOB_ID=" + ID);
     process(400, 1001, 4000, "CARBON_GOVERNOR_JOB_ID=" + ID);
     process(500, 1001, 1000, "CARBON_GOVERNOR_JOB_ID=" + ID + "0"); // another id that starts the same
-    assertThat(new JobProcesses(proc).find(ID, 1001)).hasValue(400);
+    assertThat(processes().find(ID, 1001)).hasValue(400);
   }
 
   /** Another user's process that carries the id, even an older one, is not the job. */
@@ -40,7 +48,7 @@ class JobProcessesTest {
   void anotherUsersProcessWithTheIdIsNeverTheJob() throws Exception {
     process(200, 1003, 100, "CARBON_GOVERNOR_JOB_ID=" + ID);
     process(300, 1001, 5000, "CARBON_GOVERNOR_JOB_ID=" + ID);
-    assertThat(new JobProcesses(proc).find(ID, 1001)).hasValue(300);
-    assertThat(new JobProcesses(proc).find(ID, 1002)).isEmpty();
+    assertThat(processes().find(ID, 1001)).hasValue(300);
+    assertThat(processes().find(ID, 1002)).isEmpty();
   }
 }
