@@ -20,7 +20,9 @@ import java.util.OptionalInt;
  * possible finish to the deadline as the finish and keeping the plan of least expected carbon;
  * without one, a horizon over which at most the budget's share of throughput is given up. It
  * applies the plan's first slot. With a team's budget it prices time instead ({@link TimePrice}), calibrated on the
- * history and forecast passed in, so that the budget holds on average over many jobs.
+ * history and forecast passed in, so that the budget holds on average over many jobs; never below
+ * the price the same budget takes over the longer floor window, so that a season cleaner than
+ * the year is not slowed more cheaply than the year's price allows.
  *
  * <p>Expected intensities: the current signal, then the forecast, then {@link HistoryForecaster}
  * on the history passed in, then the last signal held flat.
@@ -35,19 +37,23 @@ final class ForecastPolicy implements Policy {
    * same. Guarded by itself.
    */
   private final SortedWindow seen = new SortedWindow();
+  /** The floor window as last seen, sorted, as {@link #seen}. Guarded by {@link #seen}. */
+  private final SortedWindow floorSeen = new SortedWindow();
 
   ForecastPolicy(ForecastSettings settings, HistoryForecaster forecaster) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.forecaster = Objects.requireNonNull(forecaster, "forecaster");
   }
 
-  /** The history forecaster reaches a week and a day back; a team's price its whole window. */
+  /** The history forecaster reaches a week and a day back; a team's price its window and its floor's. */
   @Override
   public Duration historyNeeded() {
     Duration forecasts = Duration.ofDays(8);
-    return settings.scope() == ForecastSettings.BudgetScope.TEAM && settings.window().compareTo(forecasts) > 0
-        ? settings.window()
-        : forecasts;
+    if (settings.scope() != ForecastSettings.BudgetScope.TEAM) {
+      return forecasts;
+    }
+    Duration team = settings.hasFloor() ? settings.floorWindow() : settings.window();
+    return team.compareTo(forecasts) > 0 ? team : forecasts;
   }
 
   @Override
@@ -169,11 +175,12 @@ final class ForecastPolicy implements Policy {
     String reason =
         String.format(
             Locale.ROOT,
-            "forecast: team budget %.1f%%, time priced at %.1f g/h over %d slot(s) seen and forecast,"
+            "forecast: team budget %.1f%%, time priced at %.1f g/h over %d slot(s) seen and forecast%s,"
                 + " now %.0f g/kWh -> %s%s",
             settings.budget() * 100,
             price * 3600,
             team.get().slots(),
+            team.get().floored() ? " (the floor: the price over the last " + settings.floorWindow().toDays() + " days)" : "",
             current,
             target,
             bounded == choice ? "" : String.format(Locale.ROOT, " (the job's ceiling of %.1f%% holds it faster)",
@@ -222,8 +229,9 @@ final class ForecastPolicy implements Policy {
    * @param current the slot now's expected intensity, g/kWh
    * @param slots the slots seen and forecast it was calibrated on, the slot now among them
    * @param target the limit it chooses for the slot now
+   * @param floored whether the floor window's price set it, over the window's
    */
-  record TeamPrice(double gramsPerSecond, double current, int slots, Power target) {}
+  record TeamPrice(double gramsPerSecond, double current, int slots, Power target, boolean floored) {}
 
   /**
    * The price of time that spends the team's budget over the window seen, the slot now and the
@@ -253,15 +261,33 @@ final class ForecastPolicy implements Policy {
     }
     TimePrice pricing = new TimePrice(options);
     double price;
+    boolean floored = false;
+    int slots = window.size() + 1 + later.size();
     synchronized (seen) {
       seen.advanceTo(window, shortest);
       long unit = seen.unit();
       double[] ahead = expanded(later, unit, SortedWindow.copies(nowSeconds, unit), current.getAsDouble());
       Arrays.sort(ahead);
       price = pricing.calibrate(seen.sorted(), seen.size(), ahead, settings.budget());
+      if (settings.hasFloor()) {
+        List<CarbonSignal> longer = CarbonSignal.startingFrom(input.history(), now.minus(settings.floorWindow()));
+        if (longer.size() > window.size()) {
+          floorSeen.advanceTo(longer, shortest);
+          long floorUnit = floorSeen.unit();
+          double[] floorAhead = floorUnit == unit
+              ? ahead
+              : sortedInPlace(expanded(later, floorUnit, SortedWindow.copies(nowSeconds, floorUnit), current.getAsDouble()));
+          double floor = pricing.calibrate(floorSeen.sorted(), floorSeen.size(), floorAhead, settings.budget());
+          if (floor > price) {
+            price = floor;
+            floored = true;
+            slots = longer.size() + 1 + later.size();
+          }
+        }
+      }
     }
     Power target = options.limit(pricing.choose(current.getAsDouble(), price));
-    return Optional.of(new TeamPrice(price, current.getAsDouble(), window.size() + 1 + later.size(), target));
+    return Optional.of(new TeamPrice(price, current.getAsDouble(), slots, target, floored));
   }
 
   /**
@@ -282,6 +308,11 @@ final class ForecastPolicy implements Policy {
       }
     }
     Arrays.fill(values, k, total, last);
+    return values;
+  }
+
+  private static double[] sortedInPlace(double[] values) {
+    Arrays.sort(values);
     return values;
   }
 

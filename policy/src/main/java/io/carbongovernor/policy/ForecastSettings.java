@@ -13,8 +13,12 @@ import java.util.Objects;
  * @param scope whom the budget binds: each job on its own, or a team's work on average
  * @param window with a team's budget, the span of past intensities its price of time is
  *     calibrated on, so the span over which the budget holds on average; unused per job
+ * @param jobCeiling with a team's budget, the most one known job is slowed; unused per job
+ * @param floorWindow with a team's budget, a longer span whose price is the least the window's
+ *     may take: spans no longer than the window add nothing; unused per job
  */
-public record ForecastSettings(double budget, Duration horizon, BudgetScope scope, Duration window, double jobCeiling) {
+public record ForecastSettings(
+    double budget, Duration horizon, BudgetScope scope, Duration window, double jobCeiling, Duration floorWindow) {
 
   /**
    * The scope a configuration gets unless it says otherwise: a team's budget, which holds on
@@ -36,6 +40,15 @@ public record ForecastSettings(double budget, Duration horizon, BudgetScope scop
 
   /** The longest window: a year and a day. */
   public static final Duration MAX_WINDOW = Duration.ofDays(366);
+
+  /**
+   * A year and a day: in a season cleaner than the year, time is priced as the year prices it, not
+   * lower, so a clean season's weeks do not buy little carbon with much time. A price that moves
+   * from season to season spends a year's time less well than a steady one (Chase's, at the same
+   * year's time change); the floor keeps it steady except where a season needs it higher to hold
+   * its weeks within the budget.
+   */
+  public static final Duration DEFAULT_FLOOR_WINDOW = MAX_WINDOW;
 
   /** Whom a slowdown budget binds. */
   public enum BudgetScope {
@@ -76,11 +89,25 @@ public record ForecastSettings(double budget, Duration horizon, BudgetScope scop
       throw new IllegalArgumentException(
           "job ceiling must be within [budget, 10] (" + budget + " to 1000 %), got " + jobCeiling);
     }
+    Objects.requireNonNull(floorWindow, "floorWindow");
+    if (floorWindow.compareTo(Duration.ofDays(1)) < 0 || floorWindow.compareTo(MAX_WINDOW) > 0) {
+      throw new IllegalArgumentException("price floor window must be within 1d and 366d, got " + words(floorWindow));
+    }
+  }
+
+  /** As the canonical constructor, the default price floor's window. */
+  public ForecastSettings(double budget, Duration horizon, BudgetScope scope, Duration window, double jobCeiling) {
+    this(budget, horizon, scope, window, jobCeiling, DEFAULT_FLOOR_WINDOW);
   }
 
   /** As the canonical constructor, a team's job ceiling the default: {@link #CEILING_FACTOR} times the budget. */
   public ForecastSettings(double budget, Duration horizon, BudgetScope scope, Duration window) {
     this(budget, horizon, scope, window, defaultCeiling(budget));
+  }
+
+  /** Whether a team's price has a floor: its span reaches further back than the window. */
+  public boolean hasFloor() {
+    return scope == BudgetScope.TEAM && floorWindow.compareTo(window) > 0;
   }
 
   /** {@link #CEILING_FACTOR} times {@code budget}, at most 10 (1000 %). */
@@ -114,16 +141,21 @@ public record ForecastSettings(double budget, Duration horizon, BudgetScope scop
 
   /** This budget, binding {@code value}. */
   public ForecastSettings withScope(BudgetScope value) {
-    return new ForecastSettings(budget, horizon, value, window, jobCeiling);
+    return new ForecastSettings(budget, horizon, value, window, jobCeiling, floorWindow);
   }
 
   /** This budget, a team's held over {@code value}. */
   public ForecastSettings withWindow(Duration value) {
-    return new ForecastSettings(budget, horizon, scope, value, jobCeiling);
+    return new ForecastSettings(budget, horizon, scope, value, jobCeiling, floorWindow);
   }
 
   /** This budget, a team's jobs each held within {@code value} (0.15: 15 % longer than at full speed). */
   public ForecastSettings withJobCeiling(double value) {
-    return new ForecastSettings(budget, horizon, scope, window, value);
+    return new ForecastSettings(budget, horizon, scope, window, value, floorWindow);
+  }
+
+  /** This budget, a team's price floored by the price over {@code value} (the window or less: no floor). */
+  public ForecastSettings withFloorWindow(Duration value) {
+    return new ForecastSettings(budget, horizon, scope, window, jobCeiling, value);
   }
 }

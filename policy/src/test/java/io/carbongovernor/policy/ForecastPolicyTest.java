@@ -211,9 +211,59 @@ class ForecastPolicyTest {
     Policy day = Policies.forecast(team.withWindow(Duration.ofDays(1)));
     assertThat(week.decide(input).limits().get(0).target()).isEqualTo(Power.ofWatts(200));
     assertThat(day.decide(input).limits().get(0).target()).isEqualTo(Power.ofWatts(300));
-    assertThat(week.historyNeeded()).isEqualTo(Duration.ofDays(8)).as("the history forecaster's reach");
-    assertThat(Policies.forecast(team.withWindow(Duration.ofDays(365))).historyNeeded()).isEqualTo(Duration.ofDays(365));
+    assertThat(week.historyNeeded()).isEqualTo(Duration.ofDays(366)).as("the price floor's window");
+    assertThat(Policies.forecast(team.withWindow(Duration.ofDays(7)).withFloorWindow(Duration.ofDays(7))).historyNeeded())
+        .isEqualTo(Duration.ofDays(8)).as("the history forecaster's reach");
+    assertThat(Policies.forecast(team.withWindow(Duration.ofDays(365)).withFloorWindow(Duration.ofDays(30)))
+        .historyNeeded()).isEqualTo(Duration.ofDays(365));
     assertThat(Policies.forecast(ForecastSettings.percent(5)).historyNeeded()).isEqualTo(Duration.ofDays(8));
+  }
+
+  @Test
+  void aSeasonCleanerThanTheFloorWindowIsPricedAsTheFloorWindowIs() {
+    // Six days of 900 g hours, then a day of 100 g hours, and 200 g now. Over the one-day window
+    // now is the dirtiest hour, and 200 W fits a 5 % budget (25 % x 1/25 = 1 %). Over the week
+    // the 900 g hours are the dirtiest, far more than 5 % can throttle: time is priced so high
+    // that a 200 g hour runs at full speed, and that price is the floor.
+    List<CarbonSignal> history = new ArrayList<>();
+    for (int h = 7 * 24; h >= 1; h--) {
+      history.add(TestWorld.slot(T0.minusSeconds(3600L * h), h <= 24 ? 100 : 900));
+    }
+    PolicyInput input =
+        new PolicyInput(T0, Optional.of(TestWorld.slot(T0, 200)), List.of(), List.of(STATE), history, Optional.of(JOB));
+    ForecastSettings day = new ForecastSettings(0.05, Duration.ofHours(48), ForecastSettings.BudgetScope.TEAM)
+        .withWindow(Duration.ofDays(1));
+    LimitDecision alone = Policies.forecast(day.withFloorWindow(Duration.ofDays(1))).decide(input).limits().get(0);
+    assertThat(alone.target()).isEqualTo(Power.ofWatts(200));
+    assertThat(alone.reason()).doesNotContain("floor").contains("25 slot(s)");
+    LimitDecision floored = Policies.forecast(day.withFloorWindow(Duration.ofDays(7))).decide(input).limits().get(0);
+    assertThat(floored.target()).isEqualTo(Power.ofWatts(300));
+    assertThat(floored.reason()).contains("(the floor: the price over the last 7 days)").contains("169 slot(s)");
+    assertThat(Double.parseDouble(price(floored.reason()))).isGreaterThan(Double.parseDouble(price(alone.reason())));
+    // The default floor reaches a year back; here it sees the same week.
+    assertThat(Policies.forecast(day).decide(input).limits().get(0).reason()).isEqualTo(floored.reason()
+        .replace("last 7 days", "last 366 days"));
+    // A floor never lowers the price: a dirty day after a clean week keeps the day's price.
+    List<CarbonSignal> reversed = new ArrayList<>();
+    for (int h = 7 * 24; h >= 1; h--) {
+      reversed.add(TestWorld.slot(T0.minusSeconds(3600L * h), h <= 24 ? 900 : 100));
+    }
+    PolicyInput dirtyDay = new PolicyInput(T0, Optional.of(TestWorld.slot(T0, 900)), List.of(), List.of(STATE),
+        reversed, Optional.of(JOB));
+    LimitDecision dayOnly = Policies.forecast(day.withFloorWindow(Duration.ofDays(1))).decide(dirtyDay).limits().get(0);
+    LimitDecision withFloor = Policies.forecast(day.withFloorWindow(Duration.ofDays(7))).decide(dirtyDay).limits().get(0);
+    assertThat(withFloor.reason()).isEqualTo(dayOnly.reason());
+  }
+
+  @Test
+  void aPriceFloorWindowOutsideADayToAYearIsRefused() {
+    ForecastSettings team = new ForecastSettings(0.05, Duration.ofHours(48), ForecastSettings.BudgetScope.TEAM);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> team.withFloorWindow(Duration.ofDays(367)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("price floor window must be within 1d and 366d, got 367d");
+    assertThat(team.hasFloor()).isTrue();
+    assertThat(team.withFloorWindow(team.window()).hasFloor()).isFalse();
+    assertThat(team.withScope(ForecastSettings.BudgetScope.JOB).hasFloor()).isFalse();
   }
 
   @Test

@@ -33,7 +33,7 @@ final class PolicyConfigReader {
           "static", Set.of("kind", "cap"),
           "bands", Set.of("kind", "bands"),
           "chase", Set.of("kind", "eta", "p-ref", "ci-ref", "ci-ref-window"),
-          "forecast", Set.of("kind", "budget", "horizon", "budget-scope", "budget-window", "job-ceiling"));
+          "forecast", Set.of("kind", "budget", "horizon", "budget-scope", "budget-window", "job-ceiling", "price-floor-window"));
 
   /** Kinds that decide without a carbon signal, so they can serve as the fail-safe. */
   private static final Set<String> SIGNAL_FREE = Set.of("full-speed", "static");
@@ -181,6 +181,12 @@ final class PolicyConfigReader {
     if (windowValue.isPresent() && scope == Scope.JOB) {
       windowValue.get().problem("applies only with budget-scope: team (a per-job budget holds for each job)");
     }
+    Optional<ConfigValue> floorValue = map.get("price-floor-window");
+    Optional<Duration> floor =
+        floorValue.flatMap(v -> v.asDuration(Duration.ofDays(1), ForecastSettings.MAX_WINDOW));
+    if (floorValue.isPresent() && scope == Scope.JOB) {
+      floorValue.get().problem("applies only with budget-scope: team (a per-job budget prices no time)");
+    }
     Optional<ConfigValue> ceilingValue = map.get("job-ceiling");
     Optional<Double> ceiling = ceilingValue.flatMap(v -> v.parsed(PolicyConfigReader::percent));
     double budgetValue = budget.orElse(DEFAULT_BUDGET);
@@ -193,6 +199,9 @@ final class PolicyConfigReader {
     if (ceiling.isPresent() && (ceiling.get() < budgetValue || scope == Scope.JOB)) {
       return Optional.empty();
     }
+    if (floorValue.isPresent() && scope == Scope.JOB) {
+      return Optional.empty();
+    }
     return Optional.of(
         Policies.forecast(
             new ForecastSettings(
@@ -200,7 +209,8 @@ final class PolicyConfigReader {
                 horizon.orElse(ForecastSettings.DEFAULT_HORIZON),
                 ForecastSettings.BudgetScope.valueOf(scope.name()),
                 window.orElse(ForecastSettings.DEFAULT_WINDOW),
-                ceiling.orElse(ForecastSettings.defaultCeiling(budgetValue)))));
+                ceiling.orElse(ForecastSettings.defaultCeiling(budgetValue)),
+                floor.orElse(ForecastSettings.DEFAULT_FLOOR_WINDOW))));
   }
 
   /** {@code budget-scope}: whom forecast's budget binds. */

@@ -217,7 +217,8 @@ class PolicyConfigErrorsTest {
         files.load(ConfigFiles.VALID + "default-policy: {kind: forecast, budget: 5%, budget-scope: team}\n");
     org.assertj.core.api.Assertions.assertThat(team.defaultPolicy().kind()).isEqualTo("forecast");
     GovernorConfig year = files.load(
-        ConfigFiles.VALID + "default-policy: {kind: forecast, budget-scope: team, budget-window: 365d}\n");
+        ConfigFiles.VALID + "default-policy: {kind: forecast, budget-scope: team, budget-window: 365d,"
+            + " price-floor-window: 100d}\n");
     org.assertj.core.api.Assertions.assertThat(year.defaultPolicy().policy().historyNeeded())
         .isEqualTo(java.time.Duration.ofDays(365));
   }
@@ -233,13 +234,18 @@ class PolicyConfigErrorsTest {
 
   @Test
   void forecastIsATeamsBudgetUnlessToldOtherwise() throws Exception {
-    // A team's price reads its whole window (56 days by default); a per-job plan 8 days.
+    // A team's price reads its price floor's window (366 days by default; its own window, 56 days
+    // by default, is within it); a per-job plan 8 days.
     GovernorConfig defaults = files.load(ConfigFiles.VALID + "default-policy: {kind: forecast}\n");
     org.assertj.core.api.Assertions.assertThat(defaults.defaultPolicy().policy().historyNeeded())
-        .isEqualTo(java.time.Duration.ofDays(56));
-    GovernorConfig window = files.load(ConfigFiles.VALID + "default-policy: {kind: forecast, budget-window: 30d}\n");
+        .isEqualTo(java.time.Duration.ofDays(366));
+    GovernorConfig window = files.load(
+        ConfigFiles.VALID + "default-policy: {kind: forecast, budget-window: 30d, price-floor-window: 30d}\n");
     org.assertj.core.api.Assertions.assertThat(window.defaultPolicy().policy().historyNeeded())
         .isEqualTo(java.time.Duration.ofDays(30));
+    GovernorConfig floor = files.load(ConfigFiles.VALID + "default-policy: {kind: forecast, price-floor-window: 90d}\n");
+    org.assertj.core.api.Assertions.assertThat(floor.defaultPolicy().policy().historyNeeded())
+        .isEqualTo(java.time.Duration.ofDays(90));
     GovernorConfig job = files.load(ConfigFiles.VALID + "default-policy: {kind: forecast, budget-scope: job}\n");
     org.assertj.core.api.Assertions.assertThat(job.defaultPolicy().policy().historyNeeded())
         .isEqualTo(java.time.Duration.ofDays(8));
@@ -264,6 +270,24 @@ class PolicyConfigErrorsTest {
         7,
         59,
         "default-policy.job-ceiling: must be at least the budget (5%), got 4%");
+  }
+
+  @Test
+  void forecastPriceFloorWindowWithAPerJobBudget() {
+    assertOnly(
+        "default-policy: {kind: forecast, budget-scope: job, price-floor-window: 90d}\n",
+        7,
+        73,
+        "default-policy.price-floor-window: applies only with budget-scope: team (a per-job budget prices no time)");
+  }
+
+  @Test
+  void forecastPriceFloorWindowBeyondAYear() {
+    assertOnly(
+        "default-policy: {kind: forecast, price-floor-window: 400d}\n",
+        7,
+        54,
+        "default-policy.price-floor-window: must be between 1d and 366d, got 400d");
   }
 
   @Test
