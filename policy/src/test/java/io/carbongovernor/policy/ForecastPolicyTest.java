@@ -172,8 +172,9 @@ class ForecastPolicyTest {
           SignalKind.AVERAGE, "test", false));
     }
     // The job's ceiling (3 % by default) would hold this four-hour job at full speed: loosen it.
+    // A window of 8 days holds all of the history.
     ForecastSettings settings = new ForecastSettings(0.01, Duration.ofHours(48), ForecastSettings.BudgetScope.TEAM)
-        .withJobCeiling(0.5);
+        .withJobCeiling(0.5).withWindow(Duration.ofDays(8));
     CarbonSignal now = TestWorld.slot(T0, 900);
     LimitDecision byHours = Policies.forecast(settings)
         .decide(new PolicyInput(T0, Optional.of(now), List.of(), List.of(STATE), hourly, Optional.of(JOB)))

@@ -147,13 +147,25 @@ class TeamPriceReplayTest {
 
   private record Reference(double price, double current, int slots) {}
 
-  /** The price read the obvious way: every value of the window and forecast, sorted, bisected. */
+  /**
+   * The price read the obvious way: every value of the window and forecast, sorted, bisected; the
+   * same over the floor's window, and the higher of the two.
+   */
   private static Reference reference(PolicyInput input, ForecastSettings settings, LimitOptions options) {
+    Reference window = reference(input, settings, options, settings.window());
+    if (!settings.hasFloor()) {
+      return window;
+    }
+    Reference floor = reference(input, settings, options, settings.floorWindow());
+    return floor.price() > window.price() ? floor : window;
+  }
+
+  private static Reference reference(PolicyInput input, ForecastSettings settings, LimitOptions options, Duration span) {
     Instant now = input.now();
     CarbonSignal signal = input.signal().orElseThrow();
     List<CarbonSignal> seen = new ArrayList<>();
     for (CarbonSignal s : input.history()) {
-      if (!s.start().isBefore(now.minus(settings.window()))) {
+      if (!s.start().isBefore(now.minus(span))) {
         seen.add(s);
       }
     }

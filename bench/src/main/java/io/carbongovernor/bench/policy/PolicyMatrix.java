@@ -179,8 +179,8 @@ public final class PolicyMatrix {
           true next 48 hours as its forecast: what the planner loses, apart from forecast error.
         - **oracle @ budget**: the oracle with the same per-job budget.
         - **forecast (team)**: `forecast` with `budget-scope: team`: the budget holds on average
-          over the jobs, time priced so that it would have spent the budget over the 56 days
-          seen; **team / oracle** as above, per job at that job's own slowdown; **team / team
+          over the jobs, time priced so that it would have spent the budget over the 7 days
+          seen, and never below the price that would have spent it over the year seen; **team / oracle** as above, per job at that job's own slowdown; **team / team
           oracle**: its reduction over the team oracle's at the same total time (the least
           carbon the jobs together reach with the whole trace known; see Frontiers), a stricter
           measure, since the team oracle also chooses which jobs run slower.
@@ -206,7 +206,7 @@ public final class PolicyMatrix {
         The largest gap, in percentage points of carbon change, between `forecast`'s carbon/time
         frontier and any point of Chase's eta sweep (0 to 1 by 0.1) or of the static caps, at
         that point's time change t. `forecast`'s frontier covers its knobs: the budget, its scope
-        and, for a team, the window it holds the budget over (the default 56 days, or a year and
+        and, for a team, the window it holds the budget over (the default 7 days, or a year and
         a day: in the simulation, all of the trace before the decision). At t it is the best of
         its budget sweeps' frontier there (0.25 to 30 %, linear between points) and `forecast` at
         time change t itself, read between two runs whose budgets were searched (at most 10 runs)
@@ -218,7 +218,7 @@ public final class PolicyMatrix {
         lower convex hull of the sums; how far above it Chase's points lie, and `forecast` (all its
         knobs) at the same time changes, the largest over Chase's sweep.
 
-        | trace | GPU | workload | forecast minus chase, worst point | forecast minus static, worst point | team (56 d) minus chase | team (year) minus chase | per-job minus chase | per-job minus static | chase minus team oracle | forecast minus team oracle |
+        | trace | GPU | workload | forecast minus chase, worst point | forecast minus static, worst point | team (7 d) minus chase | team (year) minus chase | per-job minus chase | per-job minus static | chase minus team oracle | forecast minus team oracle |
         |---|---|---|---|---|---|---|---|---|---|---|
         """);
     md.append(frontiers);
@@ -260,13 +260,13 @@ public final class PolicyMatrix {
 
         The frontiers above compare totals over the year. Chase has no budget: its slowdown
         follows the grid, more in dirty seasons. A team's price is set from the window behind it
-        (by default 8 weeks), so the budget holds over the year but a stretch whose weeks are
-        dirtier than those before it overspends. Here Chase at the eta whose year's time change
-        is nearest %s, and `forecast` at a %s budget per job, per team over 56 days and per team
+        (by default a week, its price floored at the year's), so the budget holds over the year
+        but a stretch whose days are dirtier than those before it overspends. Here Chase at the eta whose year's time change
+        is nearest %s, and `forecast` at a %s budget per job, per team over 7 days and per team
         over a year and a day: each as the year's time change / the worst %d consecutive daily
         jobs' (8 weeks).
 
-        | trace | GPU | workload | chase | forecast (job) | forecast (team, 56 d) | forecast (team, year) |
+        | trace | GPU | workload | chase | forecast (job) | forecast (team, 7 d) | forecast (team, year) |
         |---|---|---|---|---|---|---|
         """, pct(OVER_TIME_BUDGET), pct(OVER_TIME_BUDGET), STRETCH));
     md.append(overTime);
@@ -291,8 +291,8 @@ public final class PolicyMatrix {
 
   /** The budget (percent) of the budgets-over-time table. */
   static final double OVER_TIME_BUDGET = 5;
-  /** Consecutive daily jobs in a stretch: a team's default window. */
-  static final int STRETCH = (int) ForecastSettings.DEFAULT_WINDOW.toDays();
+  /** Consecutive daily jobs in a stretch: 8 weeks, over which the goals hold a budget. */
+  static final int STRETCH = 56;
 
   /** One row of the budgets-over-time table. */
   private static String overTime(Experiment ex, String where, List<Result> chases) {

@@ -50,6 +50,9 @@ public final class PolicyStress {
   static final double[] SLOW_SWEEP = {40, 50, 60, 75, 100};
   /** The team's budget window: {@code -DwindowDays=366} runs the matrix with {@code budget-window: 366d}. */
   static final Duration WINDOW = Duration.ofDays(Long.getLong("windowDays", ForecastSettings.DEFAULT_WINDOW.toDays()));
+  /** The team's price floor's window: {@code -DfloorDays=56} runs the matrix without a floor. */
+  static final Duration FLOOR =
+      Duration.ofDays(Long.getLong("floorDays", ForecastSettings.DEFAULT_FLOOR_WINDOW.toDays()));
   /** How close in time (points) two runs must come around a point's time change. */
   static final double BRACKET = 0.02;
   /** The most runs spent on one point. */
@@ -263,7 +266,7 @@ public final class PolicyStress {
 
   /** {@code forecast} at a team's budget of {@code percent} over {@link #WINDOW}. */
   static Contender team(double percent) {
-    return Contenders.forecast(percent, BudgetScope.TEAM, WINDOW);
+    return Contenders.forecast(percent, BudgetScope.TEAM, WINDOW, FLOOR);
   }
 
   /**
@@ -413,14 +416,21 @@ public final class PolicyStress {
           + "`-DwindowDays=%d`), not the default %d.%n%n", WINDOW.toDays(), WINDOW.toDays(), WINDOW.toDays(),
           ForecastSettings.DEFAULT_WINDOW.toDays()));
     }
+    if (!FLOOR.equals(ForecastSettings.DEFAULT_FLOOR_WINDOW)) {
+      md.append(String.format(Locale.ROOT, "**Every team's price of time here is floored over %d days** "
+          + "(`price-floor-window: %dd`, run with `-DfloorDays=%d`; no floor where that is not longer than the "
+          + "budget window), not the default %d.%n%n", FLOOR.toDays(), FLOOR.toDays(), FLOOR.toDays(),
+          ForecastSettings.DEFAULT_FLOOR_WINDOW.toDays()));
+    }
     md.append("""
         The cells of `bench/results/policy-matrix.md` (one 24-hour job a day from day 8, policies
         deciding hourly from what they could know then) on grids and GPUs `forecast` was not tuned
         on: the 2022 grids in `bench/data/electricitymaps-2022/` beside the bundled 2023 ones, and
         each bundled profile as measured, with every other limit (counted down from the highest),
         with only its lowest, middle and highest limits, and on a GPU whose power range starts at
-        two thirds of its maximum. `forecast`'s default scope is a team's budget over 56 days
-        (`budget-scope: team`); `budget-scope: job` holds each job to the budget.
+        two thirds of its maximum. `forecast`'s default scope is a team's budget over 7 days
+        (`budget-scope: team`), its price of time never below the price over the last 366 days
+        (`price-floor-window`); `budget-scope: job` holds each job to the budget.
 
         Goals:
         1. `forecast` at its default scope reaches at least 0.95 of the oracle's reduction at

@@ -85,7 +85,7 @@ public final class SteadyStateFrontier {
         matrix's Frontiers section) and any point of Chase's eta sweep (0 to 1 by 0.1) or the
         static caps. Zero or below: the team's frontier is at or below every such point.
 
-        | GPU | workload | cold: team (56 d) minus chase | cold: team (year) minus chase | cold: team (year) minus static | warm: team (56 d) minus chase | warm: team (year) minus chase | warm: team (year) minus static |
+        | GPU | workload | cold: team (7 d) minus chase | cold: team (year) minus chase | cold: team (year) minus static | warm: team (7 d) minus chase | warm: team (year) minus chase | warm: team (year) minus static |
         |---|---|---|---|---|---|---|---|
         """, name, column.word(), historyPath.getFileName()));
     md.append(rows);

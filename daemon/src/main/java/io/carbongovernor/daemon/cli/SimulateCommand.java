@@ -128,8 +128,13 @@ final class SimulateCommand implements Callable<Integer> {
   String budgetScope = ForecastSettings.DEFAULT_SCOPE.word();
 
   @Option(names = "--budget-window", paramLabel = "DURATION",
-      description = "with --budget-scope team, the past the budget is held over (default 56d, 1d-366d)")
+      description = "with --budget-scope team, the past the budget is held over (default 7d, 1d-366d)")
   String budgetWindow;
+
+  @Option(names = "--price-floor-window", paramLabel = "DURATION",
+      description = "with --budget-scope team, the longer past whose price of time is the least the budget-window's may"
+          + " take (default 366d, 1d-366d; no longer than --budget-window: no floor)")
+  String priceFloorWindow;
 
   @Option(names = "--ci-ref", paramLabel = "G|adaptive",
       description = "chase's reference intensity: gCO2eq/kWh (1-3000, default 750), or adaptive: the median of the intensities seen over --ci-ref-window")
@@ -173,6 +178,12 @@ final class SimulateCommand implements Callable<Integer> {
 
   private Duration window() {
     return budgetWindow == null ? ForecastSettings.DEFAULT_WINDOW : duration("--budget-window", budgetWindow);
+  }
+
+  private Duration floorWindow() {
+    return priceFloorWindow == null
+        ? ForecastSettings.DEFAULT_FLOOR_WINDOW
+        : duration("--price-floor-window", priceFloorWindow);
   }
 
   /** Chase's settings but for eta, from --ci-ref and --ci-ref-window. */
@@ -240,6 +251,16 @@ final class SimulateCommand implements Callable<Integer> {
         ForecastSettings.percent(budget).withWindow(window());
       } catch (IllegalArgumentException e) {
         throw usage("--budget-window: " + e.getMessage());
+      }
+    }
+    if (priceFloorWindow != null) {
+      if (scope() == ForecastSettings.BudgetScope.JOB) {
+        throw usage("--price-floor-window applies only with --budget-scope team");
+      }
+      try {
+        ForecastSettings.percent(budget).withFloorWindow(floorWindow());
+      } catch (IllegalArgumentException e) {
+        throw usage("--price-floor-window: " + e.getMessage());
       }
     }
     TraceColumn traceColumn;
@@ -310,7 +331,7 @@ final class SimulateCommand implements Callable<Integer> {
     for (Map.Entry<String, Contender> e : chosen.entrySet()) {
       plan.put(e.getKey(), e.getKey().equals("chase")
           ? Contenders.chaseSweep(chase)
-          : Contenders.sweep(e.getKey(), simulator.options(), scope(), window()));
+          : Contenders.sweep(e.getKey(), simulator.options(), scope(), window(), floorWindow()));
       distinct.add(key(e.getValue()));
       plan.get(e.getKey()).forEach(c -> distinct.add(key(c)));
     }
@@ -345,7 +366,8 @@ final class SimulateCommand implements Callable<Integer> {
    */
   private int deferral(Simulator simulator, double work) {
     var parsed = spec.commandLine().getParseResult();
-    for (String option : List.of("--policies", "--budget-scope", "--budget-window", "--ci-ref", "--ci-ref-window")) {
+    for (String option : List.of("--policies", "--budget-scope", "--budget-window", "--price-floor-window", "--ci-ref",
+        "--ci-ref-window")) {
       if (parsed.hasMatchedOption(option)) {
         throw usage(option + " does not apply with --slack: its contenders are run-now, defer, forecast (per-job"
             + " budget), defer+forecast and oracle");
@@ -467,7 +489,7 @@ final class SimulateCommand implements Callable<Integer> {
         return Contenders.chaseWithReference(chase.withEta(knob == null ? 0.5 : number(knob)));
       }
       case "forecast" -> {
-        return Contenders.forecast(knob == null ? budget : percent(knob), scope(), window());
+        return Contenders.forecast(knob == null ? budget : percent(knob), scope(), window(), floorWindow());
       }
       default -> {
         return Contenders.oracle(knob == null ? budget : percent(knob));

@@ -124,6 +124,9 @@ class SimulateCommandTest {
     assertThat(run(args("--policies", "forecast:10", "--budget-scope", "team", "--budget-window", "365d",
         "--format", "csv").toArray(String[]::new))).as(err).isZero();
     assertThat(out).contains("forecast,budget=10%/team/365d,");
+    assertThat(run(args("--policies", "forecast:10", "--budget-scope", "team", "--price-floor-window", "56d",
+        "--format", "csv").toArray(String[]::new))).as(err).isZero();
+    assertThat(out).contains("forecast,budget=10%/team/floor 56d,");
   }
 
   @Test
@@ -271,6 +274,10 @@ class SimulateCommandTest {
     assertThat(err).contains("--budget-window");
     assertThat(run(args("--budget-scope", "team", "--budget-window", "400d").toArray(String[]::new))).isEqualTo(2);
     assertThat(err).contains("--budget-window: window must be within 1d and 366d, got 400d");
+    assertThat(run(args("--budget-scope", "job", "--price-floor-window", "90d").toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).contains("--price-floor-window applies only with --budget-scope team");
+    assertThat(run(args("--price-floor-window", "400d").toArray(String[]::new))).isEqualTo(2);
+    assertThat(err).contains("--price-floor-window: price floor window must be within 1d and 366d, got 400d");
     assertThat(run(args("--ci-ref", "adaptiv").toArray(String[]::new))).isEqualTo(2);
     assertThat(err).contains("--ci-ref must be gCO2eq/kWh from 1 to 3000 or adaptive, got 'adaptiv'");
     assertThat(run(args("--ci-ref", "0").toArray(String[]::new))).isEqualTo(2);

@@ -234,7 +234,7 @@ class PolicyConfigErrorsTest {
 
   @Test
   void forecastIsATeamsBudgetUnlessToldOtherwise() throws Exception {
-    // A team's price reads its price floor's window (366 days by default; its own window, 56 days
+    // A team's price reads its price floor's window (366 days by default; its own window, 7 days
     // by default, is within it); a per-job plan 8 days.
     GovernorConfig defaults = files.load(ConfigFiles.VALID + "default-policy: {kind: forecast}\n");
     org.assertj.core.api.Assertions.assertThat(defaults.defaultPolicy().policy().historyNeeded())

@@ -60,15 +60,26 @@ public final class Contenders {
    * window}; one other than the default shows in the knob: budget=5%/team/365d.
    */
   public static Contender forecast(double percent, BudgetScope scope, Duration window) {
+    return forecast(percent, scope, window, ForecastSettings.DEFAULT_FLOOR_WINDOW);
+  }
+
+  /**
+   * As {@link #forecast(double, BudgetScope, Duration)}, a team's price floored over {@code
+   * floorWindow}; one other than the default shows in the knob: budget=5%/team/floor 56d.
+   */
+  public static Contender forecast(double percent, BudgetScope scope, Duration window, Duration floorWindow) {
     String knob = "budget=" + Experiment.percent(percent) + "%";
     if (scope != BudgetScope.JOB) {
       knob += "/" + scope.word();
       if (!window.equals(ForecastSettings.DEFAULT_WINDOW)) {
         knob += "/" + window.toDays() + "d";
       }
+      if (!floorWindow.equals(ForecastSettings.DEFAULT_FLOOR_WINDOW)) {
+        knob += "/floor " + floorWindow.toDays() + "d";
+      }
     }
-    return Contender.of("forecast", knob, percent,
-        Policies.forecast(ForecastSettings.percent(percent).withScope(scope).withWindow(window)));
+    return Contender.of("forecast", knob, percent, Policies.forecast(
+        ForecastSettings.percent(percent).withScope(scope).withWindow(window).withFloorWindow(floorWindow)));
   }
 
   public static Contender oracle(double percent) {
@@ -91,6 +102,12 @@ public final class Contenders {
   /** As {@link #sweep(String, LimitOptions, BudgetScope)}, a team's budget held over {@code window}. */
   public static List<Contender> sweep(String name, LimitOptions options, BudgetScope forecastScope,
       Duration window) {
+    return sweep(name, options, forecastScope, window, ForecastSettings.DEFAULT_FLOOR_WINDOW);
+  }
+
+  /** As {@link #sweep(String, LimitOptions, BudgetScope, Duration)}, a team's price floored over {@code floorWindow}. */
+  public static List<Contender> sweep(String name, LimitOptions options, BudgetScope forecastScope,
+      Duration window, Duration floorWindow) {
     List<Contender> sweep = new ArrayList<>();
     switch (name) {
       case "full-speed" -> sweep.add(fullSpeed());
@@ -106,7 +123,7 @@ public final class Contenders {
       }
       case "forecast" -> {
         for (double b : BUDGETS) {
-          sweep.add(forecast(b, forecastScope, window));
+          sweep.add(forecast(b, forecastScope, window, floorWindow));
         }
       }
       case "oracle" -> {
