@@ -243,26 +243,9 @@ final class SimulateCommand implements Callable<Integer> {
     if (Arrays.stream(ForecastSettings.BudgetScope.values()).noneMatch(s -> s.word().equals(budgetScope))) {
       throw usage("--budget-scope must be job or team, got '" + budgetScope + "'");
     }
-    if (budgetWindow != null) {
-      if (scope() == ForecastSettings.BudgetScope.JOB) {
-        throw usage("--budget-window applies only with --budget-scope team");
-      }
-      try {
-        ForecastSettings.percent(budget).withWindow(window());
-      } catch (IllegalArgumentException e) {
-        throw usage("--budget-window: " + e.getMessage());
-      }
-    }
-    if (priceFloorWindow != null) {
-      if (scope() == ForecastSettings.BudgetScope.JOB) {
-        throw usage("--price-floor-window applies only with --budget-scope team");
-      }
-      try {
-        ForecastSettings.percent(budget).withFloorWindow(floorWindow());
-      } catch (IllegalArgumentException e) {
-        throw usage("--price-floor-window: " + e.getMessage());
-      }
-    }
+    teamOnly("--budget-window", budgetWindow, () -> ForecastSettings.percent(budget).withWindow(window()));
+    teamOnly("--price-floor-window", priceFloorWindow,
+        () -> ForecastSettings.percent(budget).withFloorWindow(floorWindow()));
     TraceColumn traceColumn;
     try {
       traceColumn = TraceColumn.fromWord(column);
@@ -625,6 +608,21 @@ final class SimulateCommand implements Callable<Integer> {
 
   private static String fmt(double value) {
     return value == Math.rint(value) ? Long.toString((long) value) : String.format(Locale.ROOT, "%.2f", value);
+  }
+
+  /** An option given only with a team's budget, whose value {@code check} refuses by throwing. */
+  private void teamOnly(String option, String value, Runnable check) {
+    if (value == null) {
+      return;
+    }
+    if (scope() == ForecastSettings.BudgetScope.JOB) {
+      throw usage(option + " applies only with --budget-scope team");
+    }
+    try {
+      check.run();
+    } catch (IllegalArgumentException e) {
+      throw usage(option + ": " + e.getMessage());
+    }
   }
 
   private static Failure usage(String message) {
