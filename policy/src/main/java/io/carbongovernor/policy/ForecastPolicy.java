@@ -266,23 +266,21 @@ final class ForecastPolicy implements Policy {
     synchronized (seen) {
       seen.advanceTo(window, shortest);
       long unit = seen.unit();
-      double[] ahead = expanded(later, unit, SortedWindow.copies(nowSeconds, unit), current.getAsDouble());
-      Arrays.sort(ahead);
+      double[] ahead = sortedAhead(later, unit, nowSeconds, current.getAsDouble());
       price = pricing.calibrate(seen.sorted(), seen.size(), ahead, settings.budget());
-      if (settings.hasFloor()) {
-        List<CarbonSignal> longer = CarbonSignal.startingFrom(input.history(), now.minus(settings.floorWindow()));
-        if (longer.size() > window.size()) {
-          floorSeen.advanceTo(longer, shortest);
-          long floorUnit = floorSeen.unit();
-          double[] floorAhead = floorUnit == unit
-              ? ahead
-              : sortedInPlace(expanded(later, floorUnit, SortedWindow.copies(nowSeconds, floorUnit), current.getAsDouble()));
-          double floor = pricing.calibrate(floorSeen.sorted(), floorSeen.size(), floorAhead, settings.budget());
-          if (floor > price) {
-            price = floor;
-            floored = true;
-            slots = longer.size() + 1 + later.size();
-          }
+      // The floor: the same calibration over the longer window, where it holds more than the window.
+      List<CarbonSignal> longer = settings.hasFloor()
+          ? CarbonSignal.startingFrom(input.history(), now.minus(settings.floorWindow()))
+          : window;
+      if (longer.size() > window.size()) {
+        floorSeen.advanceTo(longer, shortest);
+        long floorUnit = floorSeen.unit();
+        double[] floorAhead = floorUnit == unit ? ahead : sortedAhead(later, floorUnit, nowSeconds, current.getAsDouble());
+        double floor = pricing.calibrate(floorSeen.sorted(), floorSeen.size(), floorAhead, settings.budget());
+        if (floor > price) {
+          price = floor;
+          floored = true;
+          slots = longer.size() + 1 + later.size();
         }
       }
     }
@@ -311,7 +309,9 @@ final class ForecastPolicy implements Policy {
     return values;
   }
 
-  private static double[] sortedInPlace(double[] values) {
+  /** The slot now and the forecast after it in units of {@code unit} seconds, sorted. */
+  private static double[] sortedAhead(List<CarbonSignal> later, long unit, long nowSeconds, double current) {
+    double[] values = expanded(later, unit, SortedWindow.copies(nowSeconds, unit), current);
     Arrays.sort(values);
     return values;
   }

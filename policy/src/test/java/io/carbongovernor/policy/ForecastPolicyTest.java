@@ -196,15 +196,21 @@ class ForecastPolicyTest {
     return m.group(1);
   }
 
+  /** The week's hours before T0: six days at {@code sixDays} g/kWh, then a day at {@code lastDay}. */
+  private static List<CarbonSignal> sixDaysThenADay(int sixDays, int lastDay) {
+    List<CarbonSignal> hours = new ArrayList<>();
+    for (int h = 7 * 24; h >= 1; h--) {
+      hours.add(TestWorld.slot(T0.minusSeconds(3600L * h), h <= 24 ? lastDay : sixDays));
+    }
+    return hours;
+  }
+
   @Test
   void aTeamBudgetLooksBackOverItsWindowOnly() {
     // Six clean days, then a day of 900 g hours, and 900 g now. Over a one-day window every
     // hour is as dirty as now, and a 5 % budget cannot throttle them all; over the week, the
     // dirty day is the dirtiest seventh and 200 W fits (25 % x 1/7 = 3.6 %).
-    List<CarbonSignal> history = new ArrayList<>();
-    for (int h = 7 * 24; h >= 1; h--) {
-      history.add(TestWorld.slot(T0.minusSeconds(3600L * h), h <= 24 ? 900 : 100));
-    }
+    List<CarbonSignal> history = sixDaysThenADay(100, 900);
     PolicyInput input =
         new PolicyInput(T0, Optional.of(TestWorld.slot(T0, 900)), List.of(), List.of(STATE), history, Optional.of(JOB));
     ForecastSettings team = new ForecastSettings(0.05, Duration.ofHours(48), ForecastSettings.BudgetScope.TEAM);
@@ -226,10 +232,7 @@ class ForecastPolicyTest {
     // now is the dirtiest hour, and 200 W fits a 5 % budget (25 % x 1/25 = 1 %). Over the week
     // the 900 g hours are the dirtiest, far more than 5 % can throttle: time is priced so high
     // that a 200 g hour runs at full speed, and that price is the floor.
-    List<CarbonSignal> history = new ArrayList<>();
-    for (int h = 7 * 24; h >= 1; h--) {
-      history.add(TestWorld.slot(T0.minusSeconds(3600L * h), h <= 24 ? 100 : 900));
-    }
+    List<CarbonSignal> history = sixDaysThenADay(900, 100);
     PolicyInput input =
         new PolicyInput(T0, Optional.of(TestWorld.slot(T0, 200)), List.of(), List.of(STATE), history, Optional.of(JOB));
     ForecastSettings day = new ForecastSettings(0.05, Duration.ofHours(48), ForecastSettings.BudgetScope.TEAM)
@@ -245,10 +248,7 @@ class ForecastPolicyTest {
     assertThat(Policies.forecast(day).decide(input).limits().get(0).reason()).isEqualTo(floored.reason()
         .replace("last 7 days", "last 366 days"));
     // A floor never lowers the price: a dirty day after a clean week keeps the day's price.
-    List<CarbonSignal> reversed = new ArrayList<>();
-    for (int h = 7 * 24; h >= 1; h--) {
-      reversed.add(TestWorld.slot(T0.minusSeconds(3600L * h), h <= 24 ? 900 : 100));
-    }
+    List<CarbonSignal> reversed = sixDaysThenADay(100, 900);
     PolicyInput dirtyDay = new PolicyInput(T0, Optional.of(TestWorld.slot(T0, 900)), List.of(), List.of(STATE),
         reversed, Optional.of(JOB));
     LimitDecision dayOnly = Policies.forecast(day.withFloorWindow(Duration.ofDays(1))).decide(dirtyDay).limits().get(0);

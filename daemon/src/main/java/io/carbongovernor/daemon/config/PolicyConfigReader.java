@@ -199,9 +199,6 @@ final class PolicyConfigReader {
     if (ceiling.isPresent() && (ceiling.get() < budgetValue || scope == Scope.JOB)) {
       return Optional.empty();
     }
-    if (floorValue.isPresent() && scope == Scope.JOB) {
-      return Optional.empty();
-    }
     return Optional.of(
         Policies.forecast(
             new ForecastSettings(
