@@ -22,7 +22,8 @@ import java.util.OptionalInt;
  * applies the plan's first slot. With a team's budget it prices time instead ({@link TimePrice}), calibrated on the
  * history and forecast passed in, so that the budget holds on average over many jobs; never below
  * the price the same budget takes over the longer floor window, so that a season cleaner than
- * the year is not slowed more cheaply than the year's price allows.
+ * the year is not slowed more cheaply than the year's price allows. Once the history covers the
+ * whole floor window, that window's price alone: steady all year, as Chase's is.
  *
  * <p>Expected intensities: the current signal, then the forecast, then {@link HistoryForecaster}
  * on the history passed in, then the last signal held flat.
@@ -39,6 +40,9 @@ final class ForecastPolicy implements Policy {
   private final SortedWindow seen = new SortedWindow();
   /** The floor window as last seen, sorted, as {@link #seen}. Guarded by {@link #seen}. */
   private final SortedWindow floorSeen = new SortedWindow();
+
+  /** How far short of the floor window's start the history may begin and still cover it. */
+  static final Duration KNOWN_WITHIN = Duration.ofDays(1);
 
   ForecastPolicy(ForecastSettings settings, HistoryForecaster forecaster) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -180,12 +184,20 @@ final class ForecastPolicy implements Policy {
             settings.budget() * 100,
             price * 3600,
             team.get().slots(),
-            team.get().floored() ? " (the floor: the price over the last " + settings.floorWindow().toDays() + " days)" : "",
+            basisWords(team.get().basis()),
             current,
             target,
             bounded == choice ? "" : String.format(Locale.ROOT, " (the job's ceiling of %.1f%% holds it faster)",
                 settings.jobCeiling() * 100));
     return new LimitDecision(gpu.gpu(), target, reason);
+  }
+
+  private String basisWords(Basis basis) {
+    return switch (basis) {
+      case WINDOW -> "";
+      case FLOOR -> " (the floor: the price over the last " + settings.floorWindow().toDays() + " days)";
+      case FLOOR_WINDOW_KNOWN -> " (the last " + settings.floorWindow().toDays() + " days, all of them known)";
+    };
   }
 
   /**
@@ -222,6 +234,16 @@ final class ForecastPolicy implements Policy {
     return next;
   }
 
+  /** What set a team's price. */
+  enum Basis {
+    /** The budget window's price, at or above the floor window's. */
+    WINDOW,
+    /** The floor window's price, above the budget window's. */
+    FLOOR,
+    /** The floor window's alone: the history covers all of it. */
+    FLOOR_WINDOW_KNOWN
+  }
+
   /**
    * A team's price of time for {@code input}.
    *
@@ -229,9 +251,9 @@ final class ForecastPolicy implements Policy {
    * @param current the slot now's expected intensity, g/kWh
    * @param slots the slots seen and forecast it was calibrated on, the slot now among them
    * @param target the limit it chooses for the slot now
-   * @param floored whether the floor window's price set it, over the window's
+   * @param basis which window's price it is
    */
-  record TeamPrice(double gramsPerSecond, double current, int slots, Power target, boolean floored) {}
+  record TeamPrice(double gramsPerSecond, double current, int slots, Power target, Basis basis) {}
 
   /**
    * The price of time that spends the team's budget over the window seen, the slot now and the
@@ -261,31 +283,52 @@ final class ForecastPolicy implements Policy {
     }
     TimePrice pricing = new TimePrice(options);
     double price;
-    boolean floored = false;
+    Basis basis = Basis.WINDOW;
     int slots = window.size() + 1 + later.size();
+    List<CarbonSignal> longer = settings.hasFloor()
+        ? CarbonSignal.startingFrom(input.history(), now.minus(settings.floorWindow()))
+        : window;
     synchronized (seen) {
-      seen.advanceTo(window, shortest);
-      long unit = seen.unit();
-      double[] ahead = sortedAhead(later, unit, nowSeconds, current.getAsDouble());
-      price = pricing.calibrate(seen.sorted(), seen.size(), ahead, settings.budget());
-      // The floor: the same calibration over the longer window, where it holds more than the window.
-      List<CarbonSignal> longer = settings.hasFloor()
-          ? CarbonSignal.startingFrom(input.history(), now.minus(settings.floorWindow()))
-          : window;
-      if (longer.size() > window.size()) {
+      if (floorWindowKnown(longer, now)) {
+        // Every season of the floor window is known: its price alone, steady as Chase's.
         floorSeen.advanceTo(longer, shortest);
-        long floorUnit = floorSeen.unit();
-        double[] floorAhead = floorUnit == unit ? ahead : sortedAhead(later, floorUnit, nowSeconds, current.getAsDouble());
-        double floor = pricing.calibrate(floorSeen.sorted(), floorSeen.size(), floorAhead, settings.budget());
-        if (floor > price) {
-          price = floor;
-          floored = true;
-          slots = longer.size() + 1 + later.size();
+        double[] ahead = sortedAhead(later, floorSeen.unit(), nowSeconds, current.getAsDouble());
+        price = pricing.calibrate(floorSeen.sorted(), floorSeen.size(), ahead, settings.budget());
+        basis = Basis.FLOOR_WINDOW_KNOWN;
+        slots = longer.size() + 1 + later.size();
+      } else {
+        seen.advanceTo(window, shortest);
+        long unit = seen.unit();
+        double[] ahead = sortedAhead(later, unit, nowSeconds, current.getAsDouble());
+        price = pricing.calibrate(seen.sorted(), seen.size(), ahead, settings.budget());
+        // The floor: the same calibration over the longer window, where it holds more than the window.
+        if (longer.size() > window.size()) {
+          floorSeen.advanceTo(longer, shortest);
+          long floorUnit = floorSeen.unit();
+          double[] floorAhead = floorUnit == unit ? ahead : sortedAhead(later, floorUnit, nowSeconds, current.getAsDouble());
+          double floor = pricing.calibrate(floorSeen.sorted(), floorSeen.size(), floorAhead, settings.budget());
+          if (floor > price) {
+            price = floor;
+            basis = Basis.FLOOR;
+            slots = longer.size() + 1 + later.size();
+          }
         }
       }
     }
     Power target = options.limit(pricing.choose(current.getAsDouble(), price));
-    return Optional.of(new TeamPrice(price, current.getAsDouble(), slots, target, floored));
+    return Optional.of(new TeamPrice(price, current.getAsDouble(), slots, target, basis));
+  }
+
+  /**
+   * Whether the history reaches back over the whole floor window, within a day of its start (a
+   * daemon's oldest slot starts up to a slot after it, later where it was down then): then the
+   * floor window alone prices time. Before that, the floor window's price is learned on the
+   * seasons seen so far, and the budget window's guards against the seasons not yet seen.
+   */
+  private boolean floorWindowKnown(List<CarbonSignal> longer, Instant now) {
+    return settings.hasFloor()
+        && !longer.isEmpty()
+        && !longer.get(0).start().isAfter(now.minus(settings.floorWindow()).plus(KNOWN_WITHIN));
   }
 
   /**

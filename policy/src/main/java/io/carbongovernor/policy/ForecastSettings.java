@@ -15,7 +15,8 @@ import java.util.Objects;
  *     calibrated on, so the span over which the budget holds on average; unused per job
  * @param jobCeiling with a team's budget, the most one known job is slowed; unused per job
  * @param floorWindow with a team's budget, a longer span whose price is the least the window's
- *     may take: spans no longer than the window add nothing; unused per job
+ *     may take, and once the history covers all of it the price itself: spans no longer than the
+ *     window add nothing; unused per job
  */
 public record ForecastSettings(
     double budget, Duration horizon, BudgetScope scope, Duration window, double jobCeiling, Duration floorWindow) {
@@ -50,7 +51,9 @@ public record ForecastSettings(
    * lower, so a clean season's weeks do not buy little carbon with much time. A price that moves
    * from season to season spends a year's time less well than a steady one (Chase's, at the same
    * year's time change); the floor keeps it steady except where a season needs it higher to hold
-   * its weeks within the budget.
+   * its weeks within the budget. Once the history covers the whole year, every season is known and
+   * the year's price alone holds: on the wind grids, where weeks differ most, the week's price
+   * cost up to half a point of carbon at Chase's time change.
    */
   public static final Duration DEFAULT_FLOOR_WINDOW = MAX_WINDOW;
 

@@ -226,34 +226,60 @@ class ForecastPolicyTest {
     assertThat(Policies.forecast(ForecastSettings.percent(5)).historyNeeded()).isEqualTo(Duration.ofDays(8));
   }
 
+  /** Six days at {@code sixDays} g/kWh, a day at {@code lastDay}, and {@code now} at T0, for a known job. */
+  private static PolicyInput sixDaysThenADayThenNow(int sixDays, int lastDay, int now) {
+    return new PolicyInput(T0, Optional.of(TestWorld.slot(T0, now)), List.of(), List.of(STATE),
+        sixDaysThenADay(sixDays, lastDay), Optional.of(JOB));
+  }
+
+  /** A 5 % team budget over a day, its price floored over {@code floorDays} (1: no floor), deciding {@code input}. */
+  private static LimitDecision dayWindowFlooredOver(int floorDays, PolicyInput input) {
+    ForecastSettings day = new ForecastSettings(0.05, Duration.ofHours(48), ForecastSettings.BudgetScope.TEAM)
+        .withWindow(Duration.ofDays(1)).withFloorWindow(Duration.ofDays(floorDays));
+    return Policies.forecast(day).decide(input).limits().get(0);
+  }
+
   @Test
   void aSeasonCleanerThanTheFloorWindowIsPricedAsTheFloorWindowIs() {
     // Six days of 900 g hours, then a day of 100 g hours, and 200 g now. Over the one-day window
     // now is the dirtiest hour, and 200 W fits a 5 % budget (25 % x 1/25 = 1 %). Over the week
     // the 900 g hours are the dirtiest, far more than 5 % can throttle: time is priced so high
     // that a 200 g hour runs at full speed, and that price is the floor.
-    List<CarbonSignal> history = sixDaysThenADay(900, 100);
-    PolicyInput input =
-        new PolicyInput(T0, Optional.of(TestWorld.slot(T0, 200)), List.of(), List.of(STATE), history, Optional.of(JOB));
-    ForecastSettings day = new ForecastSettings(0.05, Duration.ofHours(48), ForecastSettings.BudgetScope.TEAM)
-        .withWindow(Duration.ofDays(1));
-    LimitDecision alone = Policies.forecast(day.withFloorWindow(Duration.ofDays(1))).decide(input).limits().get(0);
+    PolicyInput input = sixDaysThenADayThenNow(900, 100, 200);
+    LimitDecision alone = dayWindowFlooredOver(1, input);
     assertThat(alone.target()).isEqualTo(Power.ofWatts(200));
     assertThat(alone.reason()).doesNotContain("floor").contains("25 slot(s)");
-    LimitDecision floored = Policies.forecast(day.withFloorWindow(Duration.ofDays(7))).decide(input).limits().get(0);
+    // A floor window of 9 days over 7 days of history: its price is learned on the days seen.
+    LimitDecision floored = dayWindowFlooredOver(9, input);
     assertThat(floored.target()).isEqualTo(Power.ofWatts(300));
-    assertThat(floored.reason()).contains("(the floor: the price over the last 7 days)").contains("169 slot(s)");
+    assertThat(floored.reason()).contains("(the floor: the price over the last 9 days)").contains("169 slot(s)");
     assertThat(Double.parseDouble(price(floored.reason()))).isGreaterThan(Double.parseDouble(price(alone.reason())));
     // The default floor reaches a year back; here it sees the same week.
-    assertThat(Policies.forecast(day).decide(input).limits().get(0).reason()).isEqualTo(floored.reason()
-        .replace("last 7 days", "last 366 days"));
-    // A floor never lowers the price: a dirty day after a clean week keeps the day's price.
-    List<CarbonSignal> reversed = sixDaysThenADay(100, 900);
-    PolicyInput dirtyDay = new PolicyInput(T0, Optional.of(TestWorld.slot(T0, 900)), List.of(), List.of(STATE),
-        reversed, Optional.of(JOB));
-    LimitDecision dayOnly = Policies.forecast(day.withFloorWindow(Duration.ofDays(1))).decide(dirtyDay).limits().get(0);
-    LimitDecision withFloor = Policies.forecast(day.withFloorWindow(Duration.ofDays(7))).decide(dirtyDay).limits().get(0);
-    assertThat(withFloor.reason()).isEqualTo(dayOnly.reason());
+    assertThat(dayWindowFlooredOver(366, input).reason()).isEqualTo(floored.reason()
+        .replace("last 9 days", "last 366 days"));
+    // A floor never lowers the price while the history falls short of its window: a dirty day
+    // after a clean week keeps the day's price.
+    PolicyInput dirtyDay = sixDaysThenADayThenNow(100, 900, 900);
+    LimitDecision withFloor = dayWindowFlooredOver(9, dirtyDay);
+    assertThat(withFloor.reason()).isEqualTo(dayWindowFlooredOver(1, dirtyDay).reason());
+    assertThat(withFloor.target()).isEqualTo(Power.ofWatts(300));
+  }
+
+  @Test
+  void aFloorWindowTheHistoryCoversPricesTimeAlone() {
+    // Six clean days, a day of 900 g hours, 900 g now. The history covers a floor window of 7
+    // days: every season of it is known, so its price alone holds, steady as Chase's, and the
+    // dirty day is the dirtiest seventh of it: 200 W. The one-day window's price, higher, would
+    // have run it at full speed.
+    PolicyInput dirtyDay = sixDaysThenADayThenNow(100, 900, 900);
+    LimitDecision known = dayWindowFlooredOver(7, dirtyDay);
+    assertThat(known.target()).isEqualTo(Power.ofWatts(200));
+    assertThat(known.reason()).contains("(the last 7 days, all of them known)").contains("169 slot(s)");
+    // Short by at most a day at its start still counts as covered; by more, not.
+    assertThat(dayWindowFlooredOver(8, dirtyDay).reason()).isEqualTo(known.reason().replace("last 7 days", "last 8 days"));
+    LimitDecision nineDays = dayWindowFlooredOver(9, dirtyDay);
+    assertThat(nineDays.target()).isEqualTo(Power.ofWatts(300));
+    assertThat(nineDays.reason()).doesNotContain("known").doesNotContain("floor");
   }
 
   @Test

@@ -44,9 +44,24 @@ class TeamPriceReplayTest {
 
   @Test
   void aYearLongWindowOverAYearOfHistoryWithGapsAndAForecast() throws IOException {
+    ForecastSettings team = ForecastSettings.percent(10).withScope(ForecastSettings.BudgetScope.TEAM)
+        .withWindow(ForecastSettings.MAX_WINDOW);
+    assertThat(replay(britainAfterAYearWithGaps(), team, Duration.ZERO, Duration.ofDays(12))).isGreaterThan(280);
+  }
+
+  @Test
+  void theDefaultWindowsOverAYearOfHistoryWithGapsPriceByTheFloorWindowAlone() throws IOException {
+    ForecastSettings team = ForecastSettings.percent(5).withScope(ForecastSettings.BudgetScope.TEAM);
+    assertThat(replay(britainAfterAYearWithGaps(), team, Duration.ZERO, Duration.ofDays(12))).isGreaterThan(280);
+  }
+
+  /**
+   * Britain's 2023 with the year before as history: the same hours a year earlier, every 500th
+   * merged with the next into a two-hour slot (as a gap in a history leaves one), so those slots
+   * count twice; a perfect forecast of 48 hours.
+   */
+  private static Simulator britainAfterAYearWithGaps() throws IOException {
     CarbonTrace year = CarbonTrace.read(TRACES.resolve("GB_2023_hourly.csv"));
-    // The year before: the same hours a year earlier, every 500th merged with the next into a
-    // two-hour slot (as a gap in a history leaves one), so those slots count twice.
     List<CarbonTrace.Slot> before = new ArrayList<>();
     List<CarbonTrace.Slot> slots = year.slots();
     Duration back = Duration.ofDays(365);
@@ -55,12 +70,9 @@ class TeamPriceReplayTest {
       Instant end = i % 500 == 499 && i + 1 < slots.size() ? slots.get(++i).end() : s.end();
       before.add(new CarbonTrace.Slot(s.start().minus(back), end.minus(back), s.intensity(), false));
     }
-    Simulator sim = Simulator.create(year, gpu("v100", 250), ZeusProfiles.bundled("v100").profile("imagenet/resnet50", 256))
+    return Simulator.create(year, gpu("v100", 250), ZeusProfiles.bundled("v100").profile("imagenet/resnet50", 256))
         .withHistory(CarbonTrace.of("GB", before))
         .withPerfectForecast(Duration.ofHours(48));
-    ForecastSettings team = ForecastSettings.percent(10).withScope(ForecastSettings.BudgetScope.TEAM)
-        .withWindow(ForecastSettings.MAX_WINDOW);
-    assertThat(replay(sim, team, Duration.ZERO, Duration.ofDays(12))).isGreaterThan(280);
   }
 
   @Test
@@ -86,8 +98,10 @@ class TeamPriceReplayTest {
     }
     Simulator sim = Simulator.create(year, gpu("a40", 300), ZeusProfiles.bundled("a40").profile("imagenet/resnet50", 256))
         .withHistory(CarbonTrace.of("DE", before));
+    // No floor: with a year of history the floor window alone would price time, and the 20 days
+    // would not be read.
     ForecastSettings team = ForecastSettings.percent(5).withScope(ForecastSettings.BudgetScope.TEAM)
-        .withWindow(Duration.ofDays(20));
+        .withWindow(Duration.ofDays(20)).withFloorWindow(Duration.ofDays(20));
     assertThat(replay(sim, team, Duration.ZERO, Duration.ofDays(30))).isGreaterThan(700);
   }
 
@@ -149,7 +163,8 @@ class TeamPriceReplayTest {
 
   /**
    * The price read the obvious way: every value of the window and forecast, sorted, bisected; the
-   * same over the floor's window, and the higher of the two.
+   * same over the floor's window, and the higher of the two; the floor window's alone where the
+   * history reaches back over all of it but at most a day.
    */
   private static Reference reference(PolicyInput input, ForecastSettings settings, LimitOptions options) {
     Reference window = reference(input, settings, options, settings.window());
@@ -157,6 +172,12 @@ class TeamPriceReplayTest {
       return window;
     }
     Reference floor = reference(input, settings, options, settings.floorWindow());
+    Instant floorStart = input.now().minus(settings.floorWindow());
+    Instant oldest = input.history().stream().map(CarbonSignal::start).filter(t -> !t.isBefore(floorStart))
+        .findFirst().orElse(Instant.MAX);
+    if (!oldest.isAfter(floorStart.plus(Duration.ofDays(1)))) {
+      return floor;
+    }
     return floor.price() > window.price() ? floor : window;
   }
 

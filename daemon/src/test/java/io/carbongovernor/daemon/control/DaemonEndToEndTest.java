@@ -326,6 +326,29 @@ class DaemonEndToEndTest {
   }
 
   @Test
+  void aTeamsPriceIsTheFloorWindowsAloneOnceTheHistoryCoversIt() throws Exception {
+    // Four days of hours from 1 March, dirty afternoons; a day's budget window, floored over 3 days.
+    String[] rows = new String[96];
+    Instant first = Instant.parse("2026-03-01T00:00:00Z");
+    for (int h = 0; h < rows.length; h++) {
+      rows[h] = first.plusSeconds(3600L * h) + "," + (h % 24 >= 12 ? 500 : 200);
+    }
+    GovernorConfig config =
+        shortTrace("{kind: forecast, budget: 10%, budget-scope: team, budget-window: 1d, price-floor-window: 3d}", rows);
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-02T12:30:00Z"));
+    // At 12:30 on the 2nd the history (fetched at the first tick) holds a day and a half, short of
+    // the 3 days by more than a day: the day's price, floored at the price over what was seen,
+    // and no word of the 3 days being known. Restarted at 00:30
+    // on the 4th (the hours it was down fetched), the oldest hour of the 3 days starts at 01:00
+    // on the 1st, within a day of their start: their price alone, over 71 hours seen, the hour
+    // now and 23 forecast.
+    assertThat(process(config, clock, "2026-03-02T12:30:00Z")).singleElement().asString()
+        .doesNotContain("known").contains("over 48 slot(s) seen and forecast");
+    assertThat(process(config, clock, "2026-03-04T00:30:00Z")).singleElement().asString()
+        .contains("(the last 3 days, all of them known)").contains("over 95 slot(s) seen and forecast");
+  }
+
+  @Test
   void shadowModeDecidesAndRecordsButNeverSets() throws Exception {
     GovernorConfig config = demoConfig("shadow");
     MutableClock clock = new MutableClock(Instant.parse("2026-10-03T13:30:00Z"));
