@@ -80,12 +80,16 @@ public final class SteadyStateFrontier {
         year before would hold it (it keeps a year and a day of signals and reloads them at
         start). Only `forecast` with `budget-scope: team` reads that far back; Chase reads two days.
 
+        **team (default)**: the default windows, the budget held over a week and its price never
+        below the one over the last 366 days; once the history covers those 366 days (warm, from
+        the first job), that price alone. **team (year)**: `budget-window: 366d`.
+
         Each cell is the largest gap, in percentage points of carbon change, between the team's
         frontier (its budget sweep and runs bracketing each point's time change, as in the
         matrix's Frontiers section) and any point of Chase's eta sweep (0 to 1 by 0.1) or the
         static caps. Zero or below: the team's frontier is at or below every such point.
 
-        | GPU | workload | cold: team (7 d) minus chase | cold: team (year) minus chase | cold: team (year) minus static | warm: team (7 d) minus chase | warm: team (year) minus chase | warm: team (year) minus static |
+        | GPU | workload | cold: team (default) minus chase | cold: team (year) minus chase | cold: team (year) minus static | warm: team (default) minus chase | warm: team (year) minus chase | warm: team (year) minus static |
         |---|---|---|---|---|---|---|---|
         """, name, column.word(), historyPath.getFileName()));
     md.append(rows);
