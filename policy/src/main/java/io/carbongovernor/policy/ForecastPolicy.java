@@ -42,7 +42,7 @@ final class ForecastPolicy implements Policy {
   private final SortedWindow floorSeen = new SortedWindow();
 
   /** How far short of the floor window's start the history may begin and still cover it. */
-  static final Duration KNOWN_WITHIN = Duration.ofDays(1);
+  private static final Duration KNOWN_WITHIN = Duration.ofDays(1);
 
   ForecastPolicy(ForecastSettings settings, HistoryForecaster forecaster) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -288,30 +288,30 @@ final class ForecastPolicy implements Policy {
     List<CarbonSignal> longer = settings.hasFloor()
         ? CarbonSignal.startingFrom(input.history(), now.minus(settings.floorWindow()))
         : window;
+    boolean known = floorWindowKnown(longer, now);
     synchronized (seen) {
-      if (floorWindowKnown(longer, now)) {
-        // Every season of the floor window is known: its price alone, steady as Chase's.
-        floorSeen.advanceTo(longer, shortest);
-        double[] ahead = sortedAhead(later, floorSeen.unit(), nowSeconds, current.getAsDouble());
-        price = pricing.calibrate(floorSeen.sorted(), floorSeen.size(), ahead, settings.budget());
-        basis = Basis.FLOOR_WINDOW_KNOWN;
-        slots = longer.size() + 1 + later.size();
+      double[] ahead = null;
+      long unit = 0;
+      if (known) {
+        // Every season of the floor window is known: its price alone, steady as Chase's (no
+        // window's price, so the floor's below is taken).
+        price = Double.NEGATIVE_INFINITY;
       } else {
         seen.advanceTo(window, shortest);
-        long unit = seen.unit();
-        double[] ahead = sortedAhead(later, unit, nowSeconds, current.getAsDouble());
+        unit = seen.unit();
+        ahead = sortedAhead(later, unit, nowSeconds, current.getAsDouble());
         price = pricing.calibrate(seen.sorted(), seen.size(), ahead, settings.budget());
-        // The floor: the same calibration over the longer window, where it holds more than the window.
-        if (longer.size() > window.size()) {
-          floorSeen.advanceTo(longer, shortest);
-          long floorUnit = floorSeen.unit();
-          double[] floorAhead = floorUnit == unit ? ahead : sortedAhead(later, floorUnit, nowSeconds, current.getAsDouble());
-          double floor = pricing.calibrate(floorSeen.sorted(), floorSeen.size(), floorAhead, settings.budget());
-          if (floor > price) {
-            price = floor;
-            basis = Basis.FLOOR;
-            slots = longer.size() + 1 + later.size();
-          }
+      }
+      // The floor: the same calibration over the longer window, where it holds more than the window.
+      if (known || longer.size() > window.size()) {
+        floorSeen.advanceTo(longer, shortest);
+        long floorUnit = floorSeen.unit();
+        double[] floorAhead = ahead != null && floorUnit == unit ? ahead : sortedAhead(later, floorUnit, nowSeconds, current.getAsDouble());
+        double floor = pricing.calibrate(floorSeen.sorted(), floorSeen.size(), floorAhead, settings.budget());
+        if (floor > price) {
+          price = floor;
+          basis = known ? Basis.FLOOR_WINDOW_KNOWN : Basis.FLOOR;
+          slots = longer.size() + 1 + later.size();
         }
       }
     }
